@@ -1,0 +1,111 @@
+"""Reading and writing scenarios: tratado YAML, GENIUS XML, GeniusWeb JSON.
+
+:func:`load` takes what a user types on the command line — a YAML file, a GENIUS
+folder or its files, a GeniusWeb folder or its files, or the name of a bundled
+example — and returns a :class:`~tratado.scenario.Scenario`. :func:`save` writes one
+in the format its target implies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from tratado.errors import ScenarioError
+from tratado.formats.yaml_format import dumps_yaml, load_yaml, loads_yaml, save_yaml
+from tratado.scenario import Scenario
+
+__all__ = ["FORMATS", "bundled_examples", "detect_format", "dumps_yaml", "load", "load_yaml",
+           "loads_yaml", "save", "save_yaml"]
+
+FORMATS = ("yaml", "genius", "geniusweb")
+
+
+def bundled_examples() -> dict[str, Path]:
+    """``{name: path}`` of the example scenarios shipped inside the package."""
+    folder = Path(str(resources.files("tratado") / "examples"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def detect_format(paths: Sequence[Path]) -> str:
+    """'yaml', 'genius' or 'geniusweb' for the given files or folder."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.iterdir()) if path.is_dir() else [path])
+    suffixes = {p.suffix.lower() for p in files if p.is_file()}
+    if suffixes & {".yaml", ".yml"}:
+        return "yaml"
+    if ".xml" in suffixes:
+        return "genius"
+    if ".json" in suffixes:
+        return "geniusweb"
+    shown = ", ".join(str(p) for p in paths)
+    raise ScenarioError(
+        "no scenario found: expected a .yaml file, GENIUS .xml files or GeniusWeb .json files.",
+        file=shown,
+        fix="pass a tratado YAML file, a GENIUS domain folder (domain + profile .xml files) or a"
+        " GeniusWeb folder (domain + profile .json files).",
+    )
+
+
+def load(*paths: str | Path) -> Scenario:
+    """Load a scenario from a YAML file, GENIUS or GeniusWeb files/folder, or an example name."""
+    if not paths:
+        raise ScenarioError("no scenario given.", fix="name a scenario file or folder.")
+    resolved: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            examples = bundled_examples()
+            if len(paths) == 1 and str(raw) in examples:
+                return load_yaml(examples[str(raw)])
+            known = ", ".join(examples)
+            raise ScenarioError(
+                "the file does not exist.",
+                file=str(path),
+                fix=f"check the path; bundled examples can be named directly: {known}.",
+            )
+        resolved.append(path)
+    kind = detect_format(resolved)
+    if kind == "yaml":
+        if len(resolved) != 1 or resolved[0].is_dir():
+            raise ScenarioError("give one YAML scenario file at a time.",
+                                file=", ".join(map(str, resolved)))
+        return load_yaml(resolved[0])
+    if kind == "genius":
+        from tratado.formats.genius_xml import load_genius
+
+        return load_genius(resolved)
+    from tratado.formats.geniusweb_json import load_geniusweb
+
+    return load_geniusweb(resolved)
+
+
+def save(scenario: Scenario, target: str | Path, fmt: str | None = None) -> list[Path]:
+    """Write ``scenario``; the format is ``fmt`` or implied by ``target``.
+
+    YAML goes to one file. GENIUS and GeniusWeb go to a folder (created if needed)
+    holding a domain file and one profile per party, in party order.
+    """
+    target = Path(target)
+    if fmt is None:
+        suffix = target.suffix.lower()
+        fmt = "yaml" if suffix in (".yaml", ".yml") else None
+        if fmt is None:
+            raise ScenarioError(
+                "cannot tell which format to write.",
+                file=str(target),
+                fix="end the name in .yaml, or pass --to genius / --to geniusweb with a folder.",
+            )
+    if fmt == "yaml":
+        return [save_yaml(scenario, target)]
+    if fmt == "genius":
+        from tratado.formats.genius_xml import save_genius
+
+        return save_genius(scenario, target)
+    if fmt == "geniusweb":
+        from tratado.formats.geniusweb_json import save_geniusweb
+
+        return save_geniusweb(scenario, target)
+    raise ScenarioError(f"unknown format '{fmt}'.", fix=f"use one of: {', '.join(FORMATS)}.")

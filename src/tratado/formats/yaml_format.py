@@ -1,0 +1,576 @@
+"""The tratado scenario YAML format (version 1): read with checks, write in a stable order.
+
+The format is documented field by field in ``docs/scenario-format.md`` and published
+as a JSON Schema in ``schema/scenario.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from tratado.agenda import NAME_PATTERN, Agenda, Issue, OffAgendaTopic
+from tratado.errors import ScenarioError
+from tratado.formats._fields import Document
+from tratado.formats._fields import Path as FieldPath
+from tratado.parties import Delegation, Party, Role, Roles, Rules, Stakeholder
+from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
+from tratado.scenario import Scenario
+
+FORMAT_VERSION = 1
+
+TOP_FIELDS = ("tratado", "name", "description", "agenda", "parties", "mediator", "host",
+              "observers", "stakeholders", "rules", "sources")
+ISSUE_FIELDS = ("name", "title", "description", "type", "options", "min", "max", "step")
+PARTY_FIELDS = ("id", "name", "short_name", "delegation", "preferences", "notes")
+COMMON_PREF_FIELDS = ("type", "reservation_value", "discount")
+LINEAR_FIELDS = ("weights", "values", "normalize")
+PREFERENCE_TYPES = ("linear-additive", "constraints", "table")
+
+
+# -- reading -------------------------------------------------------------------
+def load_yaml(path: str | Path) -> Scenario:
+    """Read a scenario YAML file, checking every field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(
+            "the file does not exist.", file=str(path), fix="check the path and the file name."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"the file cannot be read ({exc}).", file=str(path)) from None
+    return loads_yaml(text, str(path))
+
+
+def loads_yaml(text: str, file: str = "<string>") -> Scenario:
+    """Parse scenario YAML text; ``file`` names it in error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        line = mark.line + 1 if mark is not None else None
+        raise ScenarioError(
+            f"this is not valid YAML: {problem}.",
+            file=file,
+            line=line,
+            fix="check the indentation and the ':' and '-' near that line"
+            " (quote text that contains ': ' or starts with a special character).",
+        ) from None
+    lines: dict[tuple[str, ...], int] = {}
+    doc = Document(file, lines)
+    if node is not None:
+        _record_lines(node, (), lines, doc)
+    return scenario_from_dict(data, doc)
+
+
+def _record_lines(node: yaml.Node, path: tuple[str, ...], lines: dict[tuple[str, ...], int],
+                  doc: Document) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                lines[(*path, name)] = key.start_mark.line + 1
+                doc.fail((*path, name), f"'{name}' is given twice.", "keep one of the two entries.")
+            seen.add(name)
+            lines[(*path, name)] = key.start_mark.line + 1
+            _record_lines(value, (*path, name), lines, doc)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _record_lines(item, (*path, str(position)), lines, doc)
+
+
+def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
+    """Build a :class:`Scenario` from parsed YAML/JSON data."""
+    doc = doc or Document("<data>")
+    if data is None:
+        doc.fail((), "the file is empty.", "start from examples/job-offer.yaml.")
+    top = doc.mapping(data, ())
+    doc.check_keys(top, TOP_FIELDS, ())
+    version = top.get("tratado", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        doc.fail(("tratado",), f"format version {version} is not known.", "use 'tratado: 1'.")
+    name = doc.text(doc.required(top, "name", ()), ("name",))
+    agenda = _agenda(doc, doc.required(top, "agenda", (), "add an 'agenda' with 'issues'."))
+    raw_parties = doc.sequence(doc.required(top, "parties", ()), ("parties",))
+    if len(raw_parties) < 2:
+        doc.fail(("parties",), f"a negotiation needs at least two parties; found {len(raw_parties)}.",
+                 "add another party with its preferences.")
+    parties = []
+    seen: set[str] = set()
+    for k, raw in enumerate(raw_parties):
+        party = _party(doc, agenda, raw, ("parties", k))
+        if party.id in seen:
+            doc.fail(("parties", k, "id"), f"two parties have the id '{party.id}'.",
+                     "give each party a unique id.")
+        seen.add(party.id)
+        parties.append(party)
+    roles = Roles(
+        mediator=_role(doc, top.get("mediator"), ("mediator",)),
+        host=_role(doc, top.get("host"), ("host",)),
+        observers=tuple(
+            r for k, item in enumerate(doc.sequence(top.get("observers") or [], ("observers",)))
+            if (r := _role(doc, item, ("observers", k))) is not None
+        ),
+        stakeholders=tuple(
+            _stakeholder(doc, item, ("stakeholders", k))
+            for k, item in enumerate(doc.sequence(top.get("stakeholders") or [], ("stakeholders",)))
+        ),
+    )
+    rules = _rules(doc, top.get("rules"))
+    sources = tuple(doc.text(s, ("sources", k))
+                    for k, s in enumerate(doc.sequence(top.get("sources") or [], ("sources",))))
+    description = top.get("description")
+    return Scenario(
+        name=name,
+        agenda=agenda,
+        parties=tuple(parties),
+        description=None if description is None else doc.text(description, ("description",)),
+        roles=roles,
+        rules=rules,
+        sources=sources,
+    )
+
+
+def _name(doc: Document, value: Any, path: FieldPath, what: str) -> str:
+    text = doc.text(value, path)
+    if not NAME_PATTERN.match(text):
+        doc.fail(path, f"the {what} '{text}' has spaces or special characters.",
+                 "use letters, digits, '_' and '-' only (put the wording in 'title' or 'name').")
+    return text
+
+
+def _agenda(doc: Document, raw: Any) -> Agenda:
+    agenda = doc.mapping(raw, ("agenda",))
+    doc.check_keys(agenda, ("issues", "off_agenda"), ("agenda",))
+    raw_issues = doc.sequence(doc.required(agenda, "issues", ("agenda",)), ("agenda", "issues"))
+    if not raw_issues:
+        doc.fail(("agenda", "issues"), "the agenda has no issues.", "add at least one issue.")
+    issues: list[Issue] = []
+    for k, item in enumerate(raw_issues):
+        path: FieldPath = ("agenda", "issues", k)
+        issue = _issue(doc, item, path)
+        if issue.name in {i.name for i in issues}:
+            doc.fail((*path, "name"), f"two issues are named '{issue.name}'.",
+                     "give each issue a unique name.")
+        issues.append(issue)
+    off = []
+    for k, item in enumerate(doc.sequence(agenda.get("off_agenda") or [], ("agenda", "off_agenda"))):
+        path = ("agenda", "off_agenda", k)
+        entry = doc.mapping(item, path)
+        doc.check_keys(entry, ("topic", "note"), path)
+        note = entry.get("note")
+        off.append(OffAgendaTopic(doc.text(doc.required(entry, "topic", path), (*path, "topic")),
+                                  None if note is None else doc.text(note, (*path, "note"))))
+    return Agenda(tuple(issues), tuple(off))
+
+
+def _issue(doc: Document, raw: Any, path: FieldPath) -> Issue:
+    item = doc.mapping(raw, path)
+    doc.check_keys(item, ISSUE_FIELDS, path)
+    name = _name(doc, doc.required(item, "name", path), (*path, "name"), "issue name")
+    kind = item.get("type", "categorical")
+    title = None if item.get("title") is None else doc.text(item["title"], (*path, "title"))
+    description = item.get("description")
+    description = None if description is None else doc.text(description, (*path, "description"))
+    try:
+        if kind == "categorical":
+            options = doc.sequence(doc.required(item, "options", path, "list the options."),
+                                   (*path, "options"))
+            labels = [doc.text(o, (*path, "options", j)) for j, o in enumerate(options)]
+            return Issue.categorical(name, labels, title=title, description=description)
+        if kind == "integer":
+            low = doc.integer(doc.required(item, "min", path), (*path, "min"))
+            high = doc.integer(doc.required(item, "max", path), (*path, "max"))
+            step = doc.integer(item.get("step", 1), (*path, "step"))
+            return Issue.integer(name, low, high, step, title=title, description=description)
+        if kind == "continuous":
+            low_f = doc.number(doc.required(item, "min", path), (*path, "min"))
+            high_f = doc.number(doc.required(item, "max", path), (*path, "max"))
+            step_f = doc.number(doc.required(
+                item, "step", path,
+                "continuous issues need a 'step' (the grid used for exact analysis), e.g. 'step: 0.1'."),
+                (*path, "step"))
+            return Issue.continuous(name, low_f, high_f, step_f, title=title, description=description)
+    except ScenarioError as exc:
+        doc.fail(path, exc.message, exc.fix)
+    doc.fail((*path, "type"), f"unknown issue type '{kind}'.",
+             "use categorical (the default), integer or continuous.")
+
+
+def _party(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Party:
+    item = doc.mapping(raw, path)
+    doc.check_keys(item, PARTY_FIELDS, path)
+    party_id = _name(doc, doc.required(item, "id", path), (*path, "id"), "party id")
+    delegation = None
+    if item.get("delegation") is not None:
+        dpath = (*path, "delegation")
+        d = doc.mapping(item["delegation"], dpath)
+        doc.check_keys(d, ("head", "members"), dpath)
+        delegation = Delegation(
+            head=None if d.get("head") is None else doc.text(d["head"], (*dpath, "head")),
+            members=tuple(doc.text(m, (*dpath, "members", j))
+                          for j, m in enumerate(doc.sequence(d.get("members") or [], (*dpath, "members")))),
+        )
+    prefs = preferences_from_dict(
+        doc, agenda, doc.required(item, "preferences", path, "state how this party values outcomes."),
+        (*path, "preferences"))
+
+    def optional_text(key: str) -> str | None:
+        return None if item.get(key) is None else doc.text(item[key], (*path, key))
+
+    return Party(party_id, prefs, optional_text("name"), optional_text("short_name"), delegation,
+                 optional_text("notes"))
+
+
+def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Preferences:
+    """Read one party's preferences (any type) at ``path``."""
+    item = doc.mapping(raw, path)
+    kind = item.get("type", "linear-additive")
+    reservation = doc.number(item.get("reservation_value", 0.0), (*path, "reservation_value"))
+    discount = item.get("discount")
+    discount = None if discount is None else doc.number(discount, (*path, "discount"))
+    try:
+        if kind == "linear-additive":
+            doc.check_keys(item, COMMON_PREF_FIELDS + LINEAR_FIELDS, path)
+            return _linear(doc, agenda, item, path, reservation, discount)
+        if kind == "constraints":
+            doc.check_keys(item, COMMON_PREF_FIELDS + ("base", "base_weight", "rules"), path)
+            base = None
+            if item.get("base") is not None:
+                bpath = (*path, "base")
+                b = doc.mapping(item["base"], bpath)
+                doc.check_keys(b, LINEAR_FIELDS, bpath)
+                base = _linear(doc, agenda, b, bpath, 0.0, None)
+            base_weight = doc.number(item.get("base_weight", 0.0 if base is None else 1.0),
+                                     (*path, "base_weight"))
+            rules = tuple(_rule(doc, agenda, r, (*path, "rules", k)) for k, r in
+                          enumerate(doc.sequence(item.get("rules") or [], (*path, "rules"))))
+            return Constraints(rules, base, base_weight, reservation, discount)
+        if kind == "table":
+            doc.check_keys(item, COMMON_PREF_FIELDS + ("default", "outcomes"), path)
+            entries: dict[tuple[int, ...], float] = {}
+            for k, row in enumerate(doc.sequence(item.get("outcomes") or [], (*path, "outcomes"))):
+                rpath = (*path, "outcomes", k)
+                entry = doc.mapping(row, rpath)
+                doc.check_keys(entry, ("outcome", "utility"), rpath)
+                choices = doc.mapping(doc.required(entry, "outcome", rpath), (*rpath, "outcome"))
+                try:
+                    key = tuple(int(i) for i in agenda.outcome(choices))
+                except ScenarioError as exc:
+                    doc.fail((*rpath, "outcome"), exc.message, exc.fix)
+                if key in entries:
+                    doc.fail(rpath, "this outcome is listed twice.", "keep one entry per outcome.")
+                entries[key] = doc.number(doc.required(entry, "utility", rpath), (*rpath, "utility"))
+            default = doc.number(item.get("default", 0.0), (*path, "default"))
+            return Table(agenda.shape, entries, default, reservation, discount)
+    except ScenarioError as exc:
+        if exc.file is not None:
+            raise
+        doc.fail((*path, *(exc.field.split(".") if exc.field else ())), exc.message, exc.fix)
+    doc.fail((*path, "type"), f"unknown preference type '{kind}'.",
+             f"use one of: {', '.join(PREFERENCE_TYPES)}.")
+
+
+def _linear(doc: Document, agenda: Agenda, item: Mapping[Any, Any], path: FieldPath,
+            reservation: float, discount: float | None) -> LinearAdditive:
+    wpath = (*path, "weights")
+    raw_weights = doc.mapping(doc.required(
+        item, "weights", path, "give each issue a weight, e.g. 'weights: {price: 0.6, delivery: 0.4}'."),
+        wpath)
+    for key in raw_weights:
+        if str(key) not in agenda.names:
+            doc.fail((*wpath, str(key)), f"'{key}' is not an issue on the agenda.",
+                     f"use one of: {', '.join(agenda.names)}.")
+    weights = np.zeros(len(agenda))
+    for position, issue in enumerate(agenda):
+        if issue.name not in raw_weights:
+            doc.fail(wpath, f"issue '{issue.name}' has no weight.",
+                     f"add '{issue.name}: 0' if it does not matter to this party.")
+        weights[position] = doc.number(raw_weights[issue.name], (*wpath, issue.name))
+        if weights[position] < 0:
+            doc.fail((*wpath, issue.name), f"the weight {weights[position]:g} is negative.",
+                     "give every issue a weight of 0 or more.")
+    normalize = item.get("normalize", False)
+    if not isinstance(normalize, bool):
+        doc.fail((*path, "normalize"), "expected true or false.")
+    total = float(weights.sum())
+    if normalize:
+        if total <= 0:
+            doc.fail(wpath, "the weights sum to 0.", "give at least one issue a positive weight.")
+        weights = weights / total
+    elif abs(total - 1.0) > 1e-6:
+        doc.fail(wpath, f"the weights sum to {total:g}, not 1.",
+                 "make them sum to 1, or add 'normalize: true' to divide them by their sum.")
+    vpath = (*path, "values")
+    raw_values = doc.mapping(item.get("values") or {}, vpath)
+    for key in raw_values:
+        if str(key) not in agenda.names:
+            doc.fail((*vpath, str(key)), f"'{key}' is not an issue on the agenda.",
+                     f"use one of: {', '.join(agenda.names)}.")
+    values = []
+    for position, issue in enumerate(agenda):
+        if issue.name not in raw_values:
+            if weights[position] > 0:
+                doc.fail(vpath, f"issue '{issue.name}' has a weight but no option values.",
+                         f"add 'values: {{{issue.name}: {{option: value, ...}}}}'.")
+            values.append(np.zeros(len(issue)))
+            continue
+        values.append(_issue_values(doc, issue, raw_values[issue.name], (*vpath, issue.name)))
+    return LinearAdditive(weights, tuple(values), reservation, discount)
+
+
+def _issue_values(doc: Document, issue: Issue, raw: Any, path: FieldPath) -> np.ndarray:
+    table = doc.mapping(raw, path)
+    points: dict[int, float] = {}
+    for key, value in table.items():
+        try:
+            position = issue.index(key)
+        except ScenarioError as exc:
+            doc.fail((*path, str(key)), exc.message, exc.fix)
+        number = doc.number(value, (*path, str(key)))
+        if not 0.0 <= number <= 1.0:
+            doc.fail((*path, str(key)), f"the value {number:g} is outside [0, 1].",
+                     "rate every option between 0 (worst) and 1 (best).")
+        points[position] = number
+    if not issue.is_numeric:
+        missing = [str(o) for j, o in enumerate(issue.options) if j not in points]
+        if missing:
+            doc.fail(path, f"no value for option(s) {', '.join(missing)} of issue '{issue.name}'.",
+                     "rate every option between 0 and 1.")
+        return np.array([points[j] for j in range(len(issue))])
+    last = len(issue) - 1
+    if 0 not in points or last not in points:
+        doc.fail(path, f"numeric issue '{issue.name}' needs values at its min ({issue.options[0]}) "
+                 f"and max ({issue.options[last]}).",
+                 "give at least those two points; values between are interpolated linearly.")
+    xs = issue.numeric_values()
+    known = sorted(points)
+    return np.interp(xs, xs[known], [points[j] for j in known])
+
+
+def _rule(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Rule:
+    item = doc.mapping(raw, path)
+    doc.check_keys(item, ("when", "bonus", "note"), path)
+    when = doc.mapping(doc.required(item, "when", path, "say which options the rule needs."),
+                       (*path, "when"))
+    allowed: dict[int, np.ndarray] = {}
+    for key, spec in when.items():
+        cpath = (*path, "when", str(key))
+        if str(key) not in agenda.names:
+            doc.fail(cpath, f"'{key}' is not an issue on the agenda.",
+                     f"use one of: {', '.join(agenda.names)}.")
+        position = agenda.position(str(key))
+        issue = agenda.issues[position]
+        mask = np.zeros(len(issue), dtype=bool)
+        if isinstance(spec, Mapping):
+            if not issue.is_numeric:
+                doc.fail(cpath, "a min/max range needs a numeric issue.", "list the allowed options.")
+            doc.check_keys(spec, ("min", "max"), cpath)
+            xs = issue.numeric_values()
+            low = doc.number(spec.get("min", xs[0]), (*cpath, "min"))
+            high = doc.number(spec.get("max", xs[-1]), (*cpath, "max"))
+            mask = (xs >= low - 1e-9) & (xs <= high + 1e-9)
+        else:
+            for j, option in enumerate(doc.sequence(spec if isinstance(spec, list) else [spec], cpath)):
+                try:
+                    mask[issue.index(option)] = True
+                except ScenarioError as exc:
+                    doc.fail((*cpath, j), exc.message, exc.fix)
+        allowed[position] = mask
+    bonus = doc.number(doc.required(item, "bonus", path), (*path, "bonus"))
+    note = item.get("note")
+    return Rule(allowed, bonus, None if note is None else doc.text(note, (*path, "note")))
+
+
+def _role(doc: Document, raw: Any, path: FieldPath) -> Role | None:
+    if raw is None:
+        return None
+    item = doc.mapping(raw, path)
+    doc.check_keys(item, ("name", "people", "role", "note"), path)
+    people = doc.sequence(item.get("people") or [], (*path, "people"))
+    return Role(
+        doc.text(doc.required(item, "name", path), (*path, "name")),
+        tuple(doc.text(p, (*path, "people", j)) for j, p in enumerate(people)),
+        None if item.get("role") is None else doc.text(item["role"], (*path, "role")),
+        None if item.get("note") is None else doc.text(item["note"], (*path, "note")),
+    )
+
+
+def _stakeholder(doc: Document, raw: Any, path: FieldPath) -> Stakeholder:
+    item = doc.mapping(raw, path)
+    doc.check_keys(item, ("name", "stance", "note"), path)
+    return Stakeholder(
+        doc.text(doc.required(item, "name", path), (*path, "name")),
+        None if item.get("stance") is None else doc.text(item["stance"], (*path, "stance")),
+        None if item.get("note") is None else doc.text(item["note"], (*path, "note")),
+    )
+
+
+def _rules(doc: Document, raw: Any) -> Rules:
+    if raw is None:
+        return Rules()
+    path: FieldPath = ("rules",)
+    item = doc.mapping(raw, path)
+    doc.check_keys(item, ("deadline", "deadline_seconds", "agreement", "notes"), path)
+    deadline = doc.integer(item.get("deadline", Rules.deadline), (*path, "deadline"))
+    if deadline < 1:
+        doc.fail((*path, "deadline"), f"the deadline {deadline} is not a positive number of rounds.",
+                 "use e.g. 'deadline: 30'.")
+    agreement = item.get("agreement", "package")
+    if agreement not in Rules.AGREEMENT_MODES:
+        doc.fail((*path, "agreement"), f"unknown agreement mode '{agreement}'.",
+                 "use 'package' (nothing is agreed until everything is agreed) or 'item-by-item'.")
+    seconds = item.get("deadline_seconds")
+    return Rules(
+        deadline,
+        agreement,
+        None if seconds is None else doc.number(seconds, (*path, "deadline_seconds")),
+        None if item.get("notes") is None else doc.text(item["notes"], (*path, "notes")),
+    )
+
+
+# -- writing -------------------------------------------------------------------
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The YAML document for ``scenario``, fields in the documented order."""
+    agenda = scenario.agenda
+    out: dict[str, Any] = {"tratado": FORMAT_VERSION, "name": scenario.name}
+    if scenario.description:
+        out["description"] = scenario.description
+    out["agenda"] = {"issues": [_issue_dict(i) for i in agenda]}
+    if agenda.off_agenda:
+        out["agenda"]["off_agenda"] = [_drop_none({"topic": t.topic, "note": t.note})
+                                       for t in agenda.off_agenda]
+    out["parties"] = [_party_dict(agenda, p) for p in scenario.parties]
+    roles = scenario.roles
+    if roles.mediator:
+        out["mediator"] = _role_dict(roles.mediator)
+    if roles.host:
+        out["host"] = _role_dict(roles.host)
+    if roles.observers:
+        out["observers"] = [_role_dict(r) for r in roles.observers]
+    if roles.stakeholders:
+        out["stakeholders"] = [_drop_none({"name": s.name, "stance": s.stance, "note": s.note})
+                               for s in roles.stakeholders]
+    rules = scenario.rules
+    out["rules"] = _drop_none({"deadline": rules.deadline, "agreement": rules.agreement,
+                               "deadline_seconds": rules.deadline_seconds, "notes": rules.notes})
+    if scenario.sources:
+        out["sources"] = list(scenario.sources)
+    return out
+
+
+def dumps_yaml(scenario: Scenario) -> str:
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_yaml(scenario: Scenario, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(dumps_yaml(scenario), encoding="utf-8")
+    return path
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != ()}
+
+
+def _issue_dict(issue: Issue) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": issue.name}
+    if issue.title:
+        out["title"] = issue.title
+    if issue.description:
+        out["description"] = issue.description
+    if issue.kind == "categorical":
+        out["options"] = list(issue.options)
+    else:
+        out["type"] = issue.kind
+        out.update({"min": issue.options[0], "max": issue.options[-1]})
+        step = issue.step if issue.step is not None else 1
+        if issue.kind == "continuous" or step != 1:
+            out["step"] = step
+    return out
+
+
+def _party_dict(agenda: Agenda, party: Party) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": party.id}
+    if party.name:
+        out["name"] = party.name
+    if party.short_name:
+        out["short_name"] = party.short_name
+    if party.delegation:
+        out["delegation"] = _drop_none({"head": party.delegation.head,
+                                        "members": list(party.delegation.members) or None})
+    out["preferences"] = preferences_to_dict(agenda, party.preferences)
+    if party.notes:
+        out["notes"] = party.notes
+    return out
+
+
+def preferences_to_dict(agenda: Agenda, prefs: Preferences) -> dict[str, Any]:
+    out: dict[str, Any]
+    if isinstance(prefs, LinearAdditive):
+        out = {"type": "linear-additive", **_linear_dict(agenda, prefs)}
+    elif isinstance(prefs, Constraints):
+        out = {"type": "constraints"}
+        if prefs.base is not None:
+            out["base"] = _linear_dict(agenda, prefs.base)
+            out["base_weight"] = float(prefs.base_weight)
+        out["rules"] = [_rule_dict(agenda, r) for r in prefs.rules]
+    elif isinstance(prefs, Table):
+        out = {"type": "table", "default": float(prefs.default), "outcomes": [
+            {"outcome": agenda.describe(key), "utility": float(u)} for key, u in prefs.entries.items()
+        ]}
+    else:
+        raise TypeError(f"cannot write {type(prefs).__name__} preferences to YAML")
+    out["reservation_value"] = float(prefs.reservation_value)
+    if prefs.discount is not None:
+        out["discount"] = float(prefs.discount)
+    return out
+
+
+def _linear_dict(agenda: Agenda, prefs: LinearAdditive) -> dict[str, Any]:
+    weights = {issue.name: float(w) for issue, w in zip(agenda, prefs.weights, strict=True)}
+    values: dict[str, Any] = {}
+    for issue, v in zip(agenda, prefs.values, strict=True):
+        keep = range(len(issue)) if not issue.is_numeric else _kinks(issue.numeric_values(), v)
+        values[issue.name] = {issue.options[j]: float(v[j]) for j in keep}
+    return {"weights": weights, "values": values}
+
+
+def _kinks(xs: np.ndarray, v: np.ndarray) -> list[int]:
+    """Indices where a piecewise-linear function of ``xs`` changes slope (plus both ends)."""
+    keep = [0]
+    for j in range(1, len(xs) - 1):
+        left = (v[j] - v[keep[-1]]) / (xs[j] - xs[keep[-1]])
+        right = (v[j + 1] - v[j]) / (xs[j + 1] - xs[j])
+        if abs(left - right) > 1e-12:
+            keep.append(j)
+    if len(xs) > 1:
+        keep.append(len(xs) - 1)
+    return keep
+
+
+def _rule_dict(agenda: Agenda, rule: Rule) -> dict[str, Any]:
+    when: dict[str, Any] = {}
+    for position, mask in rule.allowed.items():
+        issue = agenda.issues[position]
+        chosen = np.flatnonzero(mask)
+        contiguous = chosen.size > 0 and chosen[-1] - chosen[0] + 1 == chosen.size
+        if issue.is_numeric and contiguous:
+            when[issue.name] = {"min": issue.options[chosen[0]], "max": issue.options[chosen[-1]]}
+        else:
+            when[issue.name] = [issue.options[j] for j in chosen]
+    return _drop_none({"when": when, "bonus": float(rule.bonus), "note": rule.note})
+
+
+def _role_dict(role: Role) -> dict[str, Any]:
+    return _drop_none({"name": role.name, "people": list(role.people) or None, "role": role.role,
+                       "note": role.note})

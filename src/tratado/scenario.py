@@ -1,0 +1,81 @@
+"""A scenario: the agenda, the parties and their preferences, the roles, the rules.
+
+This is the unit people write (YAML), load (GENIUS XML, GeniusWeb JSON), share and
+analyse. Party order is explicit and kept in every round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tratado.agenda import Agenda
+from tratado.errors import ScenarioError
+from tratado.parties import Party, Roles, Rules
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """Agenda + parties (in order) + roles + rules."""
+
+    name: str
+    agenda: Agenda
+    parties: tuple[Party, ...]
+    description: str | None = None
+    roles: Roles = field(default_factory=Roles)
+    rules: Rules = field(default_factory=Rules)
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.parties) < 2:
+            raise ScenarioError(
+                f"a negotiation needs at least two parties; this one has {len(self.parties)}.",
+                field="parties",
+                fix="add another party with its preferences.",
+            )
+        seen: set[str] = set()
+        for party in self.parties:
+            if party.id in seen:
+                raise ScenarioError(
+                    f"two parties have the id '{party.id}'.",
+                    field="parties",
+                    fix="give each party a unique id.",
+                )
+            seen.add(party.id)
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.parties)
+
+    @property
+    def n_parties(self) -> int:
+        return len(self.parties)
+
+    def party(self, party_id: str) -> Party:
+        for party in self.parties:
+            if party.id == party_id:
+                return party
+        raise ScenarioError(
+            f"there is no party '{party_id}'.", fix=f"use one of: {', '.join(self.party_ids)}."
+        )
+
+    @property
+    def reservation_values(self) -> np.ndarray:
+        return np.array([p.preferences.reservation_value for p in self.parties], dtype=float)
+
+    @property
+    def is_additive(self) -> bool:
+        return all(p.preferences.is_additive for p in self.parties)
+
+    def utilities(self, outcomes: np.ndarray) -> np.ndarray:
+        """Utility of each outcome row for every party: shape ``(m, n_parties)``."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.int64))
+        return np.column_stack([p.preferences.utility(outcomes) for p in self.parties])
+
+    def utilities_of(self, choices: Mapping[str, object]) -> dict[str, float]:
+        """``{party id: utility}`` for one outcome given as ``{issue: option}``."""
+        row = self.agenda.outcome(choices)
+        u = self.utilities(row[None, :])[0]
+        return dict(zip(self.party_ids, map(float, u), strict=True))
