@@ -63,29 +63,28 @@ def loads_yaml(text: str, file: str = "<string>") -> Scenario:
             fix="check the indentation and the ':' and '-' near that line"
             " (quote text that contains ': ' or starts with a special character).",
         ) from None
-    lines: dict[tuple[str, ...], int] = {}
-    doc = Document(file, lines)
+    doc = Document(file)
     if node is not None:
-        _record_lines(node, (), lines, doc)
+        _record_lines(node, (), doc)
     return scenario_from_dict(data, doc)
 
 
-def _record_lines(node: yaml.Node, path: tuple[str, ...], lines: dict[tuple[str, ...], int],
-                  doc: Document) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _record_lines(node: yaml.Node, path: FieldPath, doc: Document) -> None:
+    """Note the line of every field, and refuse keys given twice (PyYAML keeps the last)."""
+    lines = doc.lines
+    lines.setdefault(tuple(map(str, path)), node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
             name = str(key.value)
+            lines[tuple(map(str, (*path, name)))] = key.start_mark.line + 1
             if name in seen:
-                lines[(*path, name)] = key.start_mark.line + 1
                 doc.fail((*path, name), f"'{name}' is given twice.", "keep one of the two entries.")
             seen.add(name)
-            lines[(*path, name)] = key.start_mark.line + 1
-            _record_lines(value, (*path, name), lines, doc)
+            _record_lines(value, (*path, name), doc)
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
-            _record_lines(item, (*path, str(position)), lines, doc)
+            _record_lines(item, (*path, position), doc)
 
 
 def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
@@ -201,6 +200,8 @@ def _issue(doc: Document, raw: Any, path: FieldPath) -> Issue:
                 (*path, "step"))
             return Issue.continuous(name, low_f, high_f, step_f, title=title, description=description)
     except ScenarioError as exc:
+        if exc.file is not None:
+            raise
         doc.fail(path, exc.message, exc.fix)
     doc.fail((*path, "type"), f"unknown issue type '{kind}'.",
              "use categorical (the default), integer or continuous.")
@@ -354,7 +355,7 @@ def _issue_values(doc: Document, issue: Issue, raw: Any, path: FieldPath) -> np.
                  "give at least those two points; values between are interpolated linearly.")
     xs = issue.numeric_values()
     known = sorted(points)
-    return np.interp(xs, xs[known], [points[j] for j in known])
+    return np.asarray(np.interp(xs, xs[known], [points[j] for j in known]), dtype=float)
 
 
 def _rule(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Rule:

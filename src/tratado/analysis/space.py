@@ -1,0 +1,59 @@
+"""The outcome space of a scenario in utility terms: its frontier and its rational set.
+
+Linear-additive scenarios get their exact frontier by dynamic programming over the
+issues (:func:`~tratado.analysis.frontier.additive_frontier`), so spaces far too large
+to enumerate are analysed exactly. Other preferences are enumerated in chunks with
+bounded memory (:class:`~tratado.analysis.frontier.FrontierBuilder`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
+from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
+from tratado.scenario import Scenario
+
+#: Outcomes evaluated per chunk when a space is enumerated.
+CHUNK = 1 << 18
+
+#: Utilities within this of a reservation value count as meeting it: values typed as
+#: decimals (0.6) are not exact in binary, and a package the file says is worth exactly
+#: the no-deal value must not fall out of the zone by a rounding error.
+RATIONAL_TOLERANCE = 1e-9
+
+
+def rational_threshold(scenario: Scenario) -> np.ndarray:
+    """The per-party utility an outcome needs to count as rational (acceptable)."""
+    return scenario.reservation_values - RATIONAL_TOLERANCE
+
+
+def issue_contributions(scenario: Scenario) -> list[np.ndarray]:
+    """Per issue, an ``(n_options, n_parties)`` array of each option's contribution."""
+    per_party = [p.preferences.contributions() for p in scenario.parties]
+    return [np.column_stack([c[i] for c in per_party]) for i in range(len(scenario.agenda))]
+
+
+def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> Frontier:
+    """The exact Pareto frontier of all outcomes (distinct utility vectors)."""
+    if scenario.is_additive:
+        return additive_frontier(issue_contributions(scenario))
+    scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
+    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda))
+    for rows in scenario.agenda.chunks(CHUNK):
+        builder.add(scenario.utilities(rows), rows)
+    return builder.result()
+
+
+def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> int | None:
+    """How many outcomes give every party at least its reservation value.
+
+    Counting needs every outcome, so spaces above ``max_outcomes`` return None.
+    """
+    if scenario.agenda.size > max_outcomes:
+        return None
+    reservation = rational_threshold(scenario)
+    count = 0
+    for rows in scenario.agenda.chunks(CHUNK):
+        count += int(np.count_nonzero(np.all(scenario.utilities(rows) >= reservation, axis=1)))
+    return count

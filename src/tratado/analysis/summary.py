@@ -1,0 +1,153 @@
+"""One call that answers "what agreements are possible, and which are fair?".
+
+:func:`analyze` returns an :class:`Analysis`: the size of the outcome space, the
+rational set and whether a zone of possible agreement exists, the exact frontier (of
+all outcomes and of the rational set), the Nash, Kalai–Smorodinsky, egalitarian and
+utilitarian packages, the opposition level and the per-issue trade-off table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
+from tratado.analysis.frontier import Frontier
+from tratado.analysis.metrics import opposition
+from tratado.analysis.solutions import (
+    egalitarian_solution,
+    kalai_smorodinsky_solution,
+    nash_solution,
+    utilitarian_solution,
+)
+from tratado.analysis.space import count_rational, pareto_frontier, rational_threshold
+from tratado.analysis.tradeoffs import IssueTradeoff, Trade, issue_tradeoffs, suggested_trades
+from tratado.scenario import Scenario
+
+SOLUTIONS = {
+    "nash": nash_solution,
+    "kalai_smorodinsky": kalai_smorodinsky_solution,
+    "egalitarian": egalitarian_solution,
+    "utilitarian": utilitarian_solution,
+}
+
+SOLUTION_TITLES = {
+    "nash": "Nash bargaining solution (max product of gains)",
+    "kalai_smorodinsky": "Kalai–Smorodinsky (gains proportional to ideal gains)",
+    "egalitarian": "Egalitarian (max of the minimum gain)",
+    "utilitarian": "Utilitarian (max total utility)",
+}
+
+
+@dataclass(frozen=True)
+class Package:
+    """One outcome with every party's utility."""
+
+    outcome: dict[str, Any]
+    utilities: tuple[float, ...]
+    row: tuple[int, ...]
+    ties: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "utilities": list(self.utilities)}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything :func:`analyze` finds about one scenario."""
+
+    scenario: Scenario
+    frontier: Frontier
+    rational_frontier: Frontier
+    n_rational: int | None
+    solutions: dict[str, Package | None]
+    opposition: float
+    tradeoffs: list[IssueTradeoff]
+    trades: list[Trade]
+    ideal: tuple[float, ...] = field(default=())
+
+    @property
+    def n_outcomes(self) -> int:
+        return self.scenario.agenda.size
+
+    @property
+    def has_zopa(self) -> bool:
+        """A zone of possible agreement exists: some outcome is rational for every party."""
+        return len(self.rational_frontier) > 0
+
+    def package(self, frontier: Frontier, index: int) -> Package:
+        row = tuple(int(i) for i in frontier.outcomes[index])
+        return Package(self.scenario.agenda.describe(row),
+                       tuple(float(u) for u in frontier.utilities[index]), row,
+                       int(frontier.ties[index]))
+
+    def pareto(self, rational_only: bool = False) -> list[Package]:
+        f = self.rational_frontier if rational_only else self.frontier
+        return [self.package(f, i) for i in range(len(f))]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` document (see docs/cli.md for every field)."""
+        scenario = self.scenario
+        out: dict[str, Any] = {
+            "scenario": scenario.name,
+            "parties": list(scenario.party_ids),
+            "issues": list(scenario.agenda.names),
+            "outcomes": self.n_outcomes,
+            "reservation_values": [float(r) for r in scenario.reservation_values],
+            "rational": self.n_rational,
+            "zopa": self.has_zopa,
+            "pareto": [dict(p.to_dict(), ties=p.ties) for p in self.pareto()],
+            "pareto_rational": len(self.rational_frontier),
+        }
+        for name, package in self.solutions.items():
+            out[name] = None if package is None else package.to_dict()
+        out["opposition"] = self.opposition
+        out["ideal"] = list(self.ideal)
+        out["tradeoffs"] = [
+            {"issue": t.issue, "shares": dict(zip(scenario.party_ids, t.shares, strict=True)),
+             "alignment": t.alignment, "kind": t.kind, "cares_most": t.cares_most}
+            for t in self.tradeoffs
+        ]
+        out["trades"] = [
+            {"parties": [t.first, t.second], "gets": {t.first: t.first_gets, t.second: t.second_gets}}
+            for t in self.trades
+        ]
+        return out
+
+
+def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
+            count_limit: int = 10_000_000) -> Analysis:
+    """Analyse ``scenario`` exactly.
+
+    ``max_outcomes`` bounds enumeration for non-linear preferences (linear-additive
+    ones never enumerate); the rational set is counted only up to ``count_limit``
+    outcomes (its frontier and the solutions are exact regardless).
+    """
+    frontier = pareto_frontier(scenario, max_outcomes)
+    reservation = rational_threshold(scenario)
+    rational = frontier.rational(reservation)
+    solutions: dict[str, Package | None] = {}
+    probe = Analysis(scenario, frontier, rational, None, {}, 0.0, [], [])
+    for name, solve in SOLUTIONS.items():
+        index = solve(rational, reservation)
+        solutions[name] = None if index is None else probe.package(rational, index)
+    table = issue_tradeoffs(scenario)
+    ideal = tuple(float(x) for x in rational.utilities.max(axis=0)) if len(rational) else ()
+    return Analysis(
+        scenario=scenario,
+        frontier=frontier,
+        rational_frontier=rational,
+        n_rational=count_rational(scenario, min(count_limit, max_outcomes)),
+        solutions=solutions,
+        opposition=opposition(frontier),
+        tradeoffs=table,
+        trades=suggested_trades(scenario, table),
+        ideal=ideal,
+    )
+
+
+def utilities_of(scenario: Scenario, rows: np.ndarray) -> np.ndarray:
+    """Utilities of outcome rows (convenience re-export for reports)."""
+    return scenario.utilities(rows)

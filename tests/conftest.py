@@ -1,0 +1,70 @@
+"""Shared fixtures: the bundled examples and a writer for small scenario files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import tratado
+from tratado.formats import bundled_examples
+
+EXAMPLES = bundled_examples()
+
+
+@pytest.fixture(scope="session")
+def venezuela() -> tratado.Scenario:
+    return tratado.load(EXAMPLES["venezuela-2021"])
+
+
+@pytest.fixture(scope="session")
+def job_offer() -> tratado.Scenario:
+    return tratado.load(EXAMPLES["job-offer"])
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write dedented YAML text to a file in a temporary folder and return its path."""
+
+    def write(text: str, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+SMALL = """\
+tratado: 1
+name: Small
+agenda:
+  issues:
+    - name: price
+      options: [low, mid, high]
+    - name: days
+      type: integer
+      min: 1
+      max: 3
+parties:
+  - id: buyer
+    preferences:
+      weights: {price: 0.7, days: 0.3}
+      values:
+        price: {low: 1, mid: 0.5, high: 0}
+        days: {1: 1, 3: 0}
+      reservation_value: 0.2
+  - id: seller
+    preferences:
+      weights: {price: 0.6, days: 0.4}
+      values:
+        price: {low: 0, mid: 0.5, high: 1}
+        days: {1: 0, 3: 1}
+      reservation_value: 0.3
+"""
+
+
+@pytest.fixture
+def small_yaml() -> str:
+    return SMALL
