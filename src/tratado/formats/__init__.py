@@ -9,21 +9,35 @@ in the format its target implies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tratado.errors import ScenarioError
-from tratado.formats.yaml_format import dumps_yaml, load_yaml, loads_yaml, save_yaml
-from tratado.scenario import Scenario
+
+if TYPE_CHECKING:
+    from tratado.scenario import Scenario
 
 __all__ = ["FORMATS", "bundled_examples", "detect_format", "dumps_yaml", "load", "load_yaml",
            "loads_yaml", "save", "save_yaml"]
+
+_YAML_NAMES = ("dumps_yaml", "load_yaml", "loads_yaml", "save_yaml")
+
+
+def __getattr__(name: str) -> Any:
+    # The YAML reader is imported on first use, keeping `import tratado` fast.
+    if name in _YAML_NAMES:
+        from tratado.formats import yaml_format
+
+        return getattr(yaml_format, name)
+    raise AttributeError(name)
 
 FORMATS = ("yaml", "genius", "geniusweb")
 
 
 def bundled_examples() -> dict[str, Path]:
     """``{name: path}`` of the example scenarios shipped inside the package."""
+    from importlib import resources
+
     folder = Path(str(resources.files("tratado") / "examples"))
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
@@ -59,6 +73,8 @@ def load(*paths: str | Path) -> Scenario:
         if not path.exists():
             examples = bundled_examples()
             if len(paths) == 1 and str(raw) in examples:
+                from tratado.formats.yaml_format import load_yaml
+
                 return load_yaml(examples[str(raw)])
             known = ", ".join(examples)
             raise ScenarioError(
@@ -72,6 +88,8 @@ def load(*paths: str | Path) -> Scenario:
         if len(resolved) != 1 or resolved[0].is_dir():
             raise ScenarioError("give one YAML scenario file at a time.",
                                 file=", ".join(map(str, resolved)))
+        from tratado.formats.yaml_format import load_yaml
+
         return load_yaml(resolved[0])
     if kind == "genius":
         from tratado.formats.genius_xml import load_genius
@@ -99,6 +117,8 @@ def save(scenario: Scenario, target: str | Path, fmt: str | None = None) -> list
                 fix="end the name in .yaml, or pass --to genius / --to geniusweb with a folder.",
             )
     if fmt == "yaml":
+        from tratado.formats.yaml_format import save_yaml
+
         return [save_yaml(scenario, target)]
     if fmt == "genius":
         from tratado.formats.genius_xml import save_genius
