@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -83,3 +84,16 @@ def test_console_script_entry_point_exits_2_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert str(missing) in proc.stderr
+
+
+def test_genius_and_geniusweb_folders_analyse_and_convert(tmp_path):
+    genius = tmp_path / "genius"
+    web = tmp_path / "web"
+    assert invoke("convert", "job-offer", str(genius), "--to", "genius").exit_code == 0
+    assert invoke("convert", str(genius), str(web), "--to", "geniusweb").exit_code == 0
+    original = json.loads(invoke("analyze", "job-offer", "--json").stdout)
+    for folder in (genius, web):
+        doc = json.loads(invoke("analyze", str(folder), "--json").stdout)
+        assert doc["parties"] == original["parties"]
+        got = np.array([p["utilities"] for p in doc["pareto"]])
+        assert np.allclose(got, [p["utilities"] for p in original["pareto"]])

@@ -133,3 +133,9 @@ def test_not_a_scenario_file(tmp_path):
 
 def test_bad_plot_suffix_refused_before_work(tmp_path):
     assert_user_error(run("analyze", "job-offer", "--plot", str(tmp_path / "x.gif")), ".png")
+
+
+def test_genius_file_that_is_not_a_utility_space(tmp_path):
+    path = tmp_path / "notes.xml"
+    path.write_text("<?xml version='1.0'?>\n<library><book title='x'/></library>\n")
+    assert_user_error(run("analyze", str(path)), str(path), "utility_space")

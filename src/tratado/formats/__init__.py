@@ -121,7 +121,7 @@ def save(scenario: Scenario, target: str | Path, fmt: str | None = None) -> list
 
         return [save_yaml(scenario, target)]
     if fmt == "genius":
-        from tratado.formats.genius_xml import save_genius
+        from tratado.formats.genius_xml_write import save_genius
 
         return save_genius(scenario, target)
     if fmt == "geniusweb":

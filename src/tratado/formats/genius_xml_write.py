@@ -1,0 +1,106 @@
+"""Writing GENIUS XML: a domain file and one profile per party (see genius_xml for the format)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tratado.agenda import Issue
+from tratado.errors import ScenarioError
+from tratado.formats._genius_common import check_exportable, is_linear, original_name, profile_stem
+from tratado.parties import Party
+from tratado.preferences import LinearAdditive
+from tratado.scenario import Scenario
+
+
+def _genius_kind(scenario: Scenario, position: int) -> str:
+    issue = scenario.agenda.issues[position]
+    if issue.kind != "integer" or issue.step not in (None, 1):
+        return "discrete"
+    xs = issue.numeric_values()
+    linear = all(is_linear(xs, p.preferences.values[position])  # type: ignore[attr-defined]
+                 for p in scenario.parties)
+    return "integer" if linear else "discrete"
+
+
+def _issue_element(parent: ET.Element, issue: Issue, index: int, kind: str) -> ET.Element:
+    elem = ET.SubElement(parent, "issue", index=str(index), etype=kind, type=kind, vtype=kind,
+                         name=original_name(issue))
+    if kind == "integer":
+        elem.set("lowerbound", str(issue.options[0]))
+        elem.set("upperbound", str(issue.options[-1]))
+    return elem
+
+
+def _write(root: ET.Element, path: Path) -> Path:
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
+def save_genius(scenario: Scenario, folder: Path) -> list[Path]:
+    """Write ``domain.xml`` and one ``NN-<party id>.xml`` per party into ``folder``.
+
+    Only linear-additive preferences can be written. Categorical issues become
+    discrete issues whose evaluations are the option values. An integer issue with
+    step 1 whose values are linear for every party becomes a GENIUS integer issue
+    with a linear evaluator; other numeric issues (steps, non-linear value tables,
+    continuous grids) become discrete issues whose items are the options written
+    as text, so reading them back gives categorical issues with the same utilities.
+    GENIUS divides each discrete issue's evaluations by their largest, so an
+    issue whose best option is worth less than 1 to a party that weighs it cannot
+    be written exactly and is refused. Returns the paths, domain first, then the
+    profiles in party order; the ``NN-`` prefix keeps that order when the folder is read.
+    """
+    check_exportable(scenario, "GENIUS XML")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    agenda = scenario.agenda
+    kinds = [_genius_kind(scenario, k) for k in range(len(agenda))]
+    template = ET.Element("negotiation_template")
+    space = ET.SubElement(template, "utility_space", number_of_issues=str(len(agenda)))
+    objective = ET.SubElement(space, "objective", index="0", etype="objective", type="objective",
+                              description="", name=scenario.name)
+    for k, (issue, kind) in enumerate(zip(agenda, kinds, strict=True)):
+        elem = _issue_element(objective, issue, k + 1, kind)
+        if kind == "discrete":
+            for j, option in enumerate(issue.options):
+                ET.SubElement(elem, "item", index=str(j + 1), value=str(option))
+    paths = [_write(template, folder / "domain.xml")]
+    for position, party in enumerate(scenario.parties):
+        profile = folder / f"{profile_stem(position, party.id)}.xml"
+        paths.append(_write(_profile_element(scenario, party, kinds), profile))
+    return paths
+
+
+def _profile_element(scenario: Scenario, party: Party, kinds: list[str]) -> ET.Element:
+    prefs = party.preferences
+    assert isinstance(prefs, LinearAdditive)
+    space = ET.Element("utility_space")
+    objective = ET.SubElement(space, "objective", index="0", etype="objective", type="objective",
+                              description="", name=scenario.name)
+    for k, (issue, kind) in enumerate(zip(scenario.agenda, kinds, strict=True)):
+        elem = _issue_element(objective, issue, k + 1, kind)
+        values = prefs.values[k]
+        if kind == "integer":
+            xs = issue.numeric_values()
+            slope = (values[-1] - values[0]) / (xs[-1] - xs[0]) if len(xs) > 1 else 0.0
+            ET.SubElement(elem, "evaluator", ftype="linear", offset=repr(float(values[0])),
+                          slope=repr(float(slope)))
+            continue
+        top = float(values.max())
+        if prefs.weights[k] > 0 and 0 < top < 1 - 1e-12:
+            raise ScenarioError(
+                f"party '{party.id}': the best option of issue '{issue.name}' is worth {top:g}, "
+                "not 1; GENIUS divides every discrete issue's evaluations by the largest, so "
+                "these utilities cannot be written exactly.", field="parties",
+                fix="rate the best option of every weighted issue 1 (and adjust the weights).")
+        for j, option in enumerate(issue.options):
+            ET.SubElement(elem, "item", index=str(j + 1), value=str(option),
+                          evaluation=repr(float(values[j])))
+    for k, weight in enumerate(prefs.weights):
+        ET.SubElement(objective, "weight", index=str(k + 1), value=repr(float(weight)))
+    if prefs.discount is not None:
+        ET.SubElement(space, "discount_factor", value=repr(float(prefs.discount)))
+    ET.SubElement(space, "reservation", value=repr(float(prefs.reservation_value)))
+    return space
