@@ -21,11 +21,14 @@ Semantics
 Algorithms
 ----------
 :func:`pareto_mask` first discards points strictly dominated by a few strong "killer" points
-(maximisers of positively weighted sums), which is a cheap vectorised pass that removes almost
-everything on realistic data.  Two parties are then finished by a sort and sweep in
-``O(m log m)``.  Three or more parties sort the survivors by total utility descending (ties
-lexicographically descending), so every dominator of a point precedes it, and check blocks of
-candidates, vectorised, against the growing frontier (strongest points first).
+(maximisers of positively weighted sums), a cheap vectorised pass.  Two parties are then
+finished by a sort and sweep in ``O(m log m)``.  Three or more parties next run a grid
+filter (a cell lying strictly below some point in every party is dropped wholesale), then sort
+the few survivors by total utility descending (ties lexicographically descending), so every
+dominator of a point precedes it, and check blocks of candidates, vectorised, against the
+growing frontier (strongest points first).  That last step costs ``O(survivors x frontier)``,
+so many-party sets whose frontier holds most of the points (near constant-sum utilities) are
+the slow case.
 
 :func:`additive_frontier` never enumerates the space.  It runs a dynamic programme over
 issues using ``Pareto(A + B) ⊆ Pareto(A) + Pareto(B)``: the states after issue ``i`` are the
@@ -152,27 +155,21 @@ def _row_sums(u: FloatArray) -> FloatArray:
 
 
 def _killer_filter(cols: list[FloatArray], total: FloatArray, tol: float) -> IntArray:
-    """Indices of rows not tol-dominated by a few strong rows (maximisers of weighted sums).
+    """Indices of rows not tol-dominated by a few strong rows.
 
-    Uses the maximisers of the total and of ``total + u_p`` for each party ``p``; each
-    killer is applied to the survivors of the previous ones.
+    The killers maximise the total and ``total + u_p`` for each party ``p``.
     """
-    alive = np.arange(total.size, dtype=np.int64)
-    sub = cols
-    for j in range(len(cols) + 1):
-        if alive.size <= 1:
-            break
-        score = total[alive] if j == 0 else total[alive] + sub[j - 1]
-        best = int(np.argmax(score))
-        covered = np.ones(alive.size, dtype=np.bool_)
-        beaten = np.zeros(alive.size, dtype=np.bool_)
-        for x in sub:
-            covered &= x <= x[best]
-            beaten |= (x < x[best]) if tol == 0.0 else (x[best] - x > tol)
-        keep = ~(covered & beaten)
-        alive = alive[keep]
-        sub = [x[keep] for x in sub]
-    return alive
+    killers = {int(np.argmax(total))}
+    killers.update(int(np.argmax(total + c)) for c in cols)
+    dead = np.zeros(total.size, dtype=np.bool_)
+    for i in killers:
+        covered = np.ones(total.size, dtype=np.bool_)
+        beaten = np.zeros(total.size, dtype=np.bool_)
+        for x in cols:
+            covered &= x <= x[i]
+            beaten |= (x < x[i]) if tol == 0.0 else (x[i] - x > tol)
+        dead |= covered & beaten
+    return np.flatnonzero(~dead)
 
 
 def _bin(x: FloatArray, lo: float, step: float, size: int) -> IntArray:
@@ -206,13 +203,14 @@ def _grid_filter(cols: list[FloatArray], alive: IntArray, tol: float) -> IntArra
         cell = np.zeros(alive.size, dtype=np.int64)
         cover = np.zeros(alive.size, dtype=np.int64)
         covers = np.ones(alive.size, dtype=np.bool_)
+        shape: list[int] = []
         for c in cols:
             x = c[alive]
             lo, hi = float(x.min()), float(x.max())
             step = (hi - lo) / size
-            if not step > 0.0:  # constant (or nearly) axis: one bin, never covered
-                cell *= size
-                cover *= size
+            if hi == lo:  # constant axis: every row ties on it, so it can be left out
+                continue
+            if not step > 0.0:  # a spread too small to cut: no cell can be covered
                 covers[:] = False
                 continue
             b = _bin(x, lo, step, size)
@@ -227,9 +225,12 @@ def _grid_filter(cols: list[FloatArray], alive: IntArray, tol: float) -> IntArra
                 t[bad] -= 1
             covers &= t >= 1
             cover = cover * size + np.maximum(t - 1, 0)
-        grid = np.zeros((size,) * k, dtype=np.bool_)
+            shape.append(size)
+        if not shape:  # all rows are equal
+            break
+        grid = np.zeros(shape, dtype=np.bool_)
         grid.reshape(-1)[cover[covers]] = True
-        for axis in range(k):
+        for axis in range(len(shape)):
             grid = np.flip(np.logical_or.accumulate(np.flip(grid, axis), axis=axis), axis)
         killed = grid.reshape(-1)[cell]
         n_killed = int(np.count_nonzero(killed))
@@ -240,8 +241,10 @@ def _grid_filter(cols: list[FloatArray], alive: IntArray, tol: float) -> IntArra
 
 
 def _mask_1d(values: FloatArray, tol: float) -> BoolArray:
-    best = values.max()
-    return values == best if tol == 0.0 else best - values <= tol
+    """One party: the rows within ``tol`` of the best value (exactly the best for 0)."""
+    best = float(values.max())
+    mask: BoolArray = values == best if tol == 0.0 else best - values <= tol
+    return mask
 
 
 def _mask_2d(u: FloatArray, tol: float) -> BoolArray:
@@ -292,7 +295,8 @@ def _dominated_by(x: FloatArray, y: FloatArray, tol: float) -> BoolArray:
         yj = y[None, :, j]
         covered &= yj >= xj
         beaten |= (yj > xj) if tol == 0.0 else (yj - xj > tol)
-    return np.any(covered & beaten, axis=1)
+    hit: BoolArray = np.any(covered & beaten, axis=1)
+    return hit
 
 
 def _mask_nd(u: FloatArray, tol: float) -> BoolArray:
@@ -424,7 +428,9 @@ class FrontierBuilder:
 
     def add(self, utilities: npt.ArrayLike, outcomes: npt.ArrayLike) -> None:
         """Merge one chunk of outcomes (``(m, k)`` utilities, ``(m, n_issues)`` indices)."""
-        u = _as_utilities(np.reshape(utilities, (-1, self._n_parties)))
+        u = _as_utilities(utilities)
+        if u.shape[1] != self._n_parties:
+            raise ValueError(f"utilities must have {self._n_parties} columns, got {u.shape[1]}")
         o = _as_outcomes(outcomes, u.shape[0], self._n_issues)
         f = self._frontier
         self._frontier = _reduce(
