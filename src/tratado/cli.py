@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
+from tratado import __version__
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.errors import TratadoError
 
@@ -46,7 +47,7 @@ max_outcomes_option = click.option(
 
 
 @click.group(cls=TratadoGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="tratado")
+@click.version_option(version=__version__, prog_name="tratado")
 def cli() -> None:
     """tratado: prepare, simulate and study mediated negotiations.
 

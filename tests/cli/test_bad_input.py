@@ -139,3 +139,19 @@ def test_genius_file_that_is_not_a_utility_space(tmp_path):
     path = tmp_path / "notes.xml"
     path.write_text("<?xml version='1.0'?>\n<library><book title='x'/></library>\n")
     assert_user_error(run("analyze", str(path)), str(path), "utility_space")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needles"),
+    [
+        ("options: [low, mid, high]", "options: [low, mid, high]\n      max: 3",
+         ("agenda.issues[0].max", "does not apply to a categorical issue")),
+        ("max: 3", "max: 3\n      options: [a]", ("agenda.issues[1].options", "does not apply")),
+        ("tratado: 1", "tratado: 1.0", ("tratado", "format version")),
+        ("reservation_value: 0.3\n", "reservation_value: 0.3\nrules:\n  deadline_seconds: -5\n",
+         ("rules.deadline_seconds", "not positive")),
+    ],
+)
+def test_fields_that_do_not_fit(small_yaml, write_yaml, old, new, needles):
+    path = write_yaml(small_yaml.replace(old, new, 1))
+    assert_user_error(run("analyze", str(path)), *needles)

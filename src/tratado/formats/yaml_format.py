@@ -95,7 +95,7 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
     top = doc.mapping(data, ())
     doc.check_keys(top, TOP_FIELDS, ())
     version = top.get("tratado", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:
         doc.fail(("tratado",), f"format version {version} is not known.", "use 'tratado: 1'.")
     name = doc.text(doc.required(top, "name", ()), ("name",))
     agenda = _agenda(doc, doc.required(top, "agenda", (), "add an 'agenda' with 'issues'."))
@@ -177,6 +177,12 @@ def _issue(doc: Document, raw: Any, path: FieldPath) -> Issue:
     doc.check_keys(item, ISSUE_FIELDS, path)
     name = _name(doc, doc.required(item, "name", path), (*path, "name"), "issue name")
     kind = item.get("type", "categorical")
+    misplaced = ("min", "max", "step") if kind == "categorical" else ("options",)
+    for key in misplaced:
+        if key in item:
+            doc.fail((*path, key), f"'{key}' does not apply to a {kind} issue.",
+                     "remove it, or set 'type: integer' / 'type: continuous' for a numeric range"
+                     if kind == "categorical" else "remove it: numeric issues take min, max and step.")
     title = None if item.get("title") is None else doc.text(item["title"], (*path, "title"))
     description = item.get("description")
     description = None if description is None else doc.text(description, (*path, "description"))
@@ -251,10 +257,11 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
                 b = doc.mapping(item["base"], bpath)
                 doc.check_keys(b, LINEAR_FIELDS, bpath)
                 base = _linear(doc, agenda, b, bpath, 0.0, None)
-            base_weight = doc.number(item.get("base_weight", 0.0 if base is None else 1.0),
-                                     (*path, "base_weight"))
             rules = tuple(_rule(doc, agenda, r, (*path, "rules", k)) for k, r in
                           enumerate(doc.sequence(item.get("rules") or [], (*path, "rules"))))
+            # With a base and no base_weight, the base takes whatever the bonuses leave.
+            default_weight = 0.0 if base is None else max(0.0, 1.0 - sum(r.bonus for r in rules))
+            base_weight = doc.number(item.get("base_weight", default_weight), (*path, "base_weight"))
             return Constraints(rules, base, base_weight, reservation, discount)
         if kind == "table":
             doc.check_keys(item, COMMON_PREF_FIELDS + ("default", "outcomes"), path)
@@ -431,6 +438,9 @@ def _rules(doc: Document, raw: Any) -> Rules:
         doc.fail((*path, "agreement"), f"unknown agreement mode '{agreement}'.",
                  "use 'package' (nothing is agreed until everything is agreed) or 'item-by-item'.")
     seconds = item.get("deadline_seconds")
+    if seconds is not None and doc.number(seconds, (*path, "deadline_seconds")) <= 0:
+        doc.fail((*path, "deadline_seconds"), f"the time limit {seconds} is not positive.",
+                 "give the limit in seconds, e.g. 'deadline_seconds: 600', or remove it.")
     return Rules(
         deadline,
         agreement,
