@@ -1,0 +1,55 @@
+"""Aspiration: lowers its aspiration over time, never below the best it was offered.
+
+The aspiration at relative time ``t`` is ``floor + (best - floor) * (1 - t ** beta)``,
+where ``floor`` is the larger of the reservation value and the best own utility among
+the packages the other parties have proposed so far. So it never asks for less than it
+has already been offered, and ends by asking for the best of those offers.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from tratado.negotiators.acceptance import AcceptanceRule
+from tratado.negotiators.base import Negotiator
+from tratado.protocols.events import Outcome, Propose
+
+
+class Aspiration(Negotiator):
+    """Aspiration decaying as ``1 - t ** beta`` toward the best offer received."""
+
+    name = "aspiration"
+    description = "lowers its aspiration over time, never below the best offer received"
+    time_based = True
+
+    def __init__(self, beta: float = 2.0, acceptance: AcceptanceRule | None = None) -> None:
+        super().__init__(acceptance)
+        if not beta > 0:
+            raise ValueError("beta must be positive")
+        self.beta = float(beta)
+
+    def __repr__(self) -> str:
+        return f"Aspiration(beta={self.beta})"
+
+    def start(self) -> None:
+        self._utils = self.table.utilities
+        self._outcomes = self.table.outcomes
+        self._last = len(self._utils) - 1
+        self._top = self._utils[-1]
+        self._floor = max(self.reservation_value, self._utils[0])
+        self._seen = 0
+
+    def _read_record(self) -> None:
+        events = self.view.record._events
+        for event in events[self._seen:]:
+            if type(event) is Propose and event.party != self.party:
+                u = self.utility(event.outcome)
+                if u > self._floor:
+                    self._floor = min(u, self._top)
+        self._seen = len(events)
+
+    def propose(self, t: float) -> Outcome:
+        self._read_record()
+        target = self._floor + (self._top - self._floor) * (1.0 - t**self.beta)
+        i = bisect_left(self._utils, target)
+        return self._outcomes[i if i <= self._last else self._last]

@@ -1,0 +1,316 @@
+"""What a negotiator is, and what it may see.
+
+A :class:`Negotiator` produces events for one party. The session hands it exactly one
+object, a :class:`NegotiatorView`, holding:
+
+* ``preferences`` — its own party's preferences (and nobody else's);
+* ``scenario`` — a :class:`PublicScenario`: agenda, parties' ids and names, roles and
+  rules, built field by field so that it holds no :class:`~tratado.parties.Party`
+  and no preferences at all;
+* ``protocol`` — the rules being played (parties' ids and the agenda's shape only);
+* ``record`` — the public record: a read-only :class:`Record` of the events so far.
+
+So another party's preferences cannot be reached from what a negotiator is given
+(tests walk the object graph to check it). In-process negotiators are ordinary Python
+code and trusted not to go looking elsewhere; the live service runs them apart.
+
+Writing one takes a few lines: subclass :class:`Negotiator`, declare ``name`` and the
+metadata, and implement ``propose(t)`` (and, if wanted, ``start()`` to precompute and
+``accept(offer, t, mine)`` — by default the ``acceptance`` rule decides)::
+
+    class Stubborn(Negotiator):
+        name = "stubborn"
+        def propose(self, t):
+            return self.best_outcome
+
+Helpers: ``utility(outcome)``, ``reservation_value``, ``best_outcome``,
+``best_utility``, ``table`` (every outcome sorted by own utility), ``rng`` (a numpy
+Generator spawned from the session seed; the only randomness allowed).
+
+Hooks that protocols call through ``Protocol.ask``: ``take_turn(offer, t)``
+(alternating offers), ``vote(draft, change, t)`` and ``respond(proposal, t)``
+(mediated protocols). A negotiator may instead override ``act(state)`` to read the
+protocol's (public) state directly. A :class:`Mediator` is the participant for a
+protocol's mediator id; it overrides ``act``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, overload
+
+import numpy as np
+
+from tratado.agenda import Agenda
+from tratado.negotiators._tables import OwnTable, own_table
+from tratado.parties import Delegation, Roles, Rules
+from tratado.preferences import Preferences
+from tratado.protocols.events import Accept, Event, Outcome, Propose
+
+if TYPE_CHECKING:
+    from tratado.negotiators.acceptance import AcceptanceRule
+    from tratado.protocols.base import Protocol
+    from tratado.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class PublicParty:
+    """What everyone may know about a party: who it is, not what it wants."""
+
+    id: str
+    name: str | None = None
+    short_name: str | None = None
+    delegation: Delegation | None = None
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name or self.id
+
+
+@dataclass(frozen=True)
+class PublicScenario:
+    """The public part of a scenario: no preferences, no reservation values."""
+
+    name: str
+    agenda: Agenda
+    parties: tuple[PublicParty, ...]
+    roles: Roles
+    rules: Rules
+    description: str | None = None
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> PublicScenario:
+        parties = tuple(
+            PublicParty(p.id, p.name, p.short_name, p.delegation) for p in scenario.parties
+        )
+        return cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
+                   scenario.description)
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.parties)
+
+
+class Record(Sequence[Event]):
+    """The public record: the events accepted so far, read-only, oldest first."""
+
+    __slots__ = ("_events",)
+
+    def __init__(self, events: list[Event]) -> None:
+        self._events = events
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        if isinstance(index, slice):
+            return tuple(self._events[index])
+        return self._events[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(tuple(self._events))
+
+    def since(self, start: int) -> tuple[Event, ...]:
+        """Events from position ``start`` on (read new events incrementally)."""
+        return tuple(self._events[start:])
+
+
+@dataclass(frozen=True, eq=False)
+class NegotiatorView:
+    """Everything a negotiator is given (see the module docstring)."""
+
+    party: str
+    preferences: Preferences
+    scenario: PublicScenario
+    protocol: Protocol[Any]
+    record: Record
+
+    @property
+    def opponents(self) -> tuple[str, ...]:
+        return tuple(p for p in self.scenario.party_ids if p != self.party)
+
+
+@dataclass(frozen=True, eq=False)
+class MediatorView:
+    """What a mediator is given: the public part, and every party's preferences only
+    when the protocol trusts its neutral with them (``mediator_sees_preferences``)."""
+
+    party: str
+    scenario: PublicScenario
+    protocol: Protocol[Any]
+    record: Record
+    preferences: Mapping[str, Preferences] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+class Participant:
+    """Anything that produces events in a session: negotiators and mediators."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    stochastic: ClassVar[bool] = False
+    _seed: tuple[int, int] = (0, 0)
+    _rng: np.random.Generator | None = None
+
+    def act(self, state: Any) -> Event:
+        """This participant's move in the protocol's current (public) ``state``."""
+        raise NotImplementedError
+
+    def mover(self) -> Callable[[Any], Event]:
+        """The callable the session calls for each move (default: :meth:`act`)."""
+        return self.act
+
+    def seed(self, entropy: int, index: int) -> None:
+        """Set the seed the session spawned for this participant (``rng`` is lazy)."""
+        self._seed = (entropy, index)
+        self._rng = None
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """This participant's own random generator, spawned from the session seed:
+        ``default_rng(SeedSequence(seed, spawn_key=(position,)))``, built on first use."""
+        if self._rng is None:
+            entropy, index = self._seed
+            sequence = np.random.SeedSequence(entropy, spawn_key=(index,))
+            self._rng = np.random.default_rng(sequence)
+        return self._rng
+
+
+class Negotiator(Participant):
+    """Base class of negotiators. Class metadata drives the registry and filters."""
+
+    uses_opponent_model: ClassVar[bool] = False
+    time_based: ClassVar[bool] = False
+    protocols: ClassVar[tuple[str, ...]] = ("alternating",)
+
+    view: NegotiatorView
+    party: str
+    table: OwnTable
+
+    def __init__(self, acceptance: AcceptanceRule | None = None) -> None:
+        self.acceptance = acceptance if acceptance is not None else self.default_acceptance()
+
+    def default_acceptance(self) -> AcceptanceRule:
+        """The acceptance rule used when none is given (accept what beats my next offer)."""
+        from tratado.negotiators.acceptance import AcceptNext
+
+        return AcceptNext()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # -- set up by the session ------------------------------------------------------------
+    def begin(self, view: NegotiatorView) -> None:
+        """Called by the session before the first move: keeps the view, builds the
+        tables, then calls :meth:`start`. Resets all per-session state."""
+        self.view = view
+        self.party = view.party
+        self.table = own_table(view.scenario.agenda, view.preferences)
+        self._lookup = self.table.lookup
+        self._accept_event = Accept(view.party)
+        self._proposals: dict[Outcome, Propose] = {}
+        self._protocol = view.protocol
+        self.start()
+        cls = type(self)
+        rule = self.acceptance
+        # Fast path for the common case: the plain AcceptNext rule on own utility.
+        self._accept_next = (
+            cls.accept is Negotiator.accept
+            and cls.utility is Negotiator.utility
+            and type(rule).__name__ == "AcceptNext"
+            and getattr(rule, "factor", None) == 1.0
+            and getattr(rule, "margin", None) == 0.0
+        )
+
+    def mover(self) -> Callable[[Any], Event]:
+        """``act``, or (when ``act`` is not overridden) the protocol's ``ask`` bound to
+        this negotiator — the same move, one call less in the hot loop."""
+        if type(self).act is Negotiator.act:
+            return partial(self._protocol.ask, self)
+        return self.act
+
+    def start(self) -> None:
+        """Precompute what the strategy needs for this session (override)."""
+
+    # -- helpers ----------------------------------------------------------------------------
+    def utility(self, outcome: Outcome) -> float:
+        """Own utility of ``outcome``."""
+        try:
+            return self._lookup[outcome]
+        except KeyError:
+            row = np.asarray(outcome, dtype=np.int64)[None, :]
+            return float(self.view.preferences.utility(row)[0])
+
+    @property
+    def reservation_value(self) -> float:
+        return self.view.preferences.reservation_value
+
+    @property
+    def best_outcome(self) -> Outcome:
+        return self.table.outcomes[-1]
+
+    @property
+    def best_utility(self) -> float:
+        return self.table.utilities[-1]
+
+    def offers_by(self, party: str) -> list[Outcome]:
+        """Packages ``party`` has proposed so far, oldest first."""
+        return [e.outcome for e in self.view.record._events
+                if type(e) is Propose and e.party == party]
+
+    # -- the moves ---------------------------------------------------------------------------
+    def act(self, state: Any) -> Event:
+        return self._protocol.ask(self, state)
+
+    def take_turn(self, offer: Outcome | None, t: float) -> Event:
+        """Alternating offers: accept ``offer`` or propose. Calls ``propose`` exactly once."""
+        mine = self.propose(t)
+        if offer is not None:
+            if self._accept_next:
+                lookup = self._lookup
+                if offer in lookup and lookup[offer] >= lookup[mine]:
+                    return self._accept_event
+            elif self.accept(offer, t, mine):
+                return self._accept_event
+        event = self._proposals.get(mine)
+        if event is None:
+            event = self._proposals[mine] = Propose(self.party, mine)
+        return event
+
+    def propose(self, t: float) -> Outcome:
+        """The package to propose at relative time ``t`` (default: my best)."""
+        return self.table.outcomes[-1]
+
+    def accept(self, offer: Outcome, t: float, mine: Outcome) -> bool:
+        """Whether to accept ``offer`` when I would otherwise propose ``mine``."""
+        return self.acceptance(self, offer, t, mine)
+
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single negotiating text: do I prefer ``change`` to ``draft``?"""
+        return self.utility(change) > self.utility(draft)
+
+    def respond(self, proposal: Outcome, t: float) -> bool:
+        """Mediated: accept the mediator's ``proposal``? (default: above reservation)."""
+        return self.utility(proposal) >= self.reservation_value
+
+
+class Mediator(Participant):
+    """Base class of mediators: the participant a mediated protocol asks for proposals."""
+
+    view: MediatorView
+
+    def begin(self, view: MediatorView) -> None:
+        """Called by the session before the first move; then :meth:`start`."""
+        self.view = view
+        self.start()
+
+    def start(self) -> None:
+        """Precompute what the mediator needs (override)."""

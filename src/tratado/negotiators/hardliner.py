@@ -1,0 +1,16 @@
+"""The hard-liner: always proposes its best package and accepts only that much."""
+
+from __future__ import annotations
+
+from tratado.negotiators.base import Negotiator
+from tratado.protocols.events import Outcome
+
+
+class HardLiner(Negotiator):
+    """Never concedes: proposes its best outcome, accepts only offers worth as much."""
+
+    name = "hardliner"
+    description = "never concedes: proposes its best package every time"
+
+    def propose(self, t: float) -> Outcome:
+        return self.table.outcomes[-1]

@@ -1,0 +1,102 @@
+"""Tit-for-tat: concede as much as the others have conceded (Faratin et al. 1998).
+
+Concession is measured in the negotiator's own utility. For each other party, the
+fraction of the way it has come toward my best package::
+
+    conceded = (u(its latest offer) - u(its first offer)) / (best - u(its first offer))
+
+(clipped to [0, 1]); the mean over the other parties is mirrored: I offer at
+``best - (best - floor) * conceded``. So facing a hard-liner it never moves, and facing
+a party that concedes half-way it concedes half of its own room.
+
+* :class:`TitForTat` (``tit-for-tat``) — relative mirroring; retracts if the others do.
+* :class:`NiceTitForTat` (``nice-tit-for-tat``) — never retracts a concession, concedes
+  a little by itself (``kindness`` of its room by the deadline) so that two nice
+  negotiators do not deadlock, and near the deadline accepts anything it prefers to
+  no deal.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from tratado.negotiators.acceptance import (
+    AcceptAboveReservation,
+    AcceptAfter,
+    AcceptanceRule,
+    AcceptNext,
+)
+from tratado.negotiators.base import Negotiator
+from tratado.protocols.events import Outcome, Propose
+
+
+class TitForTat(Negotiator):
+    """Mirrors the other parties' relative concession (see the module docstring)."""
+
+    name = "tit-for-tat"
+    description = "mirrors the other parties' concession, relative to the room each had"
+
+    def start(self) -> None:
+        self._utils = self.table.utilities
+        self._outcomes = self.table.outcomes
+        self._last_index = len(self._utils) - 1
+        self._top = self._utils[-1]
+        self._span = max(self._top - max(self.reservation_value, self._utils[0]), 0.0)
+        self._first: dict[str, float] = {}
+        self._latest: dict[str, float] = {}
+        self._seen = 0
+
+    def _read_record(self) -> None:
+        events = self.view.record._events
+        for event in events[self._seen:]:
+            if type(event) is Propose and event.party != self.party:
+                u = self.utility(event.outcome)
+                self._first.setdefault(event.party, u)
+                self._latest[event.party] = u
+        self._seen = len(events)
+
+    def conceded(self) -> float:
+        """Mean fraction of its room that each other party has conceded, in [0, 1]."""
+        if not self._first:
+            return 0.0
+        total = 0.0
+        for party, first in self._first.items():
+            room = self._top - first
+            if room > 1e-12:
+                total += min(max((self._latest[party] - first) / room, 0.0), 1.0)
+        return total / len(self._first)
+
+    def target(self, t: float) -> float:
+        """The own utility aimed at now."""
+        return self._top - self._span * self.conceded()
+
+    def propose(self, t: float) -> Outcome:
+        self._read_record()
+        i = bisect_left(self._utils, self.target(t))
+        return self._outcomes[i if i <= self._last_index else self._last_index]
+
+
+class NiceTitForTat(TitForTat):
+    """Tit-for-tat that never retracts, concedes a little first, and closes near the end."""
+
+    name = "nice-tit-for-tat"
+    description = "tit-for-tat that never retracts and concedes a little first"
+
+    def __init__(self, kindness: float = 0.1, acceptance: AcceptanceRule | None = None) -> None:
+        super().__init__(acceptance)
+        self.kindness = float(kindness)
+
+    def __repr__(self) -> str:
+        return f"NiceTitForTat(kindness={self.kindness})"
+
+    def default_acceptance(self) -> AcceptanceRule:
+        return AcceptNext() | (AcceptAfter(0.98) & AcceptAboveReservation())
+
+    def start(self) -> None:
+        super().start()
+        self._lowest = self._top
+
+    def target(self, t: float) -> float:
+        wanted = self._top - self._span * max(self.conceded(), self.kindness * t)
+        self._lowest = min(self._lowest, wanted)
+        return self._lowest

@@ -1,0 +1,61 @@
+"""Protocols: the rules of each way to negotiate, as pure state machines.
+
+See :mod:`tratado.protocols.base` for the API every protocol follows and
+:mod:`tratado.protocols.events` for the events. Built-in: ``alternating``
+(:class:`AlternatingOffers`). Find a protocol class by name with
+:func:`protocol_class` (built-ins, then the ``tratado.protocols`` entry point group,
+then ``module:Class``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from tratado.protocols.alternating import AlternatingOffers, AlternatingState
+from tratado.protocols.base import REASONS, Protocol, ProtocolResult, protocol_registry
+from tratado.protocols.events import (
+    EVENT_KINDS,
+    Accept,
+    Event,
+    EventRefused,
+    MediatorProposal,
+    Outcome,
+    Propose,
+    Reject,
+    TimeUp,
+    Vote,
+    WalkAway,
+    event_outcome,
+)
+from tratado.protocols.log import event_from_entry, render_log
+
+
+def protocol_class(name: str) -> type[Protocol[Any]]:
+    """The protocol class called ``name`` (or given as ``module:Class``)."""
+    if ":" in name:
+        module, _, attr = name.partition(":")
+        cls = getattr(importlib.import_module(module), attr)
+        if not (isinstance(cls, type) and issubclass(cls, Protocol)):
+            raise ValueError(f"{name} is not a Protocol class")
+        return cls
+    registry = protocol_registry()
+    if name not in registry:
+        for ep in entry_points(group="tratado.protocols"):
+            if ep.name == name:
+                cls = ep.load()
+                if isinstance(cls, type) and issubclass(cls, Protocol):
+                    return cls
+    if name not in registry:
+        known = ", ".join(sorted(registry))
+        raise ValueError(f"there is no protocol named '{name}' (known: {known})")
+    return registry[name]
+
+
+__all__ = [
+    "EVENT_KINDS", "REASONS", "Accept", "AlternatingOffers", "AlternatingState", "Event",
+    "EventRefused", "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult",
+    "Reject", "TimeUp", "Vote", "WalkAway", "event_from_entry", "event_outcome",
+    "protocol_class", "protocol_registry", "render_log",
+]

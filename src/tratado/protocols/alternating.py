@@ -1,0 +1,192 @@
+"""Alternating offers: bilateral (Rubinstein 1982) and multilateral stacked alternating
+offers (Aydoğan et al. 2017).
+
+The parties take turns in scenario order. On its turn a party either accepts the
+offer on the table or proposes a new package (which replaces it); any party may walk
+away at any time. There is an agreement when every party other than the proposer has
+accepted that exact package, one after the other, with no new proposal in between —
+for two parties this is Rubinstein's protocol. A plain ``reject`` is not a move here:
+a party rejects by making a counter-offer.
+
+Deadline: ``deadline`` rounds (one round = every party has had one turn); the state
+after the last turn of the last round is over, with reason ``deadline``. With
+``deadline_seconds`` the session sends a ``time-up`` event when the wall clock passes
+it. With ``discounting`` the session reports each party's utility of an agreement
+reached in round ``r`` as ``u * discount ** r`` (the party's own ``discount``).
+
+A negotiator that fails (raises, answers an invalid or refused event, or runs past
+its time budget) counts as walking away: the talks end without agreement, and the
+session reports the reason ``error`` with the negotiator's name.
+
+Negotiators take part through one hook, ``take_turn(offer, t) -> Event`` (``offer``:
+the package on the table or ``None``; ``t``: relative time in [0, 1)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from tratado.protocols.base import Protocol, ProtocolResult
+from tratado.protocols.events import (
+    Accept,
+    Event,
+    EventRefused,
+    Outcome,
+    Propose,
+    TimeUp,
+    WalkAway,
+)
+
+if TYPE_CHECKING:
+    from tratado.negotiators.base import Negotiator
+    from tratado.scenario import Scenario
+
+
+class AlternatingState(NamedTuple):
+    """``turn``: moves made; ``offer``: the package on the table; ``proposer``: index of
+    the party that made it; ``accepts``: acceptances of it since; ``reason``: why the
+    talks ended (None while they go on); ``ended_by``: who ended them."""
+
+    turn: int = 0
+    offer: Outcome | None = None
+    proposer: int = -1
+    accepts: int = 0
+    reason: str | None = None
+    ended_by: str | None = None
+
+
+_new = tuple.__new__  # builds a state without the namedtuple's Python-level __new__
+_ON_TURN_WITH_OFFER: tuple[type[Event], ...] = (Accept, Propose, WalkAway)
+_ON_TURN_FIRST: tuple[type[Event], ...] = (Propose, WalkAway)
+
+
+class AlternatingOffers(Protocol[AlternatingState]):
+    """Alternating offers for two or more parties (see the module docstring)."""
+
+    name = "alternating"
+
+    def __init__(
+        self,
+        parties: Sequence[str],
+        shape: Sequence[int],
+        deadline: int = 100,
+        deadline_seconds: float | None = None,
+        discounting: bool = False,
+    ) -> None:
+        super().__init__(parties, shape)
+        if int(deadline) < 1:
+            raise ValueError("the deadline must be at least one round")
+        self.deadline = int(deadline)
+        self.deadline_seconds = deadline_seconds
+        self.discounting = bool(discounting)
+        self._n = len(self.parties)
+        self._total = self.deadline * self._n
+        self._inv_total = 1.0 / self._total
+        self._turn_of = tuple((p,) for p in self.parties)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario, **options: Any) -> AlternatingOffers:
+        """``deadline`` (rounds) and ``deadline_seconds`` default to the scenario's rules."""
+        deadline = options.pop("deadline", None)
+        seconds = options.pop("deadline_seconds", scenario.rules.deadline_seconds)
+        return cls(
+            scenario.party_ids,
+            scenario.agenda.shape,
+            deadline=scenario.rules.deadline if deadline is None else deadline,
+            deadline_seconds=seconds,
+            **options,
+        )
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "deadline": self.deadline,
+            "deadline_seconds": self.deadline_seconds,
+            "discounting": self.discounting,
+        }
+
+    @property
+    def turns(self) -> int:
+        """The number of turns before the deadline (rounds x parties)."""
+        return self._total
+
+    # -- the state machine ----------------------------------------------------------
+    def initial_state(self) -> AlternatingState:
+        return AlternatingState()
+
+    def step(self, state: AlternatingState, event: Event) -> AlternatingState:
+        if state.reason is not None:
+            raise EventRefused(f"the talks are over ({state.reason})")
+        cls = type(event)
+        turn = state.turn
+        actor = turn % self._n
+        if (cls is Propose or cls is Accept) and event.party == self.parties[actor]:
+            nxt = turn + 1
+            if cls is Propose:
+                outcome = event.outcome  # type: ignore[attr-defined]
+                try:
+                    valid = outcome in self._valid
+                except TypeError:
+                    valid = False
+                if not valid:
+                    outcome = self.check_outcome(outcome)
+                if nxt >= self._total:
+                    return _new(AlternatingState, (nxt, outcome, actor, 0, "deadline", None))
+                return _new(AlternatingState, (nxt, outcome, actor, 0, None, None))
+            if state.offer is None:
+                raise EventRefused("there is no offer on the table to accept")
+            accepts = state.accepts + 1
+            if accepts >= self._n - 1:
+                return _new(AlternatingState, (nxt, state.offer, state.proposer, accepts,
+                                               "agreement", event.party))
+            if nxt >= self._total:
+                return _new(AlternatingState, (nxt, state.offer, state.proposer, accepts,
+                                               "deadline", None))
+            return _new(AlternatingState, (nxt, state.offer, state.proposer, accepts, None, None))
+        if cls is WalkAway:
+            self.party_index(event.party)
+            return state._replace(reason="walk-away", ended_by=event.party)
+        if cls is TimeUp:
+            if self.deadline_seconds is None:
+                raise EventRefused("these talks have no deadline in seconds")
+            return state._replace(reason="deadline", ended_by=None)
+        if cls is Propose or cls is Accept:
+            self.party_index(event.party)
+            raise EventRefused(f"it is {self.parties[actor]}'s turn, not {event.party}'s")
+        raise EventRefused(
+            f"'{event.kind}' is not a move in alternating offers: accept the offer on the"
+            " table, propose another package, or walk away"
+        )
+
+    def whose_turn(self, state: AlternatingState) -> tuple[str, ...]:
+        if state.reason is not None:
+            return ()
+        return self._turn_of[state.turn % self._n]
+
+    def expected(self, state: AlternatingState) -> dict[str, tuple[type[Event], ...]]:
+        if state.reason is not None:
+            return {}
+        kinds = _ON_TURN_FIRST if state.offer is None else _ON_TURN_WITH_OFFER
+        return {self.parties[state.turn % self._n]: kinds}
+
+    def is_over(self, state: AlternatingState) -> bool:
+        return state.reason is not None
+
+    def result(self, state: AlternatingState) -> ProtocolResult:
+        agreement = state.offer if state.reason == "agreement" else None
+        return ProtocolResult(agreement, state.reason, self.round(state), state.turn,
+                              state.ended_by)
+
+    def round(self, state: AlternatingState) -> int:
+        """The round of the last move once over, else of the next move."""
+        turn = state.turn - 1 if state.reason is not None and state.turn else state.turn
+        return min(turn // self._n, self.deadline - 1)
+
+    def time(self, state: AlternatingState) -> float:
+        return min(state.turn * self._inv_total, 1.0)
+
+    def subject(self, state: AlternatingState) -> Outcome | None:
+        return state.offer
+
+    def ask(self, negotiator: Negotiator, state: AlternatingState) -> Event:
+        return negotiator.take_turn(state.offer, state.turn * self._inv_total)

@@ -1,0 +1,204 @@
+"""The :class:`Protocol` base: the rules of one way to negotiate, as a pure state machine.
+
+A protocol knows the parties (their ids, in order), the shape of the agenda (number
+of options per issue) and its own rules. It never sees preferences and never knows
+who produces the events: a simulated negotiator, a mediator program, or a delegation
+clicking *accept* in a browser all go through the same :meth:`Protocol.step`.
+
+The API, for a state type ``S`` (immutable; usually a ``NamedTuple``):
+
+``initial_state() -> S``
+    the state before any move.
+``step(state, event) -> S``
+    the next state, or :class:`~tratado.protocols.events.EventRefused` with a reason;
+    ``state`` itself is never changed (states are immutable).
+``whose_turn(state) -> tuple[str, ...]``
+    the participants asked to act now; empty once the talks are over. When several
+    are asked (e.g. a vote), the session gathers all their events on the same public
+    record before stepping any of them, so they answer simultaneously.
+``expected(state) -> dict[str, tuple[type[Event], ...]]``
+    for each participant asked, the event kinds it may send.
+``is_over(state)``, ``result(state) -> ProtocolResult``, ``round(state)``,
+``time(state)`` (relative time in [0, 1], by rounds), ``subject(state)`` (the
+package on the table, if any).
+``ask(negotiator, state) -> Event``
+    how a standard negotiator's hooks (``propose``/``accept``, ``vote``, ...) answer in
+    this protocol; negotiators that override ``act`` bypass it.
+``failure_event(party, state, note) -> Event``
+    what the move of a negotiator that crashed, answered nonsense or ran past its
+    budget counts as under this protocol's rule.
+
+Participants: ``parties`` (the negotiating parties, in scenario order) and, for
+mediated protocols, a ``mediator`` id; the session maps the mediator id to its
+:class:`~tratado.negotiators.base.Mediator`. A mediated protocol sets
+``mediator_sees_preferences = True`` when its neutral is trusted with every party's
+preferences (confidential-preference mediation).
+
+Protocols register themselves by their ``name`` class attribute when their module
+is imported; :func:`tratado.protocols.protocol_class` finds them (built-ins and the
+``tratado.protocols`` entry point group).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
+
+if TYPE_CHECKING:
+    from tratado.negotiators.base import Negotiator
+    from tratado.scenario import Scenario
+
+S = TypeVar("S")
+
+REASONS = ("agreement", "deadline", "walk-away", "rejection", "error")
+"""Why talks end. ``error`` is set by the session when a participant failed."""
+
+
+@dataclass(frozen=True)
+class ProtocolResult:
+    """How the talks ended, as far as the rules know.
+
+    ``agreement`` is the package every party accepted (or ``None``), ``reason`` one of
+    :data:`REASONS` (``None`` while the talks go on), ``round`` the round in which they
+    ended, ``turns`` the turns taken (moves made in turn order), ``ended_by`` the one whose
+    move ended them.
+    """
+
+    agreement: Outcome | None
+    reason: str | None
+    round: int
+    turns: int
+    ended_by: str | None = None
+
+
+_REGISTRY: dict[str, type[Protocol[Any]]] = {}
+
+
+class Protocol(ABC, Generic[S]):
+    """Base class of the protocols (see the module docstring for the API)."""
+
+    name: ClassVar[str] = ""
+    mediator_sees_preferences: ClassVar[bool] = False
+
+    parties: tuple[str, ...]
+    shape: tuple[int, ...]
+    mediator: str | None = None
+    discounting: bool = False
+    deadline_seconds: float | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("name"):
+            _REGISTRY[cls.name] = cls
+
+    def __init__(self, parties: Sequence[str], shape: Sequence[int]) -> None:
+        if len(parties) < 2:
+            raise ValueError("a protocol needs at least two parties")
+        if len(set(parties)) != len(parties):
+            raise ValueError("party ids must be distinct")
+        self.parties = tuple(parties)
+        self.shape = tuple(int(n) for n in shape)
+        self._index = {p: i for i, p in enumerate(self.parties)}
+        self._valid: set[Outcome] = set()
+
+    # -- construction and serialisation ------------------------------------------
+    @classmethod
+    @abstractmethod
+    def for_scenario(cls, scenario: Scenario, **options: Any) -> Protocol[S]:
+        """The protocol for ``scenario``, its rules overridden by ``options``."""
+
+    @abstractmethod
+    def params(self) -> dict[str, Any]:
+        """JSON-able options that, with the parties and shape, rebuild this protocol."""
+
+    @classmethod
+    def from_params(
+        cls, parties: Sequence[str], shape: Sequence[int], params: Mapping[str, Any]
+    ) -> Protocol[S]:
+        """Rebuild a protocol from :meth:`params` (used by replay)."""
+        return cls(parties, shape, **params)
+
+    @property
+    def participants(self) -> tuple[str, ...]:
+        """Everyone who may produce events: the parties, then the mediator if any."""
+        return self.parties + ((self.mediator,) if self.mediator else ())
+
+    # -- the state machine ----------------------------------------------------------
+    @abstractmethod
+    def initial_state(self) -> S:
+        """The state before any move."""
+
+    @abstractmethod
+    def step(self, state: S, event: Event) -> S:
+        """The next state after ``event``; raises ``EventRefused`` and changes nothing."""
+
+    @abstractmethod
+    def whose_turn(self, state: S) -> tuple[str, ...]:
+        """The participants asked to act now (empty when over)."""
+
+    @abstractmethod
+    def expected(self, state: S) -> dict[str, tuple[type[Event], ...]]:
+        """For each participant asked, the event kinds it may send."""
+
+    @abstractmethod
+    def result(self, state: S) -> ProtocolResult:
+        """How the talks ended (``reason`` is None while they go on)."""
+
+    @abstractmethod
+    def round(self, state: S) -> int:
+        """The current round (0-based)."""
+
+    @abstractmethod
+    def time(self, state: S) -> float:
+        """Relative time in [0, 1], by rounds."""
+
+    @abstractmethod
+    def subject(self, state: S) -> Outcome | None:
+        """The package on the table (standing offer or draft), if any."""
+
+    @abstractmethod
+    def ask(self, negotiator: Negotiator, state: S) -> Event:
+        """The move of a standard negotiator, from its hooks."""
+
+    def is_over(self, state: S) -> bool:
+        """True once the talks have ended (no participant is asked any more)."""
+        return not self.whose_turn(state)
+
+    def failure_event(self, party: str, state: S, note: str) -> Event:
+        """The move a failed participant's turn counts as (default: walking away)."""
+        return WalkAway(party, note=note)
+
+    def time_up_event(self) -> Event:
+        """The clock's event when ``deadline_seconds`` has passed."""
+        return TimeUp()
+
+    # -- helpers for subclasses -------------------------------------------------------
+    def check_outcome(self, outcome: object) -> Outcome:
+        """``outcome`` if it is a valid package for this agenda, else ``EventRefused``."""
+        if not isinstance(outcome, tuple) or len(outcome) != len(self.shape):
+            raise EventRefused(
+                f"a package names one option index per issue ({len(self.shape)} issues)"
+            )
+        for i, n in zip(outcome, self.shape, strict=True):
+            if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+                raise EventRefused(f"option index {i!r} is not valid for this agenda")
+        if len(self._valid) > 100_000:
+            self._valid.clear()
+        self._valid.add(outcome)
+        return outcome
+
+    def party_index(self, party: str) -> int:
+        """Position of ``party``; ``EventRefused`` for someone not at the table."""
+        try:
+            return self._index[party]
+        except (KeyError, TypeError):
+            raise EventRefused(f"{party!r} is not a party to these talks") from None
+
+
+def protocol_registry() -> dict[str, type[Protocol[Any]]]:
+    """Protocol classes registered so far, by name."""
+    return dict(_REGISTRY)

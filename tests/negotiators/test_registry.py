@@ -1,0 +1,56 @@
+"""Negotiators are found by discovery and metadata, never from a hand-kept list."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import tratado.negotiators as package
+from tratado.negotiators import (
+    DEFAULT_NEGOTIATOR,
+    Negotiator,
+    describe,
+    find,
+    make,
+    negotiator_class,
+    registered,
+)
+from tratado.negotiators.time_based import Boulware, TimeBased
+
+BUILT_IN = {"boulware", "linear", "conceder", "hardliner", "tit-for-tat", "nice-tit-for-tat",
+            "aspiration", "random", "frequency", "time-based"}
+
+
+def test_every_named_class_in_the_package_is_registered() -> None:
+    named = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"tratado.negotiators.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Negotiator) and cls.__dict__.get("name"):
+                named.add(cls.name)
+    assert named == set(registered())
+    assert named >= BUILT_IN
+    assert DEFAULT_NEGOTIATOR in named
+
+
+def test_names_and_module_class_specs() -> None:
+    assert negotiator_class("boulware") is Boulware
+    assert negotiator_class("tratado.negotiators.time_based:Boulware") is Boulware
+    negotiator = make("time-based", e=3.0)
+    assert isinstance(negotiator, TimeBased) and negotiator.e == 3.0
+    for bad in ("no-such-negotiator", "tratado.negotiators.time_based:Nope", "json:dumps"):
+        with pytest.raises(ValueError):
+            negotiator_class(bad)
+
+
+def test_filtered_by_metadata() -> None:
+    assert [c.name for c in find(stochastic=True)] == ["random"]
+    assert {c.name for c in find(uses_opponent_model=True)} == {"frequency"}
+    assert {"boulware", "conceder", "linear"} <= {c.name for c in find(time_based=True)}
+    with pytest.raises(ValueError):
+        find(colour="red")
+    info = describe(Boulware)
+    assert info["name"] == "boulware" and info["class"].endswith(":Boulware")
