@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+import numpy as np
 
 from tratado import __version__
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
@@ -123,6 +124,180 @@ def check(scenario: tuple[str, ...]) -> None:
     loaded = load(*scenario)
     click.echo(f"{loaded.name}: {loaded.n_parties} parties, {len(loaded.agenda)} issues,"
                f" {loaded.agenda.size:,} outcomes — OK")
+
+
+def _names() -> str:
+    from tratado.protocols import protocol_registry
+
+    return ", ".join(protocol_registry())
+
+
+def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
+    from tratado.negotiators import DEFAULT_NEGOTIATOR, negotiator_class
+
+    ids = scenario.party_ids
+    specs = [v.strip() for v in value.split(",")] if value else [DEFAULT_NEGOTIATOR] * len(ids)
+    if len(specs) != len(ids):
+        raise TratadoError(
+            f"{len(specs)} negotiator(s) for {len(ids)} parties ({', '.join(ids)}).",
+            field="--negotiators",
+            fix="give one name per party, in party order, separated by commas.")
+    for spec in specs:
+        try:
+            negotiator_class(spec)
+        except ValueError as exc:
+            raise TratadoError(str(exc).rstrip(".") + ".", field="--negotiators",
+                               fix="`tratado negotiators` lists the built-in ones.") from None
+    return specs
+
+
+def _scenario_fingerprint(scenario: Any) -> str:
+    import hashlib
+
+    from tratado.formats.yaml_format import dumps_yaml
+
+    return hashlib.sha256(dumps_yaml(scenario).encode("utf-8")).hexdigest()
+
+
+@cli.command()
+@scenario_argument
+@click.option("--protocol", default="alternating", show_default=True,
+              help="How the talks run: alternating, single-text, mediated, or module:Class.")
+@click.option("--negotiators", "negotiator_names", metavar="NAME[,NAME...]",
+              help="One negotiator per party, in party order (default: frequency for each).")
+@click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the scenario's).")
+@click.option("--agreement", type=click.Choice(["package", "item-by-item"]),
+              help="Negotiate the agenda as one package or item by item (default: the scenario's).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of every random choice: the same seed gives the same log.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole session record as JSON.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the session record (JSON) to FILE, for `tratado replay`.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Draw the offers over the utility space and over time (.png, .svg, .pdf).")
+@click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
+              help="Moves shown in the transcript (first and last ones).")
+def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None, rounds: int | None,
+             agreement: str | None, seed: int, as_json: bool, log_file: Path | None,
+             plot_file: Path | None, moves: int) -> None:
+    """How will the talks go under this protocol and these negotiators?
+
+    Runs one simulated negotiation and prints a transcript (who proposed what, in the
+    agenda's own words), the result and how good it is: each party's utility and gain
+    over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
+    package.
+    """
+    from tratado.formats import load
+
+    if plot_file is not None:
+        from tratado.report.plot import check_plot_target
+
+        check_plot_target(plot_file)
+    loaded = load(*scenario)
+    specs = _negotiator_specs(negotiator_names, loaded)
+    from tratado.protocols import protocol_class
+
+    try:
+        protocol_class(protocol)
+    except ValueError as exc:
+        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
+                           fix=f"use one of: {_names()}, or module:Class.") from None
+    options: dict[str, Any] = {}
+    if rounds is not None:
+        options["deadline"] = rounds
+    if agreement is not None:
+        options["agreement"] = agreement
+    from tratado.analysis import outcome_quality, pareto_frontier
+    from tratado.session import run_session
+
+    try:
+        result = run_session(loaded, specs, protocol, seed, **options)
+    except TypeError as exc:
+        raise TratadoError(f"the '{protocol}' protocol does not take this option ({exc}).",
+                           fix="leave out --agreement or --rounds for this protocol.") from None
+    frontier = pareto_frontier(loaded)
+    utilities = [result.utilities[p] for p in loaded.party_ids]
+    quality = outcome_quality(loaded, np.asarray(utilities), frontier)
+    result.distance_to_pareto = quality["distance_to_pareto"]
+    result.distance_to_nash = quality["distance_to_nash"]
+    record = result.to_dict(timing=False)
+    record["scenario_source"] = [str(s) for s in scenario]
+    record["scenario_sha256"] = _scenario_fingerprint(loaded)
+    if log_file is not None:
+        log_file.write_text(_dump(record) + "\n", encoding="utf-8")
+    if plot_file is not None:
+        from tratado.report.session_plot import plot_session
+
+        plot_session(loaded, record, frontier, quality["nash_utilities"], plot_file)
+    if as_json:
+        click.echo(_dump(record))
+        return
+    from tratado.report.session_report import render_session
+
+    click.echo(render_session(loaded, record, moves), nl=False)
+    for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
+        if path is not None:
+            click.echo(f"{what} written to {path}")
+
+
+@cli.command()
+@click.argument("log_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_path", multiple=True,
+              help="The scenario the session ran on (default: the one named in the log).")
+def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
+    """Re-run a logged session through its protocol and say whether it reproduces.
+
+    Exit code 0 when every logged event replays and gives the same log and result,
+    1 when it does not (the first difference is printed), 2 for unreadable input.
+    """
+    from tratado.formats import load
+    from tratado.session import check_replay
+
+    try:
+        record = json.loads(log_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TratadoError("the file does not exist.", file=str(log_file),
+                           fix="give the JSON saved by `tratado simulate --log FILE`.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TratadoError(f"this is not a session record ({exc}).", file=str(log_file),
+                           fix="give the JSON saved by `tratado simulate --log FILE` or --json.") from None
+    needed = ("protocol", "log", "negotiators", "seed", "result")
+    if not isinstance(record, dict) or any(key not in record for key in needed):
+        raise TratadoError("this JSON is not a session record.", file=str(log_file),
+                           field=", ".join(needed),
+                           fix="give the JSON saved by `tratado simulate --log FILE` or --json.")
+    sources = scenario_path or tuple(record.get("scenario_source") or ())
+    if not sources:
+        raise TratadoError("the log does not say which scenario it ran on.", file=str(log_file),
+                           field="scenario_source", fix="pass --scenario FILE.")
+    scenario = load(*sources)
+    expected = record.get("scenario_sha256")
+    if expected and expected != _scenario_fingerprint(scenario):
+        click.echo("warning: the scenario differs from the one the session ran on.", err=True)
+    problem = check_replay(scenario, record)
+    if problem is None:
+        click.echo(f"Reproduces: {len(record['log'])} events replayed through the "
+                   f"'{record['protocol']['name']}' protocol give the same log and result.")
+        return
+    click.echo(f"Does not reproduce: {problem}.")
+    sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+def negotiators(as_json: bool) -> None:
+    """List the negotiators `simulate --negotiators` can name, with their metadata."""
+    from tratado.negotiators import describe, registered
+
+    listing = {name: describe(cls) for name, cls in registered().items()}
+    if as_json:
+        click.echo(_dump(listing))
+        return
+    for name, info in listing.items():
+        traits = [key.replace("_", " ") for key in ("stochastic", "time_based", "uses_opponent_model")
+                  if info.get(key)]
+        extra = f" [{', '.join(traits)}]" if traits else ""
+        click.echo(f"{name:<18} {info['description']}{extra}")
 
 
 @cli.command()

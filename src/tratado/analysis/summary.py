@@ -15,7 +15,7 @@ import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.analysis.frontier import Frontier
-from tratado.analysis.metrics import opposition
+from tratado.analysis.metrics import distance, distance_to_frontier, opposition
 from tratado.analysis.solutions import (
     egalitarian_solution,
     kalai_smorodinsky_solution,
@@ -151,3 +151,23 @@ def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
 def utilities_of(scenario: Scenario, rows: np.ndarray) -> np.ndarray:
     """Utilities of outcome rows (convenience re-export for reports)."""
     return scenario.utilities(rows)
+
+
+def outcome_quality(scenario: Scenario, utilities: np.ndarray,
+                    frontier: Frontier | None = None) -> dict[str, Any]:
+    """How good a result is: distance to the Pareto frontier and to the Nash package.
+
+    ``utilities`` is the result's utility vector (the reservation values when there was
+    no agreement). Distances are Euclidean in utility space; the Nash distance is None
+    when no package is acceptable to every party.
+    """
+    frontier = pareto_frontier(scenario) if frontier is None else frontier
+    reservation = rational_threshold(scenario)
+    rational = frontier.rational(reservation)
+    nash = nash_solution(rational, reservation)
+    point = np.asarray(utilities, dtype=float)
+    return {
+        "distance_to_pareto": distance_to_frontier(frontier, point),
+        "distance_to_nash": None if nash is None else distance(rational.utilities[nash], point),
+        "nash_utilities": None if nash is None else tuple(map(float, rational.utilities[nash])),
+    }

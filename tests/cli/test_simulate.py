@@ -1,0 +1,103 @@
+"""`tratado simulate`, `replay` and `negotiators` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tratado.cli import cli
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def test_transcript_names_packages_in_the_agendas_words():
+    out = invoke("simulate", "job-offer", "--negotiators", "boulware,conceder").stdout
+    assert "candidate proposes" in out
+    assert "Annual salary (kEUR): 80" in out  # the issue's title and the option
+    for words in ("Result", "gain", "Welfare", "Distance to the Pareto frontier",
+                  "Distance to the Nash package"):
+        assert words in out
+
+
+def test_json_record_has_agreement_result_and_log_with_utilities():
+    doc = json.loads(invoke("simulate", "job-offer", "--negotiators", "boulware,conceder",
+                            "--json").stdout)
+    assert doc["parties"] == ["candidate", "employer"]
+    assert doc["agreement"] is None or set(doc["agreement"]) >= {"salary"}
+    assert doc["result"]["reason"] in {"agreement", "deadline", "walk-away", "error"}
+    offers = [e for e in doc["log"] if e["kind"] == "propose"]
+    assert offers and all(set(e["utilities"]) == {"candidate", "employer"} for e in offers)
+    assert doc["result"]["distance_to_pareto"] >= 0
+
+
+def test_same_seed_same_bytes_and_other_seed_may_differ():
+    args = ("simulate", "venezuela-2021", "--negotiators", "random,random", "--json")
+    first = invoke(*args, "--seed", "3").stdout
+    assert first == invoke(*args, "--seed", "3").stdout
+
+
+def test_rounds_override_the_deadline():
+    doc = json.loads(invoke("simulate", "job-offer", "--negotiators", "hardliner,hardliner",
+                            "--rounds", "7", "--json").stdout)
+    assert doc["agreement"] is None
+    assert doc["result"]["reason"] == "deadline"
+    assert doc["result"]["round"] <= 7
+
+
+def test_log_replays(tmp_path):
+    log = tmp_path / "session.json"
+    assert invoke("simulate", "venezuela-2021", "--log", str(log)).exit_code == 0
+    result = invoke("replay", str(log))
+    assert result.exit_code == 0 and "Reproduces" in result.stdout
+
+
+def test_tampered_log_does_not_replay(tmp_path):
+    log = tmp_path / "session.json"
+    invoke("simulate", "job-offer", "--negotiators", "boulware,conceder", "--log", str(log))
+    record = json.loads(log.read_text())
+    record["agreement"] = None
+    log.write_text(json.dumps(record))
+    result = invoke("replay", str(log))
+    assert result.exit_code == 1 and "Does not reproduce" in result.stdout
+
+
+def test_session_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "talks.png"
+    assert invoke("simulate", "job-offer", "--plot", str(target)).exit_code == 0
+    assert target.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--negotiators", "boulware"), "1 negotiator(s) for 2 parties"),
+        (("--negotiators", "boulware,nobody"), "nobody"),
+        (("--protocol", "shouting"), "--protocol"),
+    ],
+)
+def test_bad_simulate_options(args, needle):
+    result = invoke("simulate", "job-offer", *args)
+    assert result.exit_code == 2
+    assert needle in result.stderr
+
+
+def test_replay_of_a_file_that_is_not_a_record(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"hello": 1}')
+    result = invoke("replay", str(path))
+    assert result.exit_code == 2 and "not a session record" in result.stderr
+
+
+def test_negotiators_listing():
+    out = invoke("negotiators").stdout
+    for name in ("boulware", "conceder", "linear", "hardliner", "tit-for-tat", "aspiration",
+                 "random", "frequency"):
+        assert name in out
