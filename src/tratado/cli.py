@@ -6,6 +6,7 @@ Every user mistake surfaces as one paragraph on stderr and exit code 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -142,10 +143,12 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
             f"{len(specs)} negotiator(s) for {len(ids)} parties ({', '.join(ids)}).",
             field="--negotiators",
             fix="give one name per party, in party order, separated by commas.")
+    if any(":" in spec for spec in specs) and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # module:Class is looked up from the current folder too
     for spec in specs:
         try:
             negotiator_class(spec)
-        except ValueError as exc:
+        except Exception as exc:  # a user's module may fail to import in any way
             raise TratadoError(str(exc).rstrip(".") + ".", field="--negotiators",
                                fix="`tratado negotiators` lists the built-in ones.") from None
     return specs

@@ -101,3 +101,31 @@ def test_negotiators_listing():
     for name in ("boulware", "conceder", "linear", "hardliner", "tit-for-tat", "aspiration",
                  "random", "frequency"):
         assert name in out
+
+
+USER_MODULE = '''
+from tratado.negotiators import Negotiator
+
+class Middle(Negotiator):
+    name = "middle"
+    def propose(self, t):
+        return self.table.outcomes[len(self.table.outcomes) // 2]
+
+class Broken(Negotiator):
+    name = "broken"
+    def propose(self, t):
+        raise RuntimeError("my bug")
+'''
+
+
+def test_user_negotiator_from_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "user_negotiators_cli.py").write_text(USER_MODULE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    doc = json.loads(invoke("simulate", "job-offer", "--negotiators",
+                            "user_negotiators_cli:Middle,boulware", "--json").stdout)
+    assert doc["negotiators"]["candidate"] == "middle"
+    broken = json.loads(invoke("simulate", "job-offer", "--negotiators",
+                               "user_negotiators_cli:Broken,boulware", "--json").stdout)
+    assert broken["result"]["reason"] == "error"
+    assert "my bug" in json.dumps(broken["result"]["failures"])
