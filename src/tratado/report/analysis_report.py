@@ -133,11 +133,16 @@ def _frontier(a: Analysis, limit: int) -> str:
     out = [section(f"{title} ({len(f):,})")]
     shown = range(len(f)) if len(f) <= limit else [round(i * (len(f) - 1) / (limit - 1))
                                                    for i in range(limit)]
+    reference = a.solutions.get("nash") or a.package(f, 0)
     rows = []
     for i in shown:
         pkg = a.package(f, i)
-        label = "; ".join(f"{k}={_option(v)}" for k, v in pkg.outcome.items())
-        rows.append([*[f"{u:.3f}" for u in pkg.utilities], shorten(label, 70)])
+        changes = [f"{k}: {_option(v)}" for k, v in pkg.outcome.items()
+                   if v != reference.outcome[k]]
+        label = "(the Nash package)" if a.solutions.get("nash") == pkg else "; ".join(changes)
+        rows.append([*[f"{u:.3f}" for u in pkg.utilities], shorten(label or "(same options)", 100)])
+    base = "Nash package" if a.solutions.get("nash") else "first package"
+    out.append(f"  Each package is shown by how it differs from the {base}.")
     out.append(table([*s.party_ids, "package"], rows, right=list(range(s.n_parties))))
     if len(f) > limit:
         out.append(f"  ({limit} of {len(f):,} shown, evenly spread; --json lists them all)")
