@@ -151,3 +151,40 @@ def reachable(root: object) -> Iterator[object]:
                 continue
             seen.add(id(child))
             stack.append(child)
+
+
+def mediated_moves(scenario: Scenario, max_size: int = 80) -> st.SearchStrategy[list[Move]]:
+    """Moves for mediated protocols: mostly ``("mediator", outcome)`` (made by the
+    mediator when asked), ``("near", issue)`` (a single-issue change of the subject),
+    ``("answer", yes)`` (a vote, accept or reject by the first party asked), mixed with
+    arbitrary events."""
+    shape = scenario.agenda.shape
+    propose = st.tuples(st.just("mediator"), outcomes(scenario, valid_only=True))
+    near = st.tuples(st.just("near"), st.integers(0, len(shape) - 1), st.integers(0, 9))
+    answer = st.tuples(st.just("answer"), st.booleans())
+    in_turn: st.SearchStrategy[Move] = st.integers(0, 5).flatmap(
+        lambda k: propose if k == 0 else near if k == 1 else answer
+    )
+    move = st.integers(0, 9).flatmap(lambda k: in_turn if k < 8 else event(scenario))
+    return st.lists(move, max_size=max_size)
+
+
+def as_mediated_event(move: Move, protocol: Any, state: Any) -> Event:
+    """The event a scripted mediated move stands for in ``state``."""
+    if isinstance(move, Event):
+        return move
+    expected = protocol.expected(state)
+    asked = tuple(expected)
+    actor = asked[0] if asked else "p0"
+    kinds = expected.get(actor, ())
+    if move[0] == "mediator":
+        return MediatorProposal(protocol.mediator, move[1])
+    if move[0] == "near":
+        subject = protocol.subject(state) or tuple(0 for _ in protocol.shape)
+        issue, option = move[1], move[2] % protocol.shape[move[1]]
+        changed = subject[:issue] + (option,) + subject[issue + 1:]
+        return MediatorProposal(protocol.mediator, changed)
+    yes = bool(move[1])
+    if Vote in kinds:
+        return Vote(actor, yes)
+    return Accept(actor) if yes else Reject(actor)

@@ -158,3 +158,15 @@ def test_python_blocks_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     namespace: dict[str, Any] = {"__name__": "docs_example"}
     for block in blocks:
         exec(compile(block, f"{page.name} (python block)", "exec"), namespace)  # noqa: S102
+
+
+def test_api_reference_is_in_sync() -> None:
+    """docs/api.md is generated from the docstrings; regenerate with docs/gen_api.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_api", DOCS / "gen_api.py")
+    assert spec and spec.loader
+    gen_api = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_api)
+    actual = (DOCS / "api.md").read_text(encoding="utf-8")
+    assert actual == gen_api.render(), "docs/api.md is out of date: run python docs/gen_api.py"

@@ -51,6 +51,7 @@ class Issue:
         title: str | None = None,
         description: str | None = None,
     ) -> Issue:
+        """An issue whose options are named, in a meaningful order (e.g. worst to best for one side)."""
         labels = tuple(str(o) for o in options)
         if not labels:
             raise ScenarioError(f"issue '{name}' has no options.", fix="list at least one option.")
@@ -75,6 +76,7 @@ class Issue:
         title: str | None = None,
         description: str | None = None,
     ) -> Issue:
+        """Whole numbers from ``low`` to ``high`` by ``step`` (both ends included)."""
         if step <= 0:
             raise ScenarioError(f"issue '{name}' has step {step}.", fix="use a positive step.")
         if high < low:
@@ -100,6 +102,7 @@ class Issue:
         title: str | None = None,
         description: str | None = None,
     ) -> Issue:
+        """A continuous range, enumerated on a grid of ``step`` for exact analysis."""
         if not step > 0:
             raise ScenarioError(
                 f"issue '{name}' is continuous and needs a positive step for exact analysis.",
@@ -124,6 +127,7 @@ class Issue:
 
     @property
     def is_numeric(self) -> bool:
+        """True for integer and continuous issues."""
         return self.kind != "categorical"
 
     @property
@@ -196,10 +200,12 @@ class Agenda:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The issues' names, in agenda order."""
         return tuple(issue.name for issue in self.issues)
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Number of options of each issue, in agenda order."""
         return tuple(len(issue) for issue in self.issues)
 
     @property
@@ -208,6 +214,7 @@ class Agenda:
         return math.prod(self.shape)
 
     def issue(self, name: str) -> Issue:
+        """The issue called ``name`` (a clear error naming the known issues otherwise)."""
         for issue in self.issues:
             if issue.name == name:
                 return issue
@@ -217,6 +224,7 @@ class Agenda:
         )
 
     def position(self, name: str) -> int:
+        """Where the issue called ``name`` stands on the agenda (0-based)."""
         return self.names.index(self.issue(name).name)
 
     # -- outcomes ---------------------------------------------------------------
@@ -276,6 +284,7 @@ class Agenda:
         return index
 
     def check_enumerable(self, limit: int, purpose: str = "") -> None:
+        """Refuse (with the size and what to do instead) a space larger than ``limit``."""
         if self.size > limit:
             doing = f" for {purpose}" if purpose else ""
             raise OutcomeSpaceTooLarge(

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import numpy as np
 
 from tratado import __version__
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
@@ -210,19 +209,15 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         options["deadline"] = rounds
     if agreement is not None:
         options["agreement"] = agreement
-    from tratado.analysis import outcome_quality, pareto_frontier
-    from tratado.session import run_session
+    from tratado.session import evaluate, run_session
+    from tratado.session.evaluate import frontier_and_nash
 
     try:
         result = run_session(loaded, specs, protocol, seed, **options)
-    except TypeError as exc:
-        raise TratadoError(f"the '{protocol}' protocol does not take this option ({exc}).",
+    except (TypeError, ValueError) as exc:
+        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
                            fix="leave out --agreement or --rounds for this protocol.") from None
-    frontier = pareto_frontier(loaded)
-    utilities = [result.utilities[p] for p in loaded.party_ids]
-    quality = outcome_quality(loaded, np.asarray(utilities), frontier)
-    result.distance_to_pareto = quality["distance_to_pareto"]
-    result.distance_to_nash = quality["distance_to_nash"]
+    evaluate(result, loaded)
     record = result.to_dict(timing=False)
     record["scenario_source"] = [str(s) for s in scenario]
     record["scenario_sha256"] = _scenario_fingerprint(loaded)
@@ -231,7 +226,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     if plot_file is not None:
         from tratado.report.session_plot import plot_session
 
-        plot_session(loaded, record, frontier, quality["nash_utilities"], plot_file)
+        plot_session(loaded, record, *frontier_and_nash(loaded), plot_file)
     if as_json:
         click.echo(_dump(record))
         return

@@ -48,6 +48,11 @@ class Aspiration(Negotiator):
                     self._floor = min(u, self._top)
         self._seen = len(events)
 
+    def threshold(self, t: float) -> float:
+        """In mediated protocols: accept what reaches the aspiration at ``t``."""
+        self._read_record()
+        return float(self._floor + (self._top - self._floor) * (1.0 - t**self.beta))
+
     def propose(self, t: float) -> Outcome:
         self._read_record()
         target = self._floor + (self._top - self._floor) * (1.0 - t**self.beta)

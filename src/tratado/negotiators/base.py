@@ -28,8 +28,12 @@ Helpers: ``utility(outcome)``, ``reservation_value``, ``best_outcome``,
 Generator spawned from the session seed; the only randomness allowed).
 
 Hooks that protocols call through ``Protocol.ask``: ``take_turn(offer, t)``
-(alternating offers), ``vote(draft, change, t)`` and ``respond(proposal, t)``
-(mediated protocols). A negotiator may instead override ``act(state)`` to read the
+(alternating offers), ``vote(draft, change, t)`` (single text: the truthful voter,
+prefers the change iff it is worth strictly more to me), ``respond(proposal, t)``
+(mediated protocols: accept iff the proposal reaches ``threshold(t)`` — the
+reservation value, or the current aspiration of time-based negotiators) and
+``accept_improvement(settlement, proposal, t)`` (post-settlement: accept iff worth at
+least the settlement). A negotiator may instead override ``act(state)`` to read the
 protocol's (public) state directly. A :class:`Mediator` is the participant for a
 protocol's mediator id; it overrides ``act``.
 """
@@ -189,7 +193,7 @@ class Negotiator(Participant):
 
     uses_opponent_model: ClassVar[bool] = False
     time_based: ClassVar[bool] = False
-    protocols: ClassVar[tuple[str, ...]] = ("alternating",)
+    protocols: ClassVar[tuple[str, ...]] = ("alternating", "single-text", "mediated")
 
     view: NegotiatorView
     party: str
@@ -297,9 +301,19 @@ class Negotiator(Participant):
         """Single negotiating text: do I prefer ``change`` to ``draft``?"""
         return self.utility(change) > self.utility(draft)
 
+    def threshold(self, t: float) -> float:
+        """The least own utility I accept from a mediator at relative time ``t``
+        (default: the reservation value; time-based negotiators: their aspiration)."""
+        return self.reservation_value
+
     def respond(self, proposal: Outcome, t: float) -> bool:
-        """Mediated: accept the mediator's ``proposal``? (default: above reservation)."""
-        return self.utility(proposal) >= self.reservation_value
+        """Mediated: accept the mediator's ``proposal``? Iff it reaches ``threshold(t)`` and
+        is worth at least no deal (a rational party never accepts less than its BATNA)."""
+        return self.utility(proposal) >= max(self.threshold(t), self.reservation_value)
+
+    def accept_improvement(self, settlement: Outcome, proposal: Outcome, t: float) -> bool:
+        """Post-settlement: take ``proposal`` instead of ``settlement``? (iff not worse)."""
+        return self.utility(proposal) >= self.utility(settlement)
 
 
 class Mediator(Participant):

@@ -105,6 +105,10 @@ class FrequencyNegotiator(Negotiator):
         """The own utility aimed at, at relative time ``t``."""
         return float(self._top - self._span * t ** (1.0 / self.e))
 
+    def threshold(self, t: float) -> float:
+        """In mediated protocols: accept what reaches the target curve at ``t``."""
+        return max(self.target(t), self.reservation_value)
+
     def propose(self, t: float) -> Outcome:
         self._read_record()
         low = min(bisect_left(self._utils, self.target(t)), self._size - 1)

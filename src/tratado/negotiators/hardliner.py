@@ -14,3 +14,7 @@ class HardLiner(Negotiator):
 
     def propose(self, t: float) -> Outcome:
         return self.table.outcomes[-1]
+
+    def threshold(self, t: float) -> float:
+        """In mediated protocols: accepts only packages worth its best."""
+        return self.best_utility

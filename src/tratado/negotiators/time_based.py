@@ -52,6 +52,10 @@ class TimeBased(Negotiator):
         """The own utility aimed at, at relative time ``t``."""
         return float(self._top - self._span * t**self._inv_e)
 
+    def threshold(self, t: float) -> float:
+        """In mediated protocols: accept what reaches the curve at ``t`` (its aspiration)."""
+        return max(self.target(t), self.reservation_value)
+
     def propose(self, t: float) -> Outcome:
         i = bisect_left(self._utils, self._top - self._span * t**self._inv_e)
         return self._outcomes[i if i <= self._last else self._last]

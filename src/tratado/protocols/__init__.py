@@ -2,7 +2,9 @@
 
 See :mod:`tratado.protocols.base` for the API every protocol follows and
 :mod:`tratado.protocols.events` for the events. Built-in: ``alternating``
-(:class:`AlternatingOffers`). Find a protocol class by name with
+(:class:`AlternatingOffers`), ``single-text`` (:class:`SingleText`, the mediator's
+single negotiating text) and ``mediated`` (:class:`Mediated`, confidential-preference
+mediation with post-settlement). Find a protocol class by name with
 :func:`protocol_class` (built-ins, then the ``tratado.protocols`` entry point group,
 then ``module:Class``).
 """
@@ -14,7 +16,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from tratado.protocols.alternating import AlternatingOffers, AlternatingState
-from tratado.protocols.base import REASONS, Protocol, ProtocolResult, protocol_registry
+from tratado.protocols.base import AGREEMENT_MODES, REASONS, Protocol, ProtocolResult, protocol_registry
 from tratado.protocols.events import (
     EVENT_KINDS,
     Accept,
@@ -30,6 +32,8 @@ from tratado.protocols.events import (
     event_outcome,
 )
 from tratado.protocols.log import event_from_entry, render_log
+from tratado.protocols.mediated import Mediated, MediatedState
+from tratado.protocols.single_text import SingleText, SingleTextState
 
 
 def protocol_class(name: str) -> type[Protocol[Any]]:
@@ -54,8 +58,9 @@ def protocol_class(name: str) -> type[Protocol[Any]]:
 
 
 __all__ = [
-    "EVENT_KINDS", "REASONS", "Accept", "AlternatingOffers", "AlternatingState", "Event",
-    "EventRefused", "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult",
-    "Reject", "TimeUp", "Vote", "WalkAway", "event_from_entry", "event_outcome",
+    "AGREEMENT_MODES", "EVENT_KINDS", "REASONS", "Accept", "AlternatingOffers",
+    "AlternatingState", "Event", "EventRefused", "Mediated", "MediatedState",
+    "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult", "Reject",
+    "SingleText", "SingleTextState", "TimeUp", "Vote", "WalkAway", "event_from_entry", "event_outcome",
     "protocol_class", "protocol_registry", "render_log",
 ]

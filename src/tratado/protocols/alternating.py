@@ -18,6 +18,10 @@ A negotiator that fails (raises, answers an invalid or refused event, or runs pa
 its time budget) counts as walking away: the talks end without agreement, and the
 session reports the reason ``error`` with the negotiator's name.
 
+Agenda: ``agreement="package"`` (default from the scenario's rules) or
+``"item-by-item"``, which the session runs as one alternating-offers sub-negotiation
+per issue (see :mod:`tratado.session.items`).
+
 Negotiators take part through one hook, ``take_turn(offer, t) -> Event`` (``offer``:
 the package on the table or ``None``; ``t``: relative time in [0, 1)).
 """
@@ -65,6 +69,7 @@ class AlternatingOffers(Protocol[AlternatingState]):
     """Alternating offers for two or more parties (see the module docstring)."""
 
     name = "alternating"
+    agendas = ("package", "item-by-item")
 
     def __init__(
         self,
@@ -73,8 +78,10 @@ class AlternatingOffers(Protocol[AlternatingState]):
         deadline: int = 100,
         deadline_seconds: float | None = None,
         discounting: bool = False,
+        agreement: str = "package",
     ) -> None:
         super().__init__(parties, shape)
+        self.agreement = self.check_agreement_mode(agreement)
         if int(deadline) < 1:
             raise ValueError("the deadline must be at least one round")
         self.deadline = int(deadline)
@@ -87,7 +94,10 @@ class AlternatingOffers(Protocol[AlternatingState]):
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, **options: Any) -> AlternatingOffers:
-        """``deadline`` (rounds) and ``deadline_seconds`` default to the scenario's rules."""
+        """``deadline`` (rounds), ``deadline_seconds`` and ``agreement`` default to the
+        scenario's rules."""
+        options = dict(options)
+        agreement = cls.agreement_option(scenario, options)
         deadline = options.pop("deadline", None)
         seconds = options.pop("deadline_seconds", scenario.rules.deadline_seconds)
         return cls(
@@ -95,6 +105,7 @@ class AlternatingOffers(Protocol[AlternatingState]):
             scenario.agenda.shape,
             deadline=scenario.rules.deadline if deadline is None else deadline,
             deadline_seconds=seconds,
+            agreement=agreement,
             **options,
         )
 
@@ -103,6 +114,7 @@ class AlternatingOffers(Protocol[AlternatingState]):
             "deadline": self.deadline,
             "deadline_seconds": self.deadline_seconds,
             "discounting": self.discounting,
+            "agreement": self.agreement,
         }
 
     @property

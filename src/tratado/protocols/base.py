@@ -27,6 +27,17 @@ package on the table, if any).
 ``failure_event(party, state, note) -> Event``
     what the move of a negotiator that crashed, answered nonsense or ran past its
     budget counts as under this protocol's rule.
+``default_mediator() -> Mediator | None``
+    the mediator the session uses when none is given (mediated protocols).
+``details(state) -> dict[str, Outcome | bool | None]``
+    named packages and flags worth recording besides the agreement (e.g. the
+    settlement before a post-settlement improvement); the session renders them.
+
+Agenda handling: ``agreement`` is ``"package"`` (the whole agenda at once: nothing is
+agreed until everything is agreed) or ``"item-by-item"`` for the protocols that list
+it in ``agendas``. The state machine itself always negotiates the agenda it is given;
+the session reads ``agreement`` and, for item by item, runs one sub-negotiation per
+issue (see :mod:`tratado.session.items`).
 
 Participants: ``parties`` (the negotiating parties, in scenario order) and, for
 mediated protocols, a ``mediator`` id; the session maps the mediator id to its
@@ -49,10 +60,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
 
 if TYPE_CHECKING:
-    from tratado.negotiators.base import Negotiator
+    from tratado.negotiators.base import Mediator, Negotiator
     from tratado.scenario import Scenario
 
 S = TypeVar("S")
+
+AGREEMENT_MODES = ("package", "item-by-item")
+"""How the agenda is negotiated: as one package, or one issue at a time."""
 
 REASONS = ("agreement", "deadline", "walk-away", "rejection", "error")
 """Why talks end. ``error`` is set by the session when a participant failed."""
@@ -83,12 +97,14 @@ class Protocol(ABC, Generic[S]):
 
     name: ClassVar[str] = ""
     mediator_sees_preferences: ClassVar[bool] = False
+    agendas: ClassVar[tuple[str, ...]] = ("package",)
 
     parties: tuple[str, ...]
     shape: tuple[int, ...]
     mediator: str | None = None
     discounting: bool = False
     deadline_seconds: float | None = None
+    agreement: str = "package"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -121,6 +137,28 @@ class Protocol(ABC, Generic[S]):
     ) -> Protocol[S]:
         """Rebuild a protocol from :meth:`params` (used by replay)."""
         return cls(parties, shape, **params)
+
+    @classmethod
+    def agreement_option(cls, scenario: Scenario, options: dict[str, Any]) -> str:
+        """Pop ``agreement`` from ``options`` (default: the scenario's rule). An explicit
+        mode this protocol does not support is a ``ValueError``; the scenario's rule falls
+        back to ``"package"`` for protocols that negotiate whole packages only."""
+        if "agreement" in options:
+            mode = str(options.pop("agreement"))
+            if mode not in cls.agendas:
+                raise ValueError(
+                    f"the '{cls.name}' protocol negotiates {' or '.join(cls.agendas)},"
+                    f" not '{mode}'"
+                )
+            return mode
+        mode = scenario.rules.agreement
+        return mode if mode in cls.agendas else "package"
+
+    def check_agreement_mode(self, mode: str) -> str:
+        """``mode`` if this protocol supports it, else ``ValueError``."""
+        if mode not in self.agendas:
+            raise ValueError(f"'{mode}' is not an agenda mode of the '{self.name}' protocol")
+        return mode
 
     @property
     def participants(self) -> tuple[str, ...]:
@@ -171,6 +209,14 @@ class Protocol(ABC, Generic[S]):
     def failure_event(self, party: str, state: S, note: str) -> Event:
         """The move a failed participant's turn counts as (default: walking away)."""
         return WalkAway(party, note=note)
+
+    def default_mediator(self) -> Mediator | None:
+        """The mediator used when the session is given none (``None``: no mediator)."""
+        return None
+
+    def details(self, state: S) -> dict[str, Outcome | bool | None]:
+        """Named packages and flags to record besides the agreement (default: none)."""
+        return {}
 
     def time_up_event(self) -> Event:
         """The clock's event when ``deadline_seconds`` has passed."""

@@ -44,6 +44,8 @@ def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: in
 def describe_outcome(scenario: Scenario, outcome: Mapping[str, Any]) -> str:
     parts = []
     for issue in scenario.agenda:
+        if issue.name not in outcome:  # item-by-item: one issue at a time
+            continue
         value = outcome[issue.name]
         parts.append(f"{issue.label}: {value:g}" if isinstance(value, float)
                      else f"{issue.label}: {value}")
@@ -59,12 +61,17 @@ def _transcript(scenario: Scenario, log: list[dict[str, Any]], max_events: int) 
         shown = list(range(len(log)))
     last_offer: dict[str, dict[str, Any]] = {}
     current_round = None
+    current_item = None
     for index in shown:
         if index < 0:
             out.append(f"\n  … {len(log) - max_events} moves not shown (--json has them all) …")
             current_round = None
             continue
         entry = log[index]
+        if entry.get("item") is not None and entry["item"] != current_item:
+            current_item = entry["item"]
+            current_round = None
+            out.append(f"\n  Item: {scenario.agenda.issue(current_item).label}")
         if entry.get("round") != current_round:
             current_round = entry.get("round")
             out.append(f"\n  Round {current_round}")
@@ -98,6 +105,14 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
     reason = REASONS.get(result["reason"], result["reason"])
     out = [section("Result")]
     out.append(f"  {reason} (round {result['round']}, {result['turns']} moves).")
+    for item in record.get("items", []):
+        label = scenario.agenda.issue(item["issue"]).label
+        if item.get("agreement"):
+            out.append(wrap(f"Item '{label}': agreed on {item['agreement'][item['issue']]}"
+                            f" (round {item['result']['round']})."))
+        else:
+            out.append(wrap(f"Item '{label}': no agreement ({item['result']['reason']}); the talks"
+                            " end here."))
     if record.get("agreement"):
         out.append(wrap("Agreed package: " + describe_outcome(scenario, record["agreement"])))
     if result.get("improved_from"):

@@ -8,7 +8,9 @@ protocol has one), a seed, and the event log.
 How a session runs: it asks the protocol whose turn it is, asks that participant for
 its move (``participant.act(state)``), steps the protocol, and appends the event to
 the log. When several participants are asked at once (a vote), all answer on the same
-public record before any answer is stepped. A participant that raises, answers
+public record before any answer is stepped. If an answer ends the
+talks (a walk-away), the answers gathered after it are not stepped and stay out of
+the log. A participant that raises, answers
 something that is not a valid event for itself, answers an event the protocol refuses,
 or (with ``move_budget``) takes longer than its budget, is *failed*: the protocol's
 ``failure_event`` stands for its move (alternating offers: walking away), the event
@@ -36,111 +38,30 @@ reproduces the log and the result.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from tratado.negotiators._tables import cached_table
 from tratado.negotiators.base import (
     Mediator,
     MediatorView,
     Negotiator,
     NegotiatorView,
     Participant,
-    PublicScenario,
     Record,
 )
 from tratado.negotiators.registry import make
-from tratado.protocols import Event, EventRefused, Protocol, event_from_entry, protocol_class
-from tratado.protocols.events import Outcome
-from tratado.protocols.log import render_log
+from tratado.protocols import Event, EventRefused, Protocol, protocol_class
 from tratado.scenario import Scenario
-
-FAILURE = "failure: "
-_PUBLIC: WeakKeyDictionary[Scenario, PublicScenario] = WeakKeyDictionary()
-
-
-def public_scenario(scenario: Scenario) -> PublicScenario:
-    """The (cached) public part of ``scenario``."""
-    public = _PUBLIC.get(scenario)
-    if public is None:
-        public = _PUBLIC[scenario] = PublicScenario.of(scenario)
-    return public
-
-
-def participant_name(participant: Participant) -> str:
-    """The registry name of a participant, else its class name."""
-    return type(participant).__dict__.get("name") or type(participant).__name__
-
-
-@dataclass
-class SessionResult:
-    """The outcome of one session; ``to_dict()`` / ``to_json()`` give the record."""
-
-    scenario: Scenario = field(repr=False)
-    protocol: Protocol[Any] = field(repr=False)
-    negotiators: dict[str, str]
-    seed: int
-    events: tuple[Event, ...] = field(repr=False)
-    agreement: dict[str, Any] | None
-    outcome: tuple[int, ...] | None
-    reason: str
-    round: int
-    turns: int
-    ended_by: str | None
-    utilities: dict[str, float]
-    gains: dict[str, float]
-    welfare: float
-    failures: list[dict[str, str]]
-    elapsed: float
-    distance_to_pareto: float | None = None
-    distance_to_nash: float | None = None
-    metrics: dict[str, Any] = field(default_factory=dict)
-    _log: list[dict[str, Any]] | None = field(default=None, repr=False)
-
-    @property
-    def log(self) -> list[dict[str, Any]]:
-        """The event log as JSON-able entries (built on first use)."""
-        if self._log is None:
-            self._log = session_log(self.scenario, self.protocol, self.events)
-        return self._log
-
-    def to_dict(self, timing: bool = True) -> dict[str, Any]:
-        """The whole record; ``timing=False`` leaves out the wall-clock part."""
-        record: dict[str, Any] = {
-            "scenario": self.scenario.name,
-            "protocol": {"name": self.protocol.name, **self.protocol.params()},
-            "parties": list(self.scenario.party_ids),
-            "negotiators": dict(self.negotiators),
-            "seed": self.seed,
-            "agreement": self.agreement,
-            "result": {
-                "reason": self.reason,
-                "round": self.round,
-                "turns": self.turns,
-                "ended_by": self.ended_by,
-                "utilities": dict(self.utilities),
-                "gains": dict(self.gains),
-                "welfare": self.welfare,
-                "failures": list(self.failures),
-                "distance_to_pareto": self.distance_to_pareto,
-                "distance_to_nash": self.distance_to_nash,
-                **self.metrics,
-            },
-            "log": self.log,
-        }
-        if timing:
-            record["timing"] = {"elapsed_seconds": self.elapsed}
-        return record
-
-    def to_json(self, timing: bool = True, indent: int | None = None) -> str:
-        """:meth:`to_dict` as JSON (deterministic bytes when ``timing=False``)."""
-        return json.dumps(self.to_dict(timing), ensure_ascii=False, indent=indent)
+from tratado.session.result import (
+    FAILURE,
+    SessionResult,
+    build_result,
+    participant_name,
+    public_scenario,
+)
 
 
 class Session:
@@ -151,6 +72,10 @@ class Session:
     a mapping ``{party id: negotiator}``; each a :class:`Negotiator` or a name /
     ``module:Class``. ``mediator``: required when the protocol has a mediator id.
     ``move_budget``: seconds one move may take before it counts as a failure.
+    A mediated protocol without a given ``mediator`` gets its ``default_mediator()``.
+    With ``agreement="item-by-item"`` (a protocol option, or the scenario's rule for
+    protocols that support it) :meth:`run` negotiates the issues one at a time
+    (:mod:`tratado.session.items`).
     """
 
     def __init__(
@@ -187,7 +112,9 @@ class Session:
         if len({id(n) for n in self.negotiators}) != len(self.negotiators):
             raise ValueError("each party needs its own negotiator object")
         if protocol.mediator and mediator is None:
-            raise ValueError(f"the '{protocol.name}' protocol needs a mediator")
+            mediator = protocol.default_mediator()
+            if mediator is None:
+                raise ValueError(f"the '{protocol.name}' protocol needs a mediator")
         self.mediator = mediator
         self.move_budget = move_budget
         self.seed = int(np.random.SeedSequence().entropy if seed is None else seed)  # type: ignore[arg-type]
@@ -223,6 +150,14 @@ class Session:
     def run(self) -> SessionResult:
         """Run the talks to their end and return the result (repeatable: same seed,
         same result)."""
+        if self.protocol.agreement == "item-by-item":
+            from tratado.session.items import run_item_by_item
+
+            return run_item_by_item(self)
+        return self.run_package()
+
+    def run_package(self) -> SessionResult:
+        """Run the protocol on the whole agenda at once (``run`` for package talks)."""
         protocol = self.protocol
         events: list[Event] = []
         public: list[Event] = []
@@ -262,6 +197,8 @@ class Session:
                 state, event = self._apply(party, state, answer, failures)
                 record(event)
                 publish(event)
+                if protocol.is_over(state):
+                    break
         return self._result(state, tuple(events), failures, perf_counter() - started)
 
     def _timed_act(self, move: Callable[[Any], Event], state: Any) -> object:
@@ -324,122 +261,6 @@ def _failed_start(error: Exception) -> Callable[[Any], Event]:
         raise error
 
     return move
-
-
-def _discounts(scenario: Scenario, protocol: Protocol[Any]) -> list[float]:
-    if not protocol.discounting:
-        return [1.0] * scenario.n_parties
-    return [p.preferences.discount or 1.0 for p in scenario.parties]
-
-
-def session_log(
-    scenario: Scenario, protocol: Protocol[Any], events: Sequence[Event]
-) -> list[dict[str, Any]]:
-    """The JSON-able log of ``events``, with every party's (discounted) utilities."""
-
-    def utilities(outcomes: list[Outcome]) -> list[list[float]]:
-        if not outcomes:
-            return []
-        values: list[list[float]] = scenario.utilities(np.array(outcomes, dtype=np.int64)).tolist()
-        return values
-
-    return render_log(scenario.agenda, protocol, events, utilities, _discounts(scenario, protocol))
-
-
-def _utilities_of(scenario: Scenario, outcome: tuple[int, ...]) -> list[float]:
-    """Every party's utility of one outcome (from the negotiators' cached tables when
-    they exist, else one vectorised evaluation)."""
-    agenda = scenario.agenda
-    values = []
-    for party in scenario.parties:
-        table = cached_table(agenda, party.preferences)
-        if table is None or outcome not in table.lookup:
-            row = np.array([outcome], dtype=np.int64)
-            return [float(u) for u in scenario.utilities(row)[0]]
-        values.append(table.lookup[outcome])
-    return values
-
-
-def build_result(
-    scenario: Scenario,
-    protocol: Protocol[Any],
-    state: Any,
-    events: tuple[Event, ...],
-    negotiators: dict[str, str],
-    seed: int,
-    failures: list[dict[str, str]],
-    elapsed: float,
-) -> SessionResult:
-    """The :class:`SessionResult` of a finished state."""
-    ended = protocol.result(state)
-    reason = ended.reason or "deadline"
-    if failures and events and events[-1].note.startswith(FAILURE) and reason != "agreement":
-        reason = "error"
-    ids = protocol.parties
-    if ended.agreement is not None:
-        raw = _utilities_of(scenario, ended.agreement)
-        discounts = _discounts(scenario, protocol)
-        values = [u * d**ended.round for u, d in zip(raw, discounts, strict=True)]
-        agreement: dict[str, Any] | None = scenario.agenda.describe(ended.agreement)
-    else:
-        values = [p.preferences.reservation_value for p in scenario.parties]
-        agreement = None
-    utilities = dict(zip(ids, values, strict=True))
-    gains = {
-        p.id: u - p.preferences.reservation_value
-        for p, u in zip(scenario.parties, values, strict=True)
-    }
-    return SessionResult(
-        scenario, protocol, negotiators, seed, events, agreement, ended.agreement, reason,
-        ended.round, ended.turns, ended.ended_by, utilities, gains, float(sum(values)),
-        failures, elapsed,
-    )
-
-
-def check_replay(scenario: Scenario, record: Mapping[str, Any] | str | bytes) -> str | None:
-    """Re-run the events of a session record (a ``to_dict()`` mapping or its JSON)
-    through its protocol: ``None`` if it reproduces the log and the result, else
-    what differs first."""
-    if isinstance(record, str | bytes):
-        record = json.loads(record)
-    assert isinstance(record, Mapping)
-    options = dict(record["protocol"])
-    cls = protocol_class(options.pop("name"))
-    protocol = cls.from_params(scenario.party_ids, scenario.agenda.shape, options)
-    events = []
-    state = protocol.initial_state()
-    for k, entry in enumerate(record["log"]):
-        try:
-            event = event_from_entry(entry, scenario.agenda)
-            state = protocol.step(state, event)
-        except (EventRefused, ValueError, KeyError) as error:
-            return f"event {k} ({entry.get('kind')}) does not replay: {error}"
-        events.append(event)
-    if not protocol.is_over(state):
-        return "the logged events do not end the talks"
-    failures = [
-        {"party": e.party, "negotiator": record["negotiators"].get(e.party, e.party),
-         "error": e.note[len(FAILURE):]}
-        for e in events if e.note.startswith(FAILURE)
-    ]
-    again = build_result(scenario, protocol, state, tuple(events), dict(record["negotiators"]),
-                         int(record["seed"]), failures, 0.0).to_dict(timing=False)
-    for key in ("agreement", "log"):
-        if _canonical(again[key]) != _canonical(record[key]):
-            return f"the replayed {key} differs from the record"
-    for key in ("reason", "round", "turns", "utilities", "failures"):
-        if _canonical(again["result"][key]) != _canonical(record["result"].get(key)):
-            return f"the replayed result's {key} differs from the record"
-    return None
-
-
-def replay(scenario: Scenario, record: Mapping[str, Any] | str | bytes) -> bool:
-    """True when the record's events, re-run through its protocol, reproduce it."""
-    return check_replay(scenario, record) is None
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def run_session(

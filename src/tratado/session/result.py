@@ -1,0 +1,229 @@
+"""A session's result and its record: :class:`SessionResult`, built from a finished
+protocol state by :func:`build_result`, with the JSON-able log of :func:`session_log`.
+
+The record (:meth:`SessionResult.to_dict`): ``scenario``, ``protocol`` (name and
+options), ``parties``, ``negotiators``, ``seed``, ``agreement``, ``result`` (reason,
+round, turns, ended_by, utilities, gains over reservation, welfare, failures,
+``distance_to_pareto`` / ``distance_to_nash`` — ``None`` until
+:func:`tratado.session.evaluate` fills them — and the protocol's ``details``, e.g. a
+mediated settlement before post-settlement), ``log`` (see
+:mod:`tratado.protocols.log`), ``items`` (item-by-item sessions only: one summary per
+issue, whose log entries carry ``item``), and ``timing`` (wall-clock seconds).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import numpy as np
+
+from tratado.negotiators._tables import cached_table
+from tratado.negotiators.base import Participant, PublicScenario
+from tratado.protocols import Event, Protocol
+from tratado.protocols.events import Outcome
+from tratado.protocols.log import render_log
+from tratado.scenario import Scenario
+
+FAILURE = "failure: "
+_PUBLIC: WeakKeyDictionary[Scenario, PublicScenario] = WeakKeyDictionary()
+
+
+def public_scenario(scenario: Scenario) -> PublicScenario:
+    """The (cached) public part of ``scenario``."""
+    public = _PUBLIC.get(scenario)
+    if public is None:
+        public = _PUBLIC[scenario] = PublicScenario.of(scenario)
+    return public
+
+
+def participant_name(participant: Participant) -> str:
+    """The registry name of a participant, else its class name."""
+    return type(participant).__dict__.get("name") or type(participant).__name__
+
+
+@dataclass
+class SessionResult:
+    """The outcome of one session; ``to_dict()`` / ``to_json()`` give the record."""
+
+    scenario: Scenario = field(repr=False)
+    protocol: Protocol[Any] = field(repr=False)
+    negotiators: dict[str, str]
+    seed: int
+    events: tuple[Event, ...] = field(repr=False)
+    agreement: dict[str, Any] | None
+    outcome: tuple[int, ...] | None
+    reason: str
+    round: int
+    turns: int
+    ended_by: str | None
+    utilities: dict[str, float]
+    gains: dict[str, float]
+    welfare: float
+    failures: list[dict[str, str]]
+    elapsed: float
+    distance_to_pareto: float | None = None
+    distance_to_nash: float | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    _log: list[dict[str, Any]] | None = field(default=None, repr=False)
+    details: dict[str, Any] = field(default_factory=dict)
+    items: list[SessionResult] | None = field(default=None, repr=False)
+
+    @property
+    def log(self) -> list[dict[str, Any]]:
+        """The event log as JSON-able entries (built on first use). Item by item: every
+        item's entries in turn, each with ``item`` (the issue's name)."""
+        if self._log is None:
+            if self.items is not None:
+                self._log = [
+                    {**entry, "item": item.scenario.agenda.names[0]}
+                    for item in self.items for entry in item.log
+                ]
+            else:
+                self._log = session_log(self.scenario, self.protocol, self.events)
+        return self._log
+
+    def to_dict(self, timing: bool = True) -> dict[str, Any]:
+        """The whole record; ``timing=False`` leaves out the wall-clock part."""
+        result: dict[str, Any] = {
+            "reason": self.reason,
+            "round": self.round,
+            "turns": self.turns,
+            "ended_by": self.ended_by,
+            "utilities": dict(self.utilities),
+            "gains": dict(self.gains),
+            "welfare": self.welfare,
+            "failures": list(self.failures),
+            "distance_to_pareto": self.distance_to_pareto,
+            "distance_to_nash": self.distance_to_nash,
+            **self.metrics,
+        }
+        if self.details:
+            result["details"] = dict(self.details)
+        record: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "protocol": {"name": self.protocol.name, **self.protocol.params()},
+            "parties": list(self.scenario.party_ids),
+            "negotiators": dict(self.negotiators),
+            "seed": self.seed,
+            "agreement": self.agreement,
+            "result": result,
+            "log": self.log,
+        }
+        if self.items is not None:
+            record["items"] = [item_summary(item) for item in self.items]
+        if timing:
+            record["timing"] = {"elapsed_seconds": self.elapsed}
+        return record
+
+    def to_json(self, timing: bool = True, indent: int | None = None) -> str:
+        """:meth:`to_dict` as JSON (deterministic bytes when ``timing=False``)."""
+        return json.dumps(self.to_dict(timing), ensure_ascii=False, indent=indent)
+
+
+def item_summary(item: SessionResult) -> dict[str, Any]:
+    """One item's part of an item-by-item record (its log lives in the main log)."""
+    record = item.to_dict(timing=False)
+    for key in ("scenario", "parties", "negotiators", "log"):
+        record.pop(key)
+    return {"issue": item.scenario.agenda.names[0], **record}
+
+
+def discounts(scenario: Scenario, protocol: Protocol[Any]) -> list[float]:
+    """Per party, the discount factor applied as ``d ** round`` (1 without discounting)."""
+    if not protocol.discounting:
+        return [1.0] * scenario.n_parties
+    return [p.preferences.discount or 1.0 for p in scenario.parties]
+
+
+def session_log(
+    scenario: Scenario, protocol: Protocol[Any], events: tuple[Event, ...] | list[Event]
+) -> list[dict[str, Any]]:
+    """The JSON-able log of ``events``, with every party's (discounted) utilities."""
+
+    def utilities(outcomes: list[Outcome]) -> list[list[float]]:
+        if not outcomes:
+            return []
+        values: list[list[float]] = scenario.utilities(np.array(outcomes, dtype=np.int64)).tolist()
+        return values
+
+    return render_log(scenario.agenda, protocol, events, utilities, discounts(scenario, protocol))
+
+
+def utilities_of(scenario: Scenario, outcome: tuple[int, ...]) -> list[float]:
+    """Every party's utility of one outcome (from the negotiators' cached tables when
+    they exist, else one vectorised evaluation)."""
+    agenda = scenario.agenda
+    values = []
+    for party in scenario.parties:
+        table = cached_table(agenda, party.preferences)
+        if table is None or outcome not in table.lookup:
+            row = np.array([outcome], dtype=np.int64)
+            return [float(u) for u in scenario.utilities(row)[0]]
+        values.append(table.lookup[outcome])
+    return values
+
+
+def render_details(scenario: Scenario, details: dict[str, Any]) -> dict[str, Any]:
+    """A protocol's details with each package as ``{"outcome": {issue: option},
+    "utilities": {party: u}}``."""
+    rendered: dict[str, Any] = {}
+    for key, value in details.items():
+        if isinstance(value, tuple):
+            values = utilities_of(scenario, value)
+            rendered[key] = {"outcome": scenario.agenda.describe(value),
+                             "utilities": dict(zip(scenario.party_ids, values, strict=True))}
+        else:
+            rendered[key] = value
+    return rendered
+
+
+def build_result(
+    scenario: Scenario,
+    protocol: Protocol[Any],
+    state: Any,
+    events: tuple[Event, ...],
+    negotiators: dict[str, str],
+    seed: int,
+    failures: list[dict[str, str]],
+    elapsed: float,
+) -> SessionResult:
+    """The :class:`SessionResult` of a finished state."""
+    ended = protocol.result(state)
+    reason = ended.reason or "deadline"
+    if failures and events and events[-1].note.startswith(FAILURE) and reason != "agreement":
+        reason = "error"
+    agreement, outcome, utilities = outcome_values(scenario, protocol, ended.agreement,
+                                                   ended.round)
+    _, gains, welfare = gains_and_welfare(scenario, utilities)
+    return SessionResult(
+        scenario, protocol, negotiators, seed, events, agreement, outcome, reason,
+        ended.round, ended.turns, ended.ended_by, utilities, gains, welfare, failures, elapsed,
+        details=render_details(scenario, protocol.details(state)),
+    )
+
+
+def outcome_values(
+    scenario: Scenario, protocol: Protocol[Any], outcome: tuple[int, ...] | None, round_: int
+) -> tuple[dict[str, Any] | None, tuple[int, ...] | None, dict[str, float]]:
+    """The agreement as ``{issue: option}``, the outcome, and each party's (discounted)
+    utility of it — the reservation value when there is no agreement."""
+    if outcome is not None:
+        raw = utilities_of(scenario, outcome)
+        factors = discounts(scenario, protocol)
+        values = [u * d**round_ for u, d in zip(raw, factors, strict=True)]
+        agreement: dict[str, Any] | None = scenario.agenda.describe(outcome)
+    else:
+        values = [p.preferences.reservation_value for p in scenario.parties]
+        agreement = None
+    return agreement, outcome, dict(zip(scenario.party_ids, values, strict=True))
+
+
+def gains_and_welfare(
+    scenario: Scenario, utilities: dict[str, float]
+) -> tuple[dict[str, float], dict[str, float], float]:
+    """The utilities, each party's gain over its reservation value, and their sum."""
+    gains = {p.id: utilities[p.id] - p.preferences.reservation_value for p in scenario.parties}
+    return utilities, gains, float(sum(utilities.values()))
