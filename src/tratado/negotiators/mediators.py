@@ -53,6 +53,18 @@ class SingleTextMediator(Mediator):
     description = "proposes changes to one draft, by hill-climbing or annealing over votes"
     stochastic = True
 
+    OPENINGS = ("middle", "random")
+
+    def __init__(self, opening: str = "middle") -> None:
+        """``opening``: the first draft — ``"middle"`` (the middle option of every issue:
+        agenda options are listed in order, so the mediator splits the difference, as in
+        Raiffa's single negotiating text) or ``"random"`` (uniform from the seed, as in
+        Klein et al. 2003)."""
+        super().__init__()
+        if opening not in self.OPENINGS:
+            raise ValueError(f"opening is one of {self.OPENINGS}")
+        self.opening = opening
+
     def start(self) -> None:
         protocol: Any = self.view.protocol
         self._agenda = self.view.scenario.agenda
@@ -81,6 +93,8 @@ class SingleTextMediator(Mediator):
         me = self.view.party
         if state.phase == "open":
             shape = self._agenda.shape
+            if self.opening == "middle":
+                return MediatorProposal(me, tuple(n // 2 for n in shape))
             return MediatorProposal(me, tuple(int(self.rng.integers(n)) for n in shape))
         if state.phase == "decide":
             against = sum(1 for a in state.answers if not a)

@@ -5,8 +5,9 @@ A mediator holds one draft and improves it step by step; the parties never state
 utility, they only say whether they prefer a proposed change to the current draft.
 
 1. *Opening.* The draft starts at ``start`` when given; otherwise the mediator's first
-   ``mediator-proposal`` is the opening draft (the default mediator draws it uniformly
-   from the session seed).
+   ``mediator-proposal`` is the opening draft (the default mediator proposes the middle
+   option of every issue — splitting the difference, as a mediator drafting a first text
+   would; ``SingleTextMediator(opening="random")`` draws it from the seed instead).
 2. *Search.* Each round the mediator proposes a change: a package that differs from the
    draft in 1 to ``max_changes`` issues. Every party votes at once (``vote``,
    ``prefers``: does it prefer the change to the draft, by its own utility only). The
@@ -23,7 +24,8 @@ utility, they only say whether they prefer a proposed change to the current draf
    single-issue change of the draft has been turned down), or when the clock's
    ``time-up`` arrives.
 4. *Final text.* The draft is put to every party at once; each accepts or rejects it
-   (by default: accepts iff it is worth at least its reservation value). There is an
+   with ``respond(draft, t=1)`` — the last word, judged as at the deadline (by default:
+   accepts iff it is worth at least its reservation value). There is an
    agreement only if every party accepts; otherwise the talks end in ``rejection``.
 
 Anyone may walk away at any time. A participant that fails counts as walking away
@@ -256,6 +258,8 @@ class SingleText(Protocol[SingleTextState]):
         if state.phase == "vote":
             assert state.change is not None
             return Vote(party, bool(negotiator.vote(state.draft, state.change, t)))
-        if negotiator.respond(state.draft, t):
+        # The final text is the last word: the talks end whatever the answer, so each
+        # party judges it as at the deadline (t = 1), where aspirations reach no deal.
+        if negotiator.respond(state.draft, 1.0):
             return Accept(party)
         return Reject(party)
