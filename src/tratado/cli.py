@@ -168,6 +168,8 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--negotiators", "negotiator_names", metavar="NAME[,NAME...]",
               help="One negotiator per party, in party order (default: frequency for each).")
 @click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the scenario's).")
+@click.option("--seconds", type=click.FloatRange(min=0, min_open=True),
+              help="Also end the talks after this many seconds of wall-clock time.")
 @click.option("--agreement", type=click.Choice(["package", "item-by-item"]),
               help="Negotiate the agenda as one package or item by item (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True,
@@ -180,7 +182,7 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None, rounds: int | None,
-             agreement: str | None, seed: int, as_json: bool, log_file: Path | None,
+             seconds: float | None, agreement: str | None, seed: int, as_json: bool, log_file: Path | None,
              plot_file: Path | None, moves: int) -> None:
     """How will the talks go under this protocol and these negotiators?
 
@@ -207,6 +209,8 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     options: dict[str, Any] = {}
     if rounds is not None:
         options["deadline"] = rounds
+    if seconds is not None:
+        options["deadline_seconds"] = seconds
     if agreement is not None:
         options["agreement"] = agreement
     from tratado.session import evaluate, run_session

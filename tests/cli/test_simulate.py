@@ -129,3 +129,11 @@ def test_user_negotiator_from_current_folder(tmp_path, monkeypatch):
                                "user_negotiators_cli:Broken,boulware", "--json").stdout)
     assert broken["result"]["reason"] == "error"
     assert "my bug" in json.dumps(broken["result"]["failures"])
+
+
+def test_deadline_in_seconds_ends_the_talks():
+    doc = json.loads(invoke("simulate", "job-offer", "--negotiators", "hardliner,hardliner",
+                            "--rounds", "1000000", "--seconds", "0.000001", "--json").stdout)
+    assert doc["agreement"] is None
+    assert doc["result"]["reason"] == "deadline"
+    assert any(e["kind"] == "time-up" for e in doc["log"])
