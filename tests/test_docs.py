@@ -3,8 +3,9 @@
 * docs/cli.md is exactly what docs/gen_reference.py generates from the commands, and
   names every command; it documents every field of the ``--json`` document.
 * Every bundled example is mentioned in the README or the docs.
-* Every ``$ tratado ...`` line in a console block of docs/tutorial.md runs (exit code 0),
-  and every python block of the tutorial and the how-to pages runs.
+* Every ``$ tratado ...`` line in a console block of the tutorials (docs/tutorial.md,
+  docs/simulation-tutorial.md) runs (exit code 0), and every python block of the
+  tutorials, the explanation pages and the how-to pages runs.
 * The README's test command is the one .ci/run runs; local links in the docs resolve.
 """
 
@@ -130,24 +131,29 @@ def _argv(command: str) -> list[str]:
     return words
 
 
+TUTORIALS = [DOCS / "tutorial.md", DOCS / "simulation-tutorial.md"]
 TUTORIAL_COMMANDS = _console_commands(DOCS / "tutorial.md")
 
 
 def test_the_tutorial_has_commands() -> None:
     assert len(TUTORIAL_COMMANDS) >= 4
+    assert len(_console_commands(DOCS / "simulation-tutorial.md")) >= 8
 
 
-def test_every_tutorial_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the tutorial's commands in order in one folder (later ones may use earlier files)."""
+@pytest.mark.parametrize("page", TUTORIALS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_tutorial_command_runs(page: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a tutorial's commands in order in one folder (later ones may use earlier files)."""
     pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    for command in TUTORIAL_COMMANDS:
+    for command in _console_commands(page):
         result = runner.invoke(cli, _argv(command), prog_name="tratado")
         assert result.exit_code == 0, f"{command!r} failed:\n{result.output}"
 
 
-PYTHON_PAGES = [page for page in [DOCS / "tutorial.md", *sorted((DOCS / "howto").glob("*.md"))]
+PYTHON_PAGES = [page for page in [*TUTORIALS, DOCS / "concepts.md", DOCS / "protocols.md",
+                                  *sorted((DOCS / "howto").glob("*.md"))]
                 if _blocks(page, ("python",))]
 
 
