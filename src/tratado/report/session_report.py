@@ -10,17 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from tratado.report.text import heading, section, table, wrap
+from tratado.report.transcript import Narrator, describe_outcome
 from tratado.scenario import Scenario
-
-VERBS = {
-    "propose": "proposes",
-    "mediator-proposal": "proposes",
-    "accept": "accepts",
-    "reject": "rejects",
-    "walk-away": "walks away",
-    "vote": "votes",
-    "time-up": "time is up",
-}
 
 REASONS = {
     "agreement": "Agreement",
@@ -36,30 +27,21 @@ def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: in
     out = [heading(f"{scenario.name}: {record['protocol']['name']} negotiation")]
     names = ", ".join(f"{party} = {name}" for party, name in record["negotiators"].items())
     out.append(f"  Negotiators: {names} · seed {record['seed']}")
-    out.append(_transcript(scenario, record["log"], max_events))
+    out.append(_transcript(scenario, record, max_events))
     out.append(_summary(scenario, record))
     return "\n".join(out) + "\n"
 
 
-def describe_outcome(scenario: Scenario, outcome: Mapping[str, Any]) -> str:
-    parts = []
-    for issue in scenario.agenda:
-        if issue.name not in outcome:  # item-by-item: one issue at a time
-            continue
-        value = outcome[issue.name]
-        parts.append(f"{issue.label}: {value:g}" if isinstance(value, float)
-                     else f"{issue.label}: {value}")
-    return "; ".join(parts)
-
-
-def _transcript(scenario: Scenario, log: list[dict[str, Any]], max_events: int) -> str:
+def _transcript(scenario: Scenario, record: Mapping[str, Any], max_events: int) -> str:
+    log = record["log"]
     out = [section(f"Transcript ({len(log)} moves)")]
     if len(log) > max_events:
         head = max_events // 2
         shown = [*range(head), -1, *range(len(log) - (max_events - head), len(log))]
     else:
         shown = list(range(len(log)))
-    last_offer: dict[str, dict[str, Any]] = {}
+    narrator = Narrator(scenario, record)
+    told = [narrator.lines(entry) for entry in log]  # every entry, to keep the state right
     current_round = None
     current_item = None
     for index in shown:
@@ -75,28 +57,7 @@ def _transcript(scenario: Scenario, log: list[dict[str, Any]], max_events: int) 
         if entry.get("round") != current_round:
             current_round = entry.get("round")
             out.append(f"\n  Round {current_round}")
-        who = entry.get("party") or "clock"
-        verb = VERBS.get(entry["kind"], entry["kind"])
-        line = f"    {who} {verb}"
-        if entry["kind"] == "vote":
-            line = f"    {who} {'prefers the change' if entry.get('prefers') else 'keeps the draft'}"
-        outcome = entry.get("outcome")
-        if outcome is not None:
-            utilities = entry.get("utilities", {})
-            worth = " · ".join(f"{p} {u:.2f}" for p, u in utilities.items())
-            if entry["kind"] in ("accept", "reject"):
-                line += " the package on the table" + f" ({worth})"
-            elif last_offer.get(who) == outcome:
-                line += f" the same package again ({worth})"
-            else:
-                line += f" ({worth}):"
-                out.append(line)
-                line = wrap(describe_outcome(scenario, outcome), indent="        ")
-            if entry["kind"] not in ("accept", "reject"):
-                last_offer[who] = outcome
-        if entry.get("note"):
-            line += f" — {entry['note']}"
-        out.append(line)
+        out.extend(told[index])
     return "\n".join(out)
 
 
@@ -115,9 +76,14 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
                             " end here."))
     if record.get("agreement"):
         out.append(wrap("Agreed package: " + describe_outcome(scenario, record["agreement"])))
-    if result.get("improved_from"):
-        out.append(wrap("Post-settlement improvement replaced the first agreement: "
-                        + describe_outcome(scenario, result["improved_from"])))
+    details = result.get("details") or {}
+    if details.get("improved"):
+        out.append(wrap("Post-settlement: every party preferred an improvement to the first"
+                        " settlement, which was: "
+                        + describe_outcome(scenario, details["settlement"]["outcome"])))
+    elif "settlement" in details and record.get("agreement"):
+        out.append(wrap("Post-settlement: no package is better for every party than the"
+                        " settlement, so it stands."))
     rows = []
     for party in scenario.parties:
         u = result["utilities"][party.id]

@@ -20,9 +20,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
 
 
-def wrap(text: str, indent: str = "  ", width: int = 88) -> str:
+def wrap(text: str, indent: str = "  ", width: int = 88, hang: str | None = None) -> str:
+    """Fill ``text`` to ``width``; continuation lines take ``hang`` (default: ``indent``)."""
     return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent,
-                         subsequent_indent=indent)
+                         subsequent_indent=indent if hang is None else hang)
 
 
 def shorten(text: str, width: int) -> str:
