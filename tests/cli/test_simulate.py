@@ -137,3 +137,16 @@ def test_deadline_in_seconds_ends_the_talks():
     assert doc["agreement"] is None
     assert doc["result"]["reason"] == "deadline"
     assert any(e["kind"] == "time-up" for e in doc["log"])
+
+
+@pytest.mark.parametrize(
+    ("protocol", "phrases"),
+    [
+        ("single-text", ("opens with a draft", "proposes changing", "→ change", "final text")),
+        ("mediated", ("neutral proposes", "→ settlement: every party accepted", "Post-settlement")),
+    ],
+)
+def test_mediated_transcripts_tell_the_protocol(protocol, phrases):
+    out = invoke("simulate", "venezuela-2021", "--protocol", protocol, "--moves", "400").stdout
+    for phrase in phrases:
+        assert phrase in out
