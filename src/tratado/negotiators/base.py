@@ -50,6 +50,7 @@ import numpy as np
 
 from tratado.agenda import Agenda
 from tratado.negotiators._tables import OwnTable, own_table
+from tratado.negotiators.acceptance import AcceptNext
 from tratado.parties import Delegation, Roles, Rules
 from tratado.preferences import Preferences
 from tratado.protocols.events import Accept, Event, Outcome, Propose
@@ -204,8 +205,6 @@ class Negotiator(Participant):
 
     def default_acceptance(self) -> AcceptanceRule:
         """The acceptance rule used when none is given (accept what beats my next offer)."""
-        from tratado.negotiators.acceptance import AcceptNext
-
         return AcceptNext()
 
     def __repr__(self) -> str:

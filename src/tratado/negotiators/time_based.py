@@ -8,17 +8,20 @@ where ``floor`` is the larger of the reservation value and the worst outcome. Wi
 ``e < 1`` the negotiator holds firm until late (Boulware); ``e = 1`` concedes linearly;
 ``e > 1`` concedes early (Conceder). It proposes the outcome whose own utility is the
 lowest at or above the target, and by default accepts an offer worth at least its own
-next proposal (``AcceptNext``).
+next proposal (``AcceptNext``). Its alternating-offers moves are memoised per
+preferences table, curve and party (``TimeBased.memoize``): the same moves, computed once.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from typing import ClassVar
+from weakref import WeakKeyDictionary
 
+from tratado.negotiators._tables import OwnTable
 from tratado.negotiators.acceptance import AcceptanceRule
-from tratado.negotiators.base import Negotiator
-from tratado.protocols.events import Outcome
+from tratado.negotiators.base import Negotiator, NegotiatorView
+from tratado.protocols.events import Event, Outcome, Propose
 
 
 class TimeBased(Negotiator):
@@ -28,6 +31,8 @@ class TimeBased(Negotiator):
     description = "concedes by a fixed curve over time; the exponent e sets its shape"
     time_based = True
     default_e: ClassVar[float] = 1.0
+    #: Memoise the moves (see :meth:`take_turn`); the same moves, faster.
+    memoize: ClassVar[bool] = True
 
     def __init__(self, e: float | None = None, acceptance: AcceptanceRule | None = None) -> None:
         super().__init__(acceptance)
@@ -48,6 +53,14 @@ class TimeBased(Negotiator):
         self._span = max(self._top - floor, 0.0)
         self._inv_e = 1.0 / self.e
 
+    def begin(self, view: NegotiatorView) -> None:
+        super().begin(view)
+        # The memo: only for the curve as defined here, with the plain acceptance rule.
+        cls = type(self)
+        plain = (self.memoize and self._accept_next and cls.start is TimeBased.start
+                 and cls.propose is TimeBased.propose and cls.take_turn is TimeBased.take_turn)
+        self._memo = _memo(self.table, (self._inv_e, self._top, self._span, self.party)) if plain else None
+
     def target(self, t: float) -> float:
         """The own utility aimed at, at relative time ``t``."""
         return float(self._top - self._span * t**self._inv_e)
@@ -59,6 +72,47 @@ class TimeBased(Negotiator):
     def propose(self, t: float) -> Outcome:
         i = bisect_left(self._utils, self._top - self._span * t**self._inv_e)
         return self._outcomes[i if i <= self._last else self._last]
+
+    def take_turn(self, offer: Outcome | None, t: float) -> Event:
+        """:meth:`Negotiator.take_turn`, memoised: at time ``t`` it proposes the same
+        package (the event and its own utility are kept in a memo shared by every session
+        on the same table, curve and party) and accepts what is worth at least that."""
+        memo = self._memo
+        if memo is None:
+            return super().take_turn(offer, t)
+        mine = memo.get(t)
+        if mine is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            outcome = self.propose(t)
+            mine = memo[t] = (Propose(self.party, outcome), self._lookup[outcome])
+        if offer is not None:
+            value = self._lookup.get(offer)
+            if value is not None and value >= mine[1]:
+                return self._accept_event
+        return mine[0]
+
+
+_MEMO_LIMIT = 50_000
+_Curve = tuple[float, float, float, str]
+_MEMOS: WeakKeyDictionary[OwnTable, dict[_Curve, dict[float, tuple[Propose, float]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _memo(table: OwnTable, curve: _Curve) -> dict[float, tuple[Propose, float]]:
+    """The memo ``{t: (proposal, its own utility)}`` of one curve ``(1/e, best, span,
+    party)`` on ``table``: nothing else decides the move at ``t``, so every session on
+    the same preferences reuses it (the alternating-offers times ``turn / turns`` recur)."""
+    memos = _MEMOS.get(table)
+    if memos is None:
+        memos = _MEMOS[table] = {}
+    memo = memos.get(curve)
+    if memo is None:
+        if len(memos) >= 64:
+            memos.clear()
+        memo = memos[curve] = {}
+    return memo
 
 
 class Boulware(TimeBased):

@@ -28,7 +28,7 @@ the package on the table or ``None``; ``t``: relative time in [0, 1)).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tratado.protocols.base import Protocol, ProtocolResult
@@ -202,3 +202,70 @@ class AlternatingOffers(Protocol[AlternatingState]):
 
     def ask(self, negotiator: Negotiator, state: AlternatingState) -> Event:
         return negotiator.take_turn(state.offer, state.turn * self._inv_total)
+
+    # -- the session's fast path ----------------------------------------------------------
+    def play(
+        self,
+        state: AlternatingState,
+        take_turns: Sequence[Callable[[Outcome | None, float], Event]],
+        log: list[Event],
+    ) -> tuple[AlternatingState, object, Exception | None]:
+        """Play the plain moves from ``state``: what ``step`` would do for each, fused.
+
+        ``take_turns[k]`` is party ``k``'s ``take_turn`` hook, called exactly as
+        :meth:`ask` calls it; each move played is appended to ``log`` before the next is
+        asked for (the public record). A move is played here only when it is a
+        ``Propose`` of a valid package or an ``Accept`` of the offer on the table, by the
+        party whose turn it is, and gives the very state :meth:`step` would (checking a
+        new package with :meth:`check_outcome`, as :meth:`step` does). Stops when the
+        talks are over or at the first other answer, returned unplayed for the caller to
+        judge through :meth:`step` (with its failure handling): ``(state, answer, None)``,
+        or ``(state, None, error)`` when the hook raised ``error``.
+        """
+        if state.reason is not None:
+            return state, None, None
+        n, total, inv_total = self._n, self._total, self._inv_total
+        parties, valid, append = self.parties, self._valid, log.append
+        turn, offer, proposer, accepts = state.turn, state.offer, state.proposer, state.accepts
+        actor = turn % n
+        answer: object = None
+        failure: Exception | None = None
+        while True:
+            try:
+                event = take_turns[actor](offer, turn * inv_total)
+            except Exception as error:  # noqa: BLE001 - the caller records the failure
+                failure = error
+                break
+            cls = type(event)
+            if cls is Propose and event.party == parties[actor]:
+                outcome = event.outcome  # type: ignore[attr-defined]
+                try:
+                    known = outcome in valid
+                except TypeError:
+                    known = False
+                if not known:
+                    try:
+                        self.check_outcome(outcome)  # as step does: remembers it, or refuses it
+                    except Exception:  # noqa: BLE001 - step refuses it again, for the caller
+                        answer = event
+                        break
+                turn += 1
+                offer, proposer, accepts = outcome, actor, 0
+                append(event)
+                if turn >= total:
+                    return _new(AlternatingState, (turn, offer, proposer, 0, "deadline", None)), None, None
+            elif cls is Accept and offer is not None and event.party == parties[actor]:
+                turn += 1
+                accepts += 1
+                append(event)
+                if accepts >= n - 1:
+                    return (_new(AlternatingState, (turn, offer, proposer, accepts, "agreement",
+                                                    event.party)), None, None)
+                if turn >= total:
+                    return (_new(AlternatingState, (turn, offer, proposer, accepts, "deadline",
+                                                    None)), None, None)
+            else:
+                answer = event
+                break
+            actor = actor + 1 if actor + 1 < n else 0
+        return _new(AlternatingState, (turn, offer, proposer, accepts, None, None)), answer, failure

@@ -55,7 +55,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
 
@@ -117,9 +117,10 @@ class Protocol(ABC, Generic[S]):
         if len(set(parties)) != len(parties):
             raise ValueError("party ids must be distinct")
         self.parties = tuple(parties)
-        self.shape = tuple(int(n) for n in shape)
+        self.shape = tuple(map(int, shape))
         self._index = {p: i for i, p in enumerate(self.parties)}
         self._valid: set[Outcome] = set()
+        self._checked = _checked(self.shape)
 
     # -- construction and serialisation ------------------------------------------
     @classmethod
@@ -225,17 +226,23 @@ class Protocol(ABC, Generic[S]):
     # -- helpers for subclasses -------------------------------------------------------
     def check_outcome(self, outcome: object) -> Outcome:
         """``outcome`` if it is a valid package for this agenda, else ``EventRefused``."""
-        if not isinstance(outcome, tuple) or len(outcome) != len(self.shape):
-            raise EventRefused(
-                f"a package names one option index per issue ({len(self.shape)} issues)"
-            )
-        for i, n in zip(outcome, self.shape, strict=True):
-            if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
-                raise EventRefused(f"option index {i!r} is not valid for this agenda")
+        checked = self._checked
+        if checked.get(id(outcome)) is not outcome:  # not this very object, checked before
+            if not isinstance(outcome, tuple) or len(outcome) != len(self.shape):
+                raise EventRefused(
+                    f"a package names one option index per issue ({len(self.shape)} issues)"
+                )
+            for i, n in zip(outcome, self.shape, strict=True):
+                if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+                    raise EventRefused(f"option index {i!r} is not valid for this agenda")
+            if len(checked) >= _CHECKED_LIMIT:
+                checked.clear()
+            checked[id(outcome)] = outcome
+        package = cast(Outcome, outcome)
         if len(self._valid) > 100_000:
             self._valid.clear()
-        self._valid.add(outcome)
-        return outcome
+        self._valid.add(package)
+        return package
 
     def party_index(self, party: str) -> int:
         """Position of ``party``; ``EventRefused`` for someone not at the table."""
@@ -243,6 +250,24 @@ class Protocol(ABC, Generic[S]):
             return self._index[party]
         except (KeyError, TypeError):
             raise EventRefused(f"{party!r} is not a party to these talks") from None
+
+
+_CHECKED_LIMIT = 1024
+_CHECKED: dict[tuple[int, ...], dict[int, Outcome]] = {}
+
+
+def _checked(shape: tuple[int, ...]) -> dict[int, Outcome]:
+    """The packages found valid for agendas of ``shape``, by identity: ``{id: package}``
+    (the package kept, so its id stays its own). A tuple of ints cannot change, so the
+    very object checked once (a negotiator's table entry, proposed session after session)
+    needs no second check; anything else is checked in full. Bounded: a few shapes, a few
+    thousand packages each."""
+    checked = _CHECKED.get(shape)
+    if checked is None:
+        if len(_CHECKED) >= 16:
+            _CHECKED.clear()
+        checked = _CHECKED[shape] = {}
+    return checked
 
 
 def protocol_registry() -> dict[str, type[Protocol[Any]]]:

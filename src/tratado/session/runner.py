@@ -7,7 +7,10 @@ protocol has one), a seed, and the event log.
 
 How a session runs: it asks the protocol whose turn it is, asks that participant for
 its move (``participant.act(state)``), steps the protocol, and appends the event to
-the log. When several participants are asked at once (a vote), all answer on the same
+the log. (Alternating offers between in-process negotiators take a fused loop,
+:meth:`~tratado.protocols.alternating.AlternatingOffers.play`, that makes the same calls
+and produces the same events and states; see :attr:`Session.fast_path`.) When several
+participants are asked at once (a vote), all answer on the same
 public record before any answer is stepped. If an answer ends the
 talks (a walk-away), the answers gathered after it are not stepped and stay out of
 the log. A participant that raises, answers
@@ -40,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from time import perf_counter
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -53,7 +56,8 @@ from tratado.negotiators.base import (
     Record,
 )
 from tratado.negotiators.registry import make
-from tratado.protocols import Event, EventRefused, Protocol, protocol_class
+from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
+from tratado.protocols.alternating import AlternatingOffers
 from tratado.scenario import Scenario
 from tratado.session.result import (
     FAILURE,
@@ -76,7 +80,13 @@ class Session:
     With ``agreement="item-by-item"`` (a protocol option, or the scenario's rule for
     protocols that support it) :meth:`run` negotiates the issues one at a time
     (:mod:`tratado.session.items`).
+
+    ``fast_path`` (class attribute, on by default): play alternating offers between
+    in-process negotiators through the fused loop :meth:`AlternatingOffers.play`
+    (same events, same states, same record; ``tests/test_fast_path.py`` checks it).
     """
+
+    fast_path: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -159,47 +169,89 @@ class Session:
     def run_package(self) -> SessionResult:
         """Run the protocol on the whole agenda at once (``run`` for package talks)."""
         protocol = self.protocol
-        events: list[Event] = []
-        public: list[Event] = []
-        actors = self._begin(Record(public))
+        events: list[Event] = []  # the log, and the public record negotiators read
+        actors = self._begin(Record(events))
         failures: list[dict[str, str]] = []
         step = protocol.step
         whose_turn = protocol.whose_turn
         record = events.append
-        publish = public.append
-        movers = {party: _failed_start(self._broken[party]) if party in self._broken
-                  else actor.mover() for party, actor in actors.items()}
+        fast = self._fast_turns(actors)
+        movers = {} if fast is not None else {
+            party: _failed_start(self._broken[party]) if party in self._broken
+            else actor.mover() for party, actor in actors.items()}
         state = protocol.initial_state()
         seconds = protocol.deadline_seconds
         simple = seconds is None and self.move_budget is None
         started = perf_counter()
         while turn := whose_turn(state):
+            if fast is not None:
+                # plain moves fused (AlternatingOffers.play); any other answer is judged below
+                state, answer, error = protocol.play(state, fast, events)  # type: ignore[attr-defined]
+                if protocol.is_over(state):
+                    break
+                party = whose_turn(state)[0]
+                if error is not None:
+                    state, event = self._fail(party, state, error, failures)
+                else:
+                    state, event = self._judge(party, state, answer, failures)
+                record(event)
+                continue
             if simple and len(turn) == 1:
                 party = turn[0]
                 try:
-                    event = movers[party](state)
-                    if event.party != party:
-                        raise EventRefused(f"it answered as '{event.party}'")
-                    state = step(state, event)
+                    answer = movers[party](state)
                 except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
                     state, event = self._fail(party, state, error, failures)
+                else:
+                    state, event = self._judge(party, state, answer, failures)
                 record(event)
-                publish(event)
                 continue
             if seconds is not None and perf_counter() - started > seconds:
                 event = protocol.time_up_event()
                 state = step(state, event)
                 record(event)
-                publish(event)
                 continue
             answers = [(party, self._timed_act(movers[party], state)) for party in turn]
             for party, answer in answers:
                 state, event = self._apply(party, state, answer, failures)
                 record(event)
-                publish(event)
                 if protocol.is_over(state):
                     break
         return self._result(state, tuple(events), failures, perf_counter() - started)
+
+    def _fast_turns(
+        self, actors: dict[str, Participant]
+    ) -> list[Callable[[Outcome | None, float], Event]] | None:
+        """The parties' ``take_turn`` hooks, in party order, when the fused loop
+        :meth:`AlternatingOffers.play` may stand for stepping the protocol move by move:
+        plain alternating offers (not a subclass), no clock (``deadline_seconds``), no move
+        budget, and every party an in-process :class:`Negotiator` that started and whose
+        move is the protocol's ``ask`` (``act`` and ``mover`` not overridden). Else None."""
+        protocol = self.protocol
+        if not (self.fast_path and type(protocol) is AlternatingOffers and not self._broken
+                and self.move_budget is None and protocol.deadline_seconds is None):
+            return None
+        hooks: list[Callable[[Outcome | None, float], Event]] = []
+        for party in protocol.parties:
+            actor = actors[party]
+            cls = type(actor)
+            if (not isinstance(actor, Negotiator) or cls.act is not Negotiator.act
+                    or cls.mover is not Negotiator.mover):
+                return None
+            hooks.append(actor.take_turn)
+        return hooks
+
+    def _judge(
+        self, party: str, state: Any, answer: Any, failures: list[dict[str, str]]
+    ) -> tuple[Any, Event]:
+        """Step ``party``'s ``answer``; anything else than an event of its own the protocol
+        accepts is its failure."""
+        try:
+            if answer.party != party:
+                raise EventRefused(f"it answered as '{answer.party}'")
+            return self.protocol.step(state, answer), answer
+        except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
+            return self._fail(party, state, error, failures)
 
     def _timed_act(self, move: Callable[[Any], Event], state: Any) -> object:
         """The participant's answer, or the exception that stands for its failure."""
