@@ -220,3 +220,23 @@ def test_public_record_for_propose_events() -> None:
     scenario = make_scenario(deadline=3, reservation=0.9)
     result = run_session(scenario, ["hardliner", "hardliner"], seed=0)
     assert all(isinstance(e, Propose) for e in result.events)
+
+
+def test_discounting_costs_both_sides_of_the_choice() -> None:
+    """With discounting, an agreement in round r is worth u * d**r and no agreement by
+    then reservation * d**r (GENIUS semantics), so a party that accepts only what beats
+    its reservation value never shows a negative gain."""
+    import tratado
+
+    scenario = tratado.load("venezuela-2021")
+    for names in (["frequency", "frequency"], ["boulware", "conceder"], ["hardliner", "hardliner"]):
+        result = Session(scenario, "alternating", names, seed=2,
+                         protocol_options={"discounting": True}).run()
+        for party in scenario.parties:
+            d = party.preferences.discount or 1.0
+            no_deal = party.preferences.reservation_value * d**result.round
+            assert result.gains[party.id] == pytest.approx(result.utilities[party.id] - no_deal)
+            if result.outcome is None:
+                assert result.utilities[party.id] == pytest.approx(no_deal)
+            else:
+                assert result.gains[party.id] >= -1e-9

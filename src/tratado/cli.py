@@ -170,6 +170,9 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the scenario's).")
 @click.option("--seconds", type=click.FloatRange(min=0, min_open=True),
               help="Also end the talks after this many seconds of wall-clock time.")
+@click.option("--discounting", is_flag=True,
+              help="Apply each party's per-round discount factor (from the scenario) to what any"
+              " agreement, or no agreement, is worth.")
 @click.option("--agreement", type=click.Choice(["package", "item-by-item"]),
               help="Negotiate the agenda as one package or item by item (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True,
@@ -181,9 +184,10 @@ def _scenario_fingerprint(scenario: Any) -> str:
               help="Draw the offers over the utility space and over time (.png, .svg, .pdf).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
-def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None, rounds: int | None,
-             seconds: float | None, agreement: str | None, seed: int, as_json: bool, log_file: Path | None,
-             plot_file: Path | None, moves: int) -> None:
+def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
+             rounds: int | None, seconds: float | None, discounting: bool, agreement: str | None,
+             seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
+             moves: int) -> None:
     """How will the talks go under this protocol and these negotiators?
 
     Runs one simulated negotiation and prints a transcript (who proposed what, in the
@@ -211,6 +215,8 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         options["deadline"] = rounds
     if seconds is not None:
         options["deadline_seconds"] = seconds
+    if discounting:
+        options["discounting"] = True
     if agreement is not None:
         options["agreement"] = agreement
     from tratado.session import evaluate, run_session
@@ -220,7 +226,8 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         result = run_session(loaded, specs, protocol, seed, **options)
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
-                           fix="leave out --agreement or --rounds for this protocol.") from None
+                           fix="leave out the options this protocol does not take (docs/protocols.md lists"
+                           " each protocol's options).") from None
     evaluate(result, loaded)
     record = result.to_dict(timing=False)
     record["scenario_source"] = [str(s) for s in scenario]

@@ -12,7 +12,8 @@ Deadline: ``deadline`` rounds (one round = every party has had one turn); the st
 after the last turn of the last round is over, with reason ``deadline``. With
 ``deadline_seconds`` the session sends a ``time-up`` event when the wall clock passes
 it. With ``discounting`` the session reports each party's utility of an agreement
-reached in round ``r`` as ``u * discount ** r`` (the party's own ``discount``).
+reached in round ``r`` as ``u * discount ** r`` (the party's own ``discount``), and of
+no agreement by then as ``reservation_value * discount ** r`` (GENIUS semantics).
 
 A negotiator that fails (raises, answers an invalid or refused event, or runs past
 its time budget) counts as walking away: the talks end without agreement, and the

@@ -87,8 +87,10 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
     rows = []
     for party in scenario.parties:
         u = result["utilities"][party.id]
-        rows.append([party.id, f"{u:.3f}", f"{party.preferences.reservation_value:.3f}",
-                     f"{result['gains'][party.id]:+.3f}"])
+        gain = result["gains"][party.id]
+        rows.append([party.id, f"{u:.3f}", f"{u - gain:.3f}", f"{gain:+.3f}"])
+    if record["protocol"].get("discounting"):
+        out.append("  With discounting: utilities and no-deal values as of the final round.")
     out.append("")
     out.append(table(["party", "utility", "no-deal value", "gain"], rows, right=[1, 2, 3]))
     out.append("")

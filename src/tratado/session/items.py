@@ -132,7 +132,7 @@ def run_item_by_item(session: Session) -> SessionResult:
     last = items[-1]
     round_ = used - 1
     agreement, outcome, utilities = outcome_values(scenario, protocol, outcome, round_)
-    _, gains, welfare = gains_and_welfare(scenario, utilities)
+    _, gains, welfare = gains_and_welfare(scenario, utilities, protocol, round_)
     return SessionResult(
         scenario, protocol, dict(last.negotiators), session.seed, (), agreement, outcome,
         "agreement" if outcome is not None else last.reason, round_,

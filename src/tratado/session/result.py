@@ -197,7 +197,7 @@ def build_result(
         reason = "error"
     agreement, outcome, utilities = outcome_values(scenario, protocol, ended.agreement,
                                                    ended.round)
-    _, gains, welfare = gains_and_welfare(scenario, utilities)
+    _, gains, welfare = gains_and_welfare(scenario, utilities, protocol, ended.round)
     return SessionResult(
         scenario, protocol, negotiators, seed, events, agreement, outcome, reason,
         ended.round, ended.turns, ended.ended_by, utilities, gains, welfare, failures, elapsed,
@@ -209,21 +209,29 @@ def outcome_values(
     scenario: Scenario, protocol: Protocol[Any], outcome: tuple[int, ...] | None, round_: int
 ) -> tuple[dict[str, Any] | None, tuple[int, ...] | None, dict[str, float]]:
     """The agreement as ``{issue: option}``, the outcome, and each party's (discounted)
-    utility of it — the reservation value when there is no agreement."""
+    utility of it — the (discounted) reservation value when there is no agreement.
+
+    With discounting, time costs both sides of the choice, as in GENIUS: an agreement in
+    round ``r`` is worth ``u * d**r`` and no agreement by then ``reservation * d**r``."""
+    factors = [d**round_ for d in discounts(scenario, protocol)]
     if outcome is not None:
         raw = utilities_of(scenario, outcome)
-        factors = discounts(scenario, protocol)
-        values = [u * d**round_ for u, d in zip(raw, factors, strict=True)]
+        values = [u * f for u, f in zip(raw, factors, strict=True)]
         agreement: dict[str, Any] | None = scenario.agenda.describe(outcome)
     else:
-        values = [p.preferences.reservation_value for p in scenario.parties]
+        values = [p.preferences.reservation_value * f for p, f in zip(scenario.parties, factors,
+                                                                       strict=True)]
         agreement = None
     return agreement, outcome, dict(zip(scenario.party_ids, values, strict=True))
 
 
 def gains_and_welfare(
-    scenario: Scenario, utilities: dict[str, float]
+    scenario: Scenario, utilities: dict[str, float], protocol: Protocol[Any] | None = None,
+    round_: int = 0,
 ) -> tuple[dict[str, float], dict[str, float], float]:
-    """The utilities, each party's gain over its reservation value, and their sum."""
-    gains = {p.id: utilities[p.id] - p.preferences.reservation_value for p in scenario.parties}
+    """The utilities, each party's gain over its reservation value (discounted to
+    ``round_`` like the utilities when ``protocol`` discounts), and their sum."""
+    factors = [1.0] * scenario.n_parties if protocol is None else discounts(scenario, protocol)
+    gains = {p.id: utilities[p.id] - p.preferences.reservation_value * d**round_
+             for p, d in zip(scenario.parties, factors, strict=True)}
     return utilities, gains, float(sum(utilities.values()))
