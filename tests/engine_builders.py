@@ -188,3 +188,11 @@ def as_mediated_event(move: Move, protocol: Any, state: Any) -> Event:
     if Vote in kinds:
         return Vote(actor, yes)
     return Accept(actor) if yes else Reject(actor)
+
+
+def fold(protocol: Any, events: Sequence[Event]) -> Any:
+    """The state after stepping ``events`` from the protocol's initial state."""
+    state = protocol.initial_state()
+    for e in events:
+        state = protocol.step(state, e)
+    return state

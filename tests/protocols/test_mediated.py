@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from engine_builders import as_mediated_event, make_scenario, mediated_moves, reachable, scenarios
+from engine_builders import as_mediated_event, fold, make_scenario, mediated_moves, reachable, scenarios
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,6 @@ from tratado.protocols import (
     Event,
     EventRefused,
     Mediated,
-    MediatedState,
     MediatorProposal,
     Reject,
     Vote,
@@ -28,13 +27,6 @@ from tratado.scenario import Scenario
 from tratado.session import Session, public_scenario, replay
 
 N = "neutral"
-
-
-def fold(protocol: Mediated, events: list[Event]) -> MediatedState:
-    state = protocol.initial_state()
-    for event in events:
-        state = protocol.step(state, event)
-    return state
 
 
 def test_settlement_then_post_settlement() -> None:

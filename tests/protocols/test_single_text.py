@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from engine_builders import as_mediated_event, make_scenario, mediated_moves, scenarios
+from engine_builders import as_mediated_event, fold, make_scenario, mediated_moves, scenarios
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +19,6 @@ from tratado.protocols import (
     Propose,
     Reject,
     SingleText,
-    SingleTextState,
     Vote,
     WalkAway,
 )
@@ -27,13 +26,6 @@ from tratado.scenario import Scenario
 from tratado.session import Session, replay
 
 M = "mediator"
-
-
-def fold(protocol: SingleText, events: list[Event]) -> SingleTextState:
-    state = protocol.initial_state()
-    for event in events:
-        state = protocol.step(state, event)
-    return state
 
 
 def test_the_draft_changes_only_under_the_rule() -> None:
