@@ -20,15 +20,8 @@ Semantics
 
 Algorithms
 ----------
-:func:`pareto_mask` first discards points strictly dominated by a few strong "killer" points
-(maximisers of positively weighted sums), a cheap vectorised pass.  Two parties are then
-finished by a sort and sweep in ``O(m log m)``.  Three or more parties next run a grid
-filter (a cell lying strictly below some point in every party is dropped wholesale), then sort
-the few survivors by total utility descending (ties lexicographically descending), so every
-dominator of a point precedes it, and check blocks of candidates, vectorised, against the
-growing frontier (strongest points first).  That last step costs ``O(survivors x frontier)``,
-so many-party sets whose frontier holds most of the points (near constant-sum utilities) are
-the slow case.
+:func:`pareto_mask` (in :mod:`tratado.analysis.dominance`) finds the non-dominated rows of
+an explicit set; :func:`frontier_from_points` and :class:`FrontierBuilder` build on it.
 
 :func:`additive_frontier` never enumerates the space.  It runs a dynamic programme over
 issues using ``Pareto(A + B) ⊆ Pareto(A) + Pareto(B)``: the states after issue ``i`` are the
@@ -44,6 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from tratado.analysis.dominance import as_utilities, keep_mask, pareto_mask
+
 __all__ = [
     "Frontier",
     "FrontierBuilder",
@@ -56,10 +51,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-_BLOCK = 512  # candidates checked together by the many-party algorithm
-_CHUNK = 2048  # frontier points compared against one block at a time
-_GRID_CELLS = 1 << 15  # cells of the grid prefilter (per round)
-_GRID_MIN = 4096  # rows below which the grid prefilter is not worth it
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
 
@@ -128,231 +119,6 @@ def _reservation(reservation: npt.ArrayLike, n_parties: int) -> FloatArray:
     return r
 
 
-def _as_utilities(utilities: npt.ArrayLike) -> FloatArray:
-    """Validate a ``(m, k)`` finite float64 utility matrix with ``k >= 1``."""
-    u = np.asarray(utilities, dtype=np.float64)
-    if u.ndim != 2 or u.shape[1] < 1:
-        raise ValueError(f"utilities must have shape (m, k) with k >= 1, got {u.shape}")
-    if not np.all(np.isfinite(u)):
-        raise ValueError("utilities must be finite")
-    return u
-
-
-# --------------------------------------------------------------------------------------
-# Dominance masks.  ``tol`` generalises strict dominance: ``y`` tol-dominates ``x`` when
-# ``y >= x`` everywhere and ``y - x > tol`` somewhere.  ``tol == 0`` is strict dominance.
-# The relation is transitive (float subtraction is monotone), so any tol-dominator, even a
-# dominated one, is a valid witness.  :func:`additive_frontier` needs ``tol > 0``.
-# --------------------------------------------------------------------------------------
-
-
-def _row_sums(u: FloatArray) -> FloatArray:
-    """Sum each row in party order (deterministic, monotone in every column)."""
-    total = u[:, 0].copy()
-    for j in range(1, u.shape[1]):
-        total += u[:, j]
-    return total
-
-
-def _killer_filter(cols: list[FloatArray], total: FloatArray, tol: float) -> IntArray:
-    """Indices of rows not tol-dominated by a few strong rows.
-
-    The killers maximise the total and ``total + u_p`` for each party ``p``.
-    """
-    killers = {int(np.argmax(total))}
-    killers.update(int(np.argmax(total + c)) for c in cols)
-    dead = np.zeros(total.size, dtype=np.bool_)
-    for i in killers:
-        covered = np.ones(total.size, dtype=np.bool_)
-        beaten = np.zeros(total.size, dtype=np.bool_)
-        for x in cols:
-            covered &= x <= x[i]
-            beaten |= (x < x[i]) if tol == 0.0 else (x[i] - x > tol)
-        dead |= covered & beaten
-    return np.flatnonzero(~dead)
-
-
-def _bin(x: FloatArray, lo: float, step: float, size: int) -> IntArray:
-    """Bin ``c`` of each ``x`` on the axis cut at ``e(t) = lo + t * step``, ``0 < t < size``.
-
-    Exact: ``e(c) <= x`` unless ``c == 0`` and ``x < e(c + 1)`` unless ``c == size - 1``
-    (the float division only gives a first guess, corrected by stepping).
-    """
-    c = np.clip(np.floor((x - lo) / step), 0, size - 1).astype(np.int64)
-    while True:
-        down = (c > 0) & (x < lo + c * step)
-        up = (c < size - 1) & (x >= lo + (c + 1) * step)
-        if not (down.any() or up.any()):
-            return c
-        c -= down
-        c += up
-
-
-def _grid_filter(cols: list[FloatArray], alive: IntArray, tol: float) -> IntArray:
-    """Drop rows whose grid cell lies strictly below another row in every party.
-
-    Each party's axis is cut into equal bins spanning the surviving rows.  A row ``y``
-    covers every cell whose upper edges ``e`` satisfy ``fl(y_p - e_p) > tol`` for all ``p``;
-    all rows of a covered cell are tol-dominated by ``y`` (their ``x_p < e_p``).  Coverage is
-    closed downwards, so a cumulative OR along each axis marks all covered cells at once.
-    Rounds repeat on the survivors (with finer bins) while they shrink well.
-    """
-    k = len(cols)
-    size = max(2, int(round(_GRID_CELLS ** (1.0 / k))))
-    while alive.size > _GRID_MIN:
-        cell = np.zeros(alive.size, dtype=np.int64)
-        cover = np.zeros(alive.size, dtype=np.int64)
-        covers = np.ones(alive.size, dtype=np.bool_)
-        shape: list[int] = []
-        for c in cols:
-            x = c[alive]
-            lo, hi = float(x.min()), float(x.max())
-            step = (hi - lo) / size
-            if hi == lo:  # constant axis: every row ties on it, so it can be left out
-                continue
-            if not step > 0.0:  # a spread too small to cut: no cell can be covered
-                covers[:] = False
-                continue
-            b = _bin(x, lo, step, size)
-            cell = cell * size + b
-            # Largest edge index t >= 1 with fl(x - e(t)) > tol; it covers bins < t.
-            t = b.copy()
-            while True:
-                bad = np.flatnonzero(t >= 1)
-                bad = bad[~(x[bad] - (lo + t[bad] * step) > tol)]
-                if not bad.size:
-                    break
-                t[bad] -= 1
-            covers &= t >= 1
-            cover = cover * size + np.maximum(t - 1, 0)
-            shape.append(size)
-        if not shape:  # all rows are equal
-            break
-        grid = np.zeros(shape, dtype=np.bool_)
-        grid.reshape(-1)[cover[covers]] = True
-        for axis in range(len(shape)):
-            grid = np.flip(np.logical_or.accumulate(np.flip(grid, axis), axis=axis), axis)
-        killed = grid.reshape(-1)[cell]
-        n_killed = int(np.count_nonzero(killed))
-        alive = alive[~killed]
-        if n_killed * 4 < alive.size:
-            break
-    return alive
-
-
-def _mask_1d(values: FloatArray, tol: float) -> BoolArray:
-    """One party: the rows within ``tol`` of the best value (exactly the best for 0)."""
-    best = float(values.max())
-    mask: BoolArray = values == best if tol == 0.0 else best - values <= tol
-    return mask
-
-
-def _mask_2d(u: FloatArray, tol: float) -> BoolArray:
-    """Two parties: prefilter, then sort by party 0 descending and sweep."""
-    m = u.shape[0]
-    cols = [np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1])]
-    alive = _killer_filter(cols, cols[0] + cols[1], tol)
-    a = cols[0][alive]
-    b = cols[1][alive]
-    order = np.argsort(-a, kind="stable")
-    a, b = a[order], b[order]
-    # Groups of equal party-0 utility; a point is undominated iff it has the group's best
-    # party-1 utility and beats every party-1 utility of points with larger party-0 utility.
-    start = np.empty(a.size, dtype=np.bool_)
-    start[:1] = True
-    np.not_equal(a[1:], a[:-1], out=start[1:])
-    starts = np.flatnonzero(start)
-    group_best = np.maximum.reduceat(b, starts)
-    before = np.empty_like(group_best)
-    before[:1] = -np.inf
-    np.maximum.accumulate(group_best[:-1], out=before[1:])
-    group = np.cumsum(start) - 1
-    exact = (b == group_best[group]) & (b > before[group])
-    keep = exact
-    if tol > 0.0:
-        # Distinct frontier vectors: party 0 strictly decreasing, party 1 strictly increasing.
-        on = group_best > before
-        f0, f1 = a[starts[on]], group_best[on]
-        w0, w1 = a[~exact], b[~exact]
-        hi = np.searchsorted(-f0, -w0, side="right") - 1  # last with f0 >= w0
-        lo = np.searchsorted(f1, w1, side="left")  # first with f1 >= w1
-        hi_c = np.clip(hi, 0, f0.size - 1)
-        lo_c = np.clip(lo, 0, f0.size - 1)
-        killed = (lo <= hi) & ((f0[lo_c] - w0 > tol) | (f1[hi_c] - w1 > tol))
-        keep = exact.copy()
-        keep[~exact] = ~killed
-    mask = np.zeros(m, dtype=np.bool_)
-    mask[alive[order[keep]]] = True
-    return mask
-
-
-def _dominated_by(x: FloatArray, y: FloatArray, tol: float) -> BoolArray:
-    """For each row of ``x``: is it tol-dominated by some row of ``y``?"""
-    covered = np.ones((x.shape[0], y.shape[0]), dtype=np.bool_)
-    beaten = np.zeros_like(covered)
-    for j in range(x.shape[1]):
-        xj = x[:, j, None]
-        yj = y[None, :, j]
-        covered &= yj >= xj
-        beaten |= (yj > xj) if tol == 0.0 else (yj - xj > tol)
-    hit: BoolArray = np.any(covered & beaten, axis=1)
-    return hit
-
-
-def _mask_nd(u: FloatArray, tol: float) -> BoolArray:
-    """Three or more parties: prefilters, sort by total descending, block-wise sweep."""
-    m, k = u.shape
-    cols = [np.ascontiguousarray(u[:, j]) for j in range(k)]
-    total = _row_sums(u)
-    alive = _grid_filter(cols, _killer_filter(cols, total, tol), tol)
-    # Total descending, then lexicographically descending: a dominator has a total at least
-    # as large (float addition is monotone) and, on equal totals, is lexicographically
-    # larger, so it always comes first.
-    keys = [-c[alive] for c in reversed(cols)] + [-total[alive]]
-    alive = alive[np.lexsort(keys)]
-    cand = u[alive]
-    front = np.empty_like(cand)
-    n_front = 0
-    keep = np.zeros(alive.size, dtype=np.bool_)
-    for lo in range(0, alive.size, _BLOCK):
-        idx = np.arange(lo, min(lo + _BLOCK, alive.size))
-        block = cand[idx]
-        for f_lo in range(0, n_front, _CHUNK):
-            hit = _dominated_by(block, front[f_lo : min(f_lo + _CHUNK, n_front)], tol)
-            idx, block = idx[~hit], block[~hit]
-            if not idx.size:
-                break
-        if idx.size:
-            hit = _dominated_by(block, block, tol)
-            idx, block = idx[~hit], block[~hit]
-            keep[idx] = True
-            front[n_front : n_front + idx.size] = block
-            n_front += idx.size
-    mask = np.zeros(m, dtype=np.bool_)
-    mask[alive[keep]] = True
-    return mask
-
-
-def _keep_mask(u: FloatArray, tol: float) -> BoolArray:
-    """Rows not tol-dominated by any row (validated input, ``tol >= 0``)."""
-    if u.shape[0] == 0:
-        return np.zeros(0, dtype=np.bool_)
-    if u.shape[1] == 1:
-        return _mask_1d(u[:, 0], tol)
-    if u.shape[1] == 2:
-        return _mask_2d(u, tol)
-    return _mask_nd(u, tol)
-
-
-def pareto_mask(utilities: npt.ArrayLike) -> BoolArray:
-    """Return a ``(m,)`` mask, True where the row is strictly dominated by no row.
-
-    Equal rows are all True or all False.  Works for any number of parties ``k >= 1``;
-    two parties take ``O(m log m)``.  Utilities must be finite.
-    """
-    return _keep_mask(_as_utilities(utilities), 0.0)
-
-
 # --------------------------------------------------------------------------------------
 # Frontiers from explicit points
 # --------------------------------------------------------------------------------------
@@ -373,7 +139,7 @@ def _group_starts(u: FloatArray) -> IntArray:
 
 def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray) -> Frontier:
     """Frontier of weighted points (weight = how many outcomes a row stands for)."""
-    keep = _keep_mask(utilities, 0.0)
+    keep = keep_mask(utilities, 0.0)
     u, o, w = utilities[keep], outcomes[keep], weights[keep]
     order = np.lexsort([o[:, i] for i in reversed(range(o.shape[1]))] + _desc_keys(u))
     u, o, w = u[order], o[order], w[order]
@@ -403,7 +169,7 @@ def frontier_from_points(utilities: npt.ArrayLike, outcomes: npt.ArrayLike) -> F
     Identical vectors are merged: the representative is the lexicographically smallest
     outcome among them and ``ties`` counts them.
     """
-    u = _as_utilities(utilities)
+    u = as_utilities(utilities)
     o = _as_outcomes(outcomes, u.shape[0])
     return _reduce(u, o, np.ones(u.shape[0], dtype=np.int64))
 
@@ -428,7 +194,7 @@ class FrontierBuilder:
 
     def add(self, utilities: npt.ArrayLike, outcomes: npt.ArrayLike) -> None:
         """Merge one chunk of outcomes (``(m, k)`` utilities, ``(m, n_issues)`` indices)."""
-        u = _as_utilities(utilities)
+        u = as_utilities(utilities)
         if u.shape[1] != self._n_parties:
             raise ValueError(f"utilities must have {self._n_parties} columns, got {u.shape[1]}")
         o = _as_outcomes(outcomes, u.shape[0], self._n_issues)
@@ -502,7 +268,7 @@ def additive_frontier(contributions: Sequence[npt.ArrayLike]) -> Frontier:
         parent = np.repeat(np.arange(values.shape[0], dtype=np.int64), n_opt)
         option = np.tile(np.arange(n_opt, dtype=np.int64), values.shape[0])
         remaining = len(cs) - 1 - i
-        keep = _keep_mask(cand, remaining * bound * 2.0**-50)
+        keep = keep_mask(cand, remaining * bound * 2.0**-50)
         cand, parent, option = cand[keep], parent[keep], option[keep]
         rep_key = ranks[parent] * n_opt + option
         order = np.lexsort([rep_key, *_desc_keys(cand)])
