@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tratado.analysis import frontier as fr
+from tratado.analysis import dominance
 from tratado.analysis.frontier import (
     Frontier,
     FrontierBuilder,
@@ -102,10 +102,10 @@ def domains(draw: st.DrawFn, parties: tuple[int, ...] = (2, 3, 4)) -> Domain:
 @pytest.fixture
 def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shrink the internal block sizes so small inputs exercise every code path."""
-    monkeypatch.setattr(fr, "_GRID_MIN", 0)
-    monkeypatch.setattr(fr, "_GRID_CELLS", 64)
-    monkeypatch.setattr(fr, "_BLOCK", 3)
-    monkeypatch.setattr(fr, "_CHUNK", 2)
+    monkeypatch.setattr(dominance, "_GRID_MIN", 0)
+    monkeypatch.setattr(dominance, "_GRID_CELLS", 64)
+    monkeypatch.setattr(dominance, "_BLOCK", 3)
+    monkeypatch.setattr(dominance, "_CHUNK", 2)
 
 
 # --------------------------------------------------------------------------------------
@@ -158,10 +158,10 @@ def test_builder_matches_brute_force(domain: Domain) -> None:
 def test_small_blocks_match_brute_force(domain: Domain) -> None:
     """Same checks with tiny internal blocks: grid filter, chunked sweeps, DP tolerance."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fr, "_GRID_MIN", 0)
-        patch.setattr(fr, "_GRID_CELLS", 64)
-        patch.setattr(fr, "_BLOCK", 3)
-        patch.setattr(fr, "_CHUNK", 2)
+        patch.setattr(dominance, "_GRID_MIN", 0)
+        patch.setattr(dominance, "_GRID_CELLS", 64)
+        patch.setattr(dominance, "_BLOCK", 3)
+        patch.setattr(dominance, "_CHUNK", 2)
         u, outcomes = enumerate_space(domain.contributions)
         expected = brute_frontier(u, outcomes)
         np.testing.assert_array_equal(pareto_mask(u), brute_mask(u))
