@@ -156,7 +156,7 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
 def _scenario_fingerprint(scenario: Any) -> str:
     import hashlib
 
-    from tratado.formats.yaml_format import dumps_yaml
+    from tratado.formats.yaml_write import dumps_yaml
 
     return hashlib.sha256(dumps_yaml(scenario).encode("utf-8")).hexdigest()
 

@@ -20,15 +20,16 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "bundled_examples", "detect_format", "dumps_yaml", "load", "load_yaml",
            "loads_yaml", "save", "save_yaml"]
 
-_YAML_NAMES = ("dumps_yaml", "load_yaml", "loads_yaml", "save_yaml")
+_YAML_NAMES = {"load_yaml": "yaml_format", "loads_yaml": "yaml_format",
+               "dumps_yaml": "yaml_write", "save_yaml": "yaml_write"}
 
 
 def __getattr__(name: str) -> Any:
-    # The YAML reader is imported on first use, keeping `import tratado` fast.
+    # The YAML reader and writer are imported on first use, keeping `import tratado` fast.
     if name in _YAML_NAMES:
-        from tratado.formats import yaml_format
+        import importlib
 
-        return getattr(yaml_format, name)
+        return getattr(importlib.import_module(f"tratado.formats.{_YAML_NAMES[name]}"), name)
     raise AttributeError(name)
 
 FORMATS = ("yaml", "genius", "geniusweb")
@@ -117,7 +118,7 @@ def save(scenario: Scenario, target: str | Path, fmt: str | None = None) -> list
                 fix="end the name in .yaml, or pass --to genius / --to geniusweb with a folder.",
             )
     if fmt == "yaml":
-        from tratado.formats.yaml_format import save_yaml
+        from tratado.formats.yaml_write import save_yaml
 
         return [save_yaml(scenario, target)]
     if fmt == "genius":

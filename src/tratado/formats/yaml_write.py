@@ -1,0 +1,156 @@
+"""Writing the tratado scenario YAML format (version 1) in the documented field order.
+
+Numeric issues' value tables are written as their piecewise-linear breakpoints, so a
+file read and written again stays as short as its author wrote it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from tratado.agenda import Agenda, Issue
+from tratado.formats.yaml_format import FORMAT_VERSION
+from tratado.parties import Party, Role
+from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
+from tratado.scenario import Scenario
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The YAML document for ``scenario``, fields in the documented order."""
+    agenda = scenario.agenda
+    out: dict[str, Any] = {"tratado": FORMAT_VERSION, "name": scenario.name}
+    if scenario.description:
+        out["description"] = scenario.description
+    out["agenda"] = {"issues": [_issue_dict(i) for i in agenda]}
+    if agenda.off_agenda:
+        out["agenda"]["off_agenda"] = [_drop_none({"topic": t.topic, "note": t.note})
+                                       for t in agenda.off_agenda]
+    out["parties"] = [_party_dict(agenda, p) for p in scenario.parties]
+    roles = scenario.roles
+    if roles.mediator:
+        out["mediator"] = _role_dict(roles.mediator)
+    if roles.host:
+        out["host"] = _role_dict(roles.host)
+    if roles.observers:
+        out["observers"] = [_role_dict(r) for r in roles.observers]
+    if roles.stakeholders:
+        out["stakeholders"] = [_drop_none({"name": s.name, "stance": s.stance, "note": s.note})
+                               for s in roles.stakeholders]
+    rules = scenario.rules
+    out["rules"] = _drop_none({"deadline": rules.deadline, "agreement": rules.agreement,
+                               "deadline_seconds": rules.deadline_seconds, "notes": rules.notes})
+    if scenario.sources:
+        out["sources"] = list(scenario.sources)
+    return out
+
+
+def dumps_yaml(scenario: Scenario) -> str:
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_yaml(scenario: Scenario, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(dumps_yaml(scenario), encoding="utf-8")
+    return path
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != ()}
+
+
+def _issue_dict(issue: Issue) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": issue.name}
+    if issue.title:
+        out["title"] = issue.title
+    if issue.description:
+        out["description"] = issue.description
+    if issue.kind == "categorical":
+        out["options"] = list(issue.options)
+    else:
+        out["type"] = issue.kind
+        out.update({"min": issue.options[0], "max": issue.options[-1]})
+        step = issue.step if issue.step is not None else 1
+        if issue.kind == "continuous" or step != 1:
+            out["step"] = step
+    return out
+
+
+def _party_dict(agenda: Agenda, party: Party) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": party.id}
+    if party.name:
+        out["name"] = party.name
+    if party.short_name:
+        out["short_name"] = party.short_name
+    if party.delegation:
+        out["delegation"] = _drop_none({"head": party.delegation.head,
+                                        "members": list(party.delegation.members) or None})
+    out["preferences"] = preferences_to_dict(agenda, party.preferences)
+    if party.notes:
+        out["notes"] = party.notes
+    return out
+
+
+def preferences_to_dict(agenda: Agenda, prefs: Preferences) -> dict[str, Any]:
+    out: dict[str, Any]
+    if isinstance(prefs, LinearAdditive):
+        out = {"type": "linear-additive", **_linear_dict(agenda, prefs)}
+    elif isinstance(prefs, Constraints):
+        out = {"type": "constraints"}
+        if prefs.base is not None:
+            out["base"] = _linear_dict(agenda, prefs.base)
+            out["base_weight"] = float(prefs.base_weight)
+        out["rules"] = [_rule_dict(agenda, r) for r in prefs.rules]
+    elif isinstance(prefs, Table):
+        out = {"type": "table", "default": float(prefs.default), "outcomes": [
+            {"outcome": agenda.describe(key), "utility": float(u)} for key, u in prefs.entries.items()
+        ]}
+    else:
+        raise TypeError(f"cannot write {type(prefs).__name__} preferences to YAML")
+    out["reservation_value"] = float(prefs.reservation_value)
+    if prefs.discount is not None:
+        out["discount"] = float(prefs.discount)
+    return out
+
+
+def _linear_dict(agenda: Agenda, prefs: LinearAdditive) -> dict[str, Any]:
+    weights = {issue.name: float(w) for issue, w in zip(agenda, prefs.weights, strict=True)}
+    values: dict[str, Any] = {}
+    for issue, v in zip(agenda, prefs.values, strict=True):
+        keep = range(len(issue)) if not issue.is_numeric else _kinks(issue.numeric_values(), v)
+        values[issue.name] = {issue.options[j]: float(v[j]) for j in keep}
+    return {"weights": weights, "values": values}
+
+
+def _kinks(xs: np.ndarray, v: np.ndarray) -> list[int]:
+    """Indices where a piecewise-linear function of ``xs`` changes slope (plus both ends)."""
+    keep = [0]
+    for j in range(1, len(xs) - 1):
+        left = (v[j] - v[keep[-1]]) / (xs[j] - xs[keep[-1]])
+        right = (v[j + 1] - v[j]) / (xs[j + 1] - xs[j])
+        if abs(left - right) > 1e-12:
+            keep.append(j)
+    if len(xs) > 1:
+        keep.append(len(xs) - 1)
+    return keep
+
+
+def _rule_dict(agenda: Agenda, rule: Rule) -> dict[str, Any]:
+    when: dict[str, Any] = {}
+    for position, mask in rule.allowed.items():
+        issue = agenda.issues[position]
+        chosen = np.flatnonzero(mask)
+        contiguous = chosen.size > 0 and chosen[-1] - chosen[0] + 1 == chosen.size
+        if issue.is_numeric and contiguous:
+            when[issue.name] = {"min": issue.options[chosen[0]], "max": issue.options[chosen[-1]]}
+        else:
+            when[issue.name] = [issue.options[j] for j in chosen]
+    return _drop_none({"when": when, "bonus": float(rule.bonus), "note": rule.note})
+
+
+def _role_dict(role: Role) -> dict[str, Any]:
+    return _drop_none({"name": role.name, "people": list(role.people) or None, "role": role.role,
+                       "note": role.note})
