@@ -26,6 +26,10 @@ class TratadoGroup(click.Group):
             return super().invoke(ctx)
         except TratadoError as exc:
             _fail(str(exc))
+        except OSError as exc:  # a file the user named cannot be written or read
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}. Fix: check that the folder exists and that"
+                  " you may write there.")
         except MemoryError:
             _fail("the computation ran out of memory. Fix: use fewer options or a coarser step,"
                   " or lower --max-outcomes so tratado refuses early.")

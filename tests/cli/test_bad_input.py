@@ -155,3 +155,16 @@ def test_genius_file_that_is_not_a_utility_space(tmp_path):
 def test_fields_that_do_not_fit(small_yaml, write_yaml, old, new, needles):
     path = write_yaml(small_yaml.replace(old, new, 1))
     assert_user_error(run("analyze", str(path)), *needles)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("convert", "job-offer", "{missing}/copy.yaml"),
+        ("simulate", "job-offer", "--log", "{missing}/session.json"),
+    ],
+)
+def test_output_into_a_missing_folder(tmp_path, args):
+    missing = tmp_path / "no-such-folder"
+    result = run(*(a.format(missing=missing) for a in args))
+    assert_user_error(result, str(missing), "folder exists")
