@@ -25,6 +25,18 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 #: Largest outcome space that exact operations enumerate by default.
 DEFAULT_ENUMERATION_LIMIT = 50_000_000
 
+#: Most options one numeric issue may have (its range divided by its step).
+MAX_OPTIONS = 1_000_000
+
+
+def _check_count(name: str, count: float) -> None:
+    if not count < MAX_OPTIONS:
+        raise ScenarioError(
+            f"issue '{name}' would have {count:.3g} options, more than the {MAX_OPTIONS:,} an"
+            " issue may have.",
+            fix="use a larger step or a narrower range.",
+        )
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -83,6 +95,7 @@ class Issue:
             raise ScenarioError(
                 f"issue '{name}' has max {high} below min {low}.", fix="swap min and max."
             )
+        _check_count(name, (high - low) / step + 1)
         options = tuple(range(int(low), int(high) + 1, int(step)))
         if options[-1] != high:
             raise ScenarioError(
@@ -113,6 +126,7 @@ class Issue:
                 f"issue '{name}' has max {high} below min {low}.", fix="swap min and max."
             )
         count = (high - low) / step
+        _check_count(name, count + 1)
         n = round(count)
         if abs(count - n) > 1e-9 * max(1.0, count):
             raise ScenarioError(

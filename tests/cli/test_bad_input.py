@@ -168,3 +168,8 @@ def test_output_into_a_missing_folder(tmp_path, args):
     missing = tmp_path / "no-such-folder"
     result = run(*(a.format(missing=missing) for a in args))
     assert_user_error(result, str(missing), "folder exists")
+
+
+def test_numeric_issue_with_too_many_options(small_yaml, write_yaml):
+    path = write_yaml(small_yaml.replace("max: 3", "max: 1000000000000", 1))
+    assert_user_error(run("analyze", str(path)), "agenda.issues[1]", "options", "larger step")

@@ -122,3 +122,13 @@ def test_save_refuses_non_linear_preferences(tmp_path: Path) -> None:
     scenario = load_yaml(bundled_examples()["river-basin"])
     with pytest.raises(ScenarioError, match="linear-additive"):
         save_geniusweb(scenario, tmp_path)
+
+
+def test_a_range_too_large_to_enumerate_is_refused(tmp_path: Path) -> None:
+    for f in DATA.iterdir():
+        data = json.loads(f.read_text())
+        if f.name == "jobs_domain.json":
+            data["issuesValues"]["salary"]["range"]["high"] = 1e308
+        (tmp_path / f.name).write_text(json.dumps(data))
+    with pytest.raises(ScenarioError, match="more than the"):
+        load_geniusweb([tmp_path])

@@ -83,7 +83,8 @@ class Document:
                 hint = f"did you mean '{near[0]}'?" if near else f"known fields: {', '.join(allowed)}."
                 self.fail((*path, str(key)), f"unknown field '{key}'.", hint)
 
-    def required(self, data: Mapping[Any, Any], key: str, path: Path, fix: str | None = None) -> Any:
+    def required(self, data: Any, key: str, path: Path, fix: str | None = None) -> Any:
+        data = self.mapping(data, path)
         if key not in data or data[key] is None:
             self.fail((*path, key), f"the required field '{key}' is missing.", fix)
         return data[key]

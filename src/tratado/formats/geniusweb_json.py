@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from tratado.agenda import Agenda, Issue, Option
+from tratado.agenda import MAX_OPTIONS, Agenda, Issue, Option
 from tratado.errors import ScenarioError
 from tratado.formats._fields import Document
 from tratado.formats._fields import Path as FieldPath
@@ -99,7 +99,11 @@ def _range_issue(doc: Document, name: str, title: str | None, raw: Any,
     if step <= 0 or high < low:
         doc.fail(path, f"the range {low:g}..{high:g} step {step:g} is empty.",
                  "use low <= high and a positive step.")
-    count = int(np.floor((high - low) / step + 1e-9))
+    span = (high - low) / step
+    if not span < MAX_OPTIONS:
+        doc.fail(path, f"the range {low:g}..{high:g} step {step:g} has {span:.3g} values, more than"
+                 f" the {MAX_OPTIONS:,} an issue may have.", "use a larger step or a narrower range.")
+    count = int(np.floor(span + 1e-9))
     if all(isinstance(spec[k], int) for k in ("low", "high", "step")):
         return Issue.integer(name, int(low), int(low) + count * int(step), int(step), title=title)
     return Issue.continuous(name, low, low + count * step, step, title=title)
