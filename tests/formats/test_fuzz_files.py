@@ -1,0 +1,78 @@
+"""Bad input is normal: mutated GENIUS and GeniusWeb files give ScenarioError, never a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tratado.analysis import analyze
+from tratado.errors import TratadoError
+from tratado.formats import load
+
+DATA = Path(__file__).parent.parent / "data"
+WEB = {p.name: json.loads(p.read_text()) for p in sorted((DATA / "geniusweb" / "jobs").iterdir())}
+XML = {p.name: p.read_text() for p in sorted((DATA / "genius" / "supplier").iterdir())}
+
+ODD_JSON = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=True),
+                     st.sampled_from([1e308, -1e308, "abc", "", [], {}, [1, 2], {"a": 1}]))
+ODD_ATTRIBUTE = st.sampled_from(["", "-1", "abc", "1e999", "nan", "0", "100", "2.5", "-0.5",
+                                 "1e12", "inf", "3"])
+SETTINGS = settings(max_examples=120, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path] if path else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += leaves(value, (*path, index))
+    return found
+
+
+def analyse_or_refuse(folder: Path) -> None:
+    with contextlib.suppress(TratadoError):  # a clear message for the user: fine
+        analyze(load(folder))
+
+
+@SETTINGS
+@given(st.data())
+def test_mutated_geniusweb_files(tmp_path: Path, data: st.DataObject) -> None:
+    for name, document in WEB.items():
+        document = copy.deepcopy(document)
+        for _ in range(data.draw(st.integers(0, 2))):
+            if not leaves(document):
+                break
+            path = data.draw(st.sampled_from(leaves(document)))
+            parent = document
+            for part in path[:-1]:
+                parent = parent[part]
+            if data.draw(st.booleans()) and isinstance(parent, dict):
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = data.draw(ODD_JSON)
+        (tmp_path / name).write_text(json.dumps(document))
+    analyse_or_refuse(tmp_path)
+
+
+@SETTINGS
+@given(st.data())
+def test_mutated_genius_files(tmp_path: Path, data: st.DataObject) -> None:
+    for name, text in XML.items():
+        spans = [m.span(2) for m in re.finditer(r'(\w+)="([^"]*)"', text)]
+        chosen = data.draw(st.lists(st.sampled_from(spans), max_size=3, unique=True))
+        for start, end in sorted(chosen, reverse=True):
+            text = text[:start] + data.draw(ODD_ATTRIBUTE) + text[end:]
+        if data.draw(st.integers(0, 19)) == 0:
+            text = text[: data.draw(st.integers(0, len(text)))]
+        (tmp_path / name).write_text(text)
+    analyse_or_refuse(tmp_path)
