@@ -279,7 +279,13 @@ def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
         raise TratadoError("this JSON is not a session record.", file=str(log_file),
                            field=", ".join(needed),
                            fix="give the JSON saved by `tratado simulate --log FILE` or --json.")
-    sources = scenario_path or tuple(record.get("scenario_source") or ())
+    recorded = record.get("scenario_source")
+    if not scenario_path and recorded is not None and (
+            not isinstance(recorded, list) or not all(isinstance(s, str) for s in recorded)):
+        raise TratadoError("the log names its scenario in a form tratado cannot read.",
+                           file=str(log_file), field="scenario_source",
+                           fix="pass --scenario FILE.")
+    sources = scenario_path or tuple(recorded or ())
     if not sources:
         raise TratadoError("the log does not say which scenario it ran on.", file=str(log_file),
                            field="scenario_source", fix="pass --scenario FILE.")

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tratado.cli import cli
 
@@ -150,3 +152,38 @@ def test_mediated_transcripts_tell_the_protocol(protocol, phrases):
     out = invoke("simulate", "venezuela-2021", "--protocol", protocol, "--moves", "400").stdout
     for phrase in phrases:
         assert phrase in out
+
+
+_ODD = st.one_of(st.none(), st.booleans(), st.integers(-3, 10), st.text(max_size=6),
+                 st.sampled_from([[], {}, [1, 2], {"a": 1}, "propose", "accept", 1e308]))
+
+
+def _leaves(node, path=()):
+    found = [path] if path else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _leaves(value, (*path, index))
+    return found
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_corrupted_logs_never_crash_replay(tmp_path, data):
+    """A corrupted record either reproduces (exit 0), does not (exit 1), or is refused (2)."""
+    log = tmp_path / "session.json"
+    if not log.exists():
+        invoke("simulate", "job-offer", "--negotiators", "boulware,conceder", "--log", str(log))
+    record = json.loads(log.read_text())
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_leaves(record)))
+        parent = record
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = data.draw(_ODD)
+    corrupted = tmp_path / "corrupted.json"
+    corrupted.write_text(json.dumps(record))
+    result = invoke("replay", str(corrupted))
+    assert result.exit_code in (0, 1, 2)

@@ -16,10 +16,19 @@ from tratado.session.result import FAILURE, build_result
 def check_replay(scenario: Scenario, record: Mapping[str, Any] | str | bytes) -> str | None:
     """Re-run the events of a session record (a ``to_dict()`` mapping or its JSON)
     through its protocol: ``None`` if it reproduces the log and the result, else
-    what differs first."""
-    if isinstance(record, str | bytes):
-        record = json.loads(record)
-    assert isinstance(record, Mapping)
+    what differs first. A record is untrusted input: one that is malformed anywhere
+    (a missing field, a wrong type) does not reproduce, and the answer says why."""
+    try:
+        if isinstance(record, str | bytes):
+            record = json.loads(record)
+        if not isinstance(record, Mapping):
+            return "the record is not a JSON object"
+        return _check(scenario, record)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        return f"the record is malformed ({type(error).__name__}: {error})"
+
+
+def _check(scenario: Scenario, record: Mapping[str, Any]) -> str | None:
     options = dict(record["protocol"])
     if options.get("agreement") == "item-by-item":
         from tratado.session.items import check_item_replay
