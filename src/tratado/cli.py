@@ -174,6 +174,8 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the scenario's).")
 @click.option("--seconds", type=click.FloatRange(min=0, min_open=True),
               help="Also end the talks after this many seconds of wall-clock time.")
+@click.option("--move-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time one move may take; a negotiator that takes longer is failed and named.")
 @click.option("--discounting", is_flag=True,
               help="Apply each party's per-round discount factor (from the scenario) to what any"
               " agreement, or no agreement, is worth.")
@@ -189,7 +191,8 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
-             rounds: int | None, seconds: float | None, discounting: bool, agreement: str | None,
+             rounds: int | None, seconds: float | None, move_budget: float | None,
+             discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
              moves: int) -> None:
     """How will the talks go under this protocol and these negotiators?
@@ -223,11 +226,12 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         options["discounting"] = True
     if agreement is not None:
         options["agreement"] = agreement
-    from tratado.session import evaluate, run_session
+    from tratado.session import Session, evaluate
     from tratado.session.evaluate import frontier_and_nash
 
     try:
-        result = run_session(loaded, specs, protocol, seed, **options)
+        result = Session(loaded, protocol, specs, seed, move_budget=move_budget,
+                         protocol_options=options).run()
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
                            fix="leave out the options this protocol does not take (docs/protocols.md lists"

@@ -187,3 +187,26 @@ def test_corrupted_logs_never_crash_replay(tmp_path, data):
     corrupted.write_text(json.dumps(record))
     result = invoke("replay", str(corrupted))
     assert result.exit_code in (0, 1, 2)
+
+
+SLOW_MODULE = '''
+import time
+from tratado.negotiators import Negotiator
+
+class Slow(Negotiator):
+    name = "slow"
+    def propose(self, t):
+        time.sleep(0.05)
+        return self.best_outcome
+'''
+
+
+def test_move_budget_fails_a_slow_negotiator_by_name(tmp_path, monkeypatch):
+    (tmp_path / "slow_negotiators_cli.py").write_text(SLOW_MODULE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    doc = json.loads(invoke("simulate", "job-offer", "--negotiators",
+                            "slow_negotiators_cli:Slow,boulware", "--move-budget", "0.01",
+                            "--json").stdout)
+    assert doc["result"]["reason"] == "error"
+    assert doc["result"]["failures"][0]["negotiator"] == "slow"
