@@ -257,6 +257,47 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
             click.echo(f"{what} written to {path}")
 
 
+@cli.command("compare-agendas")
+@scenario_argument
+@click.option("--protocol", default="alternating", show_default=True,
+              help="alternating or mediated (the protocols that can settle item by item).")
+@click.option("--negotiators", "negotiator_names", metavar="NAME[,NAME...]",
+              help="One negotiator per party, in party order (default: frequency for each).")
+@click.option("--rounds", type=click.IntRange(min=1),
+              help="Deadline in rounds, shared out between the items (default: the scenario's).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print both session records as one JSON document.")
+def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
+                    rounds: int | None, seed: int, as_json: bool) -> None:
+    """What does settling item by item cost, compared with one package?
+
+    Runs the same talks twice — "nothing is agreed until everything is agreed", then
+    point by point with binding partial agreements — and sets the results side by
+    side: each party's utility and gain, welfare, distance to the Pareto frontier and
+    to the Nash package, and where the two agreements differ.
+    """
+    from tratado.formats import load
+    from tratado.session import compare_agendas as run_both
+    from tratado.session import evaluate
+
+    loaded = load(*scenario)
+    specs = _negotiator_specs(negotiator_names, loaded)
+    options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
+    try:
+        runs = run_both(loaded, protocol, specs, seed, **options)
+    except (TypeError, ValueError) as exc:
+        raise TratadoError(f"the '{protocol}' protocol cannot settle item by item: {exc}.",
+                           field="--protocol", fix="use alternating or mediated.") from None
+    package, items = (evaluate(run, loaded).to_dict(timing=False) for run in runs)
+    if as_json:
+        click.echo(_dump({"package": package, "item_by_item": items}))
+        return
+    from tratado.report.session_report import render_agenda_comparison
+
+    click.echo(render_agenda_comparison(loaded, package, items), nl=False)
+
+
 @cli.command()
 @click.argument("log_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_path", multiple=True,

@@ -210,3 +210,19 @@ def test_move_budget_fails_a_slow_negotiator_by_name(tmp_path, monkeypatch):
                             "--json").stdout)
     assert doc["result"]["reason"] == "error"
     assert doc["result"]["failures"][0]["negotiator"] == "slow"
+
+
+def test_compare_agendas_sets_package_and_items_side_by_side():
+    out = invoke("compare-agendas", "venezuela-2021", "--protocol", "mediated",
+                 "--rounds", "70").stdout
+    for words in ("package", "item by item", "welfare", "distance to Pareto frontier",
+                  "Item by item costs government", "Where the two agreements differ"):
+        assert words in out
+    doc = json.loads(invoke("compare-agendas", "job-offer", "--json").stdout)
+    assert doc["package"]["protocol"]["agreement"] == "package"
+    assert doc["item_by_item"]["protocol"]["agreement"] == "item-by-item"
+
+
+def test_compare_agendas_refuses_single_text():
+    result = invoke("compare-agendas", "job-offer", "--protocol", "single-text")
+    assert result.exit_code == 2 and "--protocol" in result.stderr

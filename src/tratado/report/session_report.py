@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tratado.report.text import heading, section, table, wrap
+from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.report.transcript import Narrator, describe_outcome
 from tratado.scenario import Scenario
 
@@ -103,3 +103,50 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
     for failure in result.get("failures", []):
         out.append(wrap(f"Failure: {failure}"))
     return "\n".join(out)
+
+
+def render_agenda_comparison(scenario: Scenario, package: Mapping[str, Any],
+                             items: Mapping[str, Any]) -> str:
+    """Side by side: the same talks as one package and item by item (two records)."""
+    protocol = package["protocol"]
+    names = ", ".join(f"{p} = {n}" for p, n in package["negotiators"].items())
+    out = [heading(f"{scenario.name}: one package or item by item?")]
+    out.append(wrap(f"The same talks twice — {protocol['name']} protocol, {names}, seed"
+                    f" {package['seed']}, deadline {protocol.get('deadline')} rounds — once with"
+                    " nothing agreed until everything is agreed, once settling the agenda point"
+                    " by point with binding partial agreements."))
+    rows = [["result", *(_ending(r) for r in (package, items))]]
+    for party in scenario.parties:
+        rows.append([party.id, *(f"{r['result']['utilities'][party.id]:.3f}"
+                                 f" ({r['result']['gains'][party.id]:+.3f})" for r in (package, items))])
+    rows.append(["welfare", *(f"{r['result']['welfare']:.3f}" for r in (package, items))])
+    for key, label in (("distance_to_pareto", "distance to Pareto frontier"),
+                       ("distance_to_nash", "distance to Nash package")):
+        values = [r["result"].get(key) for r in (package, items)]
+        rows.append([label, *("—" if v is None else f"{v:.3f}" for v in values)])
+    out += ["", table(["", "package", "item by item"], rows, right=[1, 2])]
+    out.append("  (utility, and in brackets the gain over no deal)")
+    out.append("")
+    for party in scenario.parties:
+        cost = package["result"]["gains"][party.id] - items["result"]["gains"][party.id]
+        verdict = "costs" if cost > 1e-12 else "gains" if cost < -1e-12 else "changes nothing for"
+        if verdict == "changes nothing for":
+            out.append(f"  Item by item changes nothing for {party.id}.")
+        else:
+            out.append(f"  Item by item {verdict} {party.id} {abs(cost):.3f} of utility.")
+    if package.get("agreement") and items.get("agreement"):
+        differ = [issue for issue in scenario.agenda
+                  if package["agreement"][issue.name] != items["agreement"][issue.name]]
+        if differ:
+            out.append(section("Where the two agreements differ"))
+            out.append(table(["issue", "package", "item by item"], [
+                [shorten(issue.label, 44), str(package["agreement"][issue.name]),
+                 str(items["agreement"][issue.name])] for issue in differ]))
+    return "\n".join(out) + "\n"
+
+
+def _ending(record: Mapping[str, Any]) -> str:
+    result = record["result"]
+    if record.get("agreement"):
+        return f"agreement, round {result['round']}"
+    return f"no agreement ({result['reason']})"
