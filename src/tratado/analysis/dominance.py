@@ -5,10 +5,11 @@ one; comparisons are exact on float64 values. :func:`pareto_mask` first discards
 strictly dominated by a few strong "killer" rows (maximisers of positively weighted sums),
 a cheap vectorised pass. Two parties are then finished by a sort and sweep in
 ``O(m log m)``. Three or more parties next run a grid filter (a cell lying strictly below
-some row in every party is dropped wholesale), then sort the few survivors by total
-utility descending, so every dominator of a row precedes it, and check blocks of
-candidates, vectorised, against the growing frontier. That last step costs
-``O(survivors x frontier)``, so many-party sets whose frontier holds most of the rows
+some row in every party is dropped wholesale). Three parties then finish with an exact
+staircase sweep per party (``O(m log m)`` whatever the frontier's size). Four or more
+sort the survivors by total utility descending, so every dominator of a row precedes it,
+and check blocks of candidates, vectorised, against the growing frontier; that costs
+``O(survivors x frontier)``, so four-party sets whose frontier holds most of the rows
 (near constant-sum utilities) are the slow case.
 
 The internal masks take a tolerance ``tol`` (see below) that the additive dynamic
@@ -16,6 +17,8 @@ programme in :mod:`tratado.analysis.frontier` needs; :func:`pareto_mask` uses ``
 """
 
 from __future__ import annotations
+
+from bisect import bisect_left
 
 import numpy as np
 import numpy.typing as npt
@@ -203,12 +206,61 @@ def _dominated_by(x: FloatArray, y: FloatArray, tol: float) -> BoolArray:
     return hit
 
 
+def _staircase_sweep(lead: list[float], a: list[float], b: list[float], tol: float) -> list[bool]:
+    """For rows sorted by ``lead`` descending: is each row beaten on ``lead`` by more than
+    ``tol`` by some row that is also ``>=`` it on ``a`` and ``b``?
+
+    Rows with ``fl(lead_y - lead_x) > tol`` form a prefix of the order that only grows as
+    ``lead_x`` falls, so they enter a 2-D staircase (the maximal ``(a, b)`` pairs: ``a``
+    ascending, ``b`` strictly descending) just in time; the query is one bisection.
+    """
+    stair_a: list[float] = []
+    stair_nb: list[float] = []  # -b, ascending
+    beaten = [False] * len(lead)
+    j = 0
+    for i, x in enumerate(lead):
+        while j < len(lead) and lead[j] - x > tol:
+            ya, yb = a[j], b[j]
+            at = bisect_left(stair_a, ya)
+            if not (at < len(stair_a) and -stair_nb[at] >= yb):  # not already covered
+                end = at + 1 if at < len(stair_a) and stair_a[at] == ya else at
+                start = bisect_left(stair_nb, -yb, 0, at)  # first with b <= yb
+                del stair_a[start:end], stair_nb[start:end]
+                stair_a.insert(start, ya)
+                stair_nb.insert(start, -yb)
+            j += 1
+        at = bisect_left(stair_a, a[i])
+        beaten[i] = at < len(stair_a) and -stair_nb[at] >= b[i]
+    return beaten
+
+
+def _mask_3d(cand: FloatArray, tol: float) -> BoolArray:
+    """Three parties, exact: ``y`` tol-dominates ``x`` iff for some party ``p`` it beats
+    ``x`` on ``p`` by more than ``tol`` and is ``>=`` on the other two — one staircase
+    sweep per party, ``O(n log n)`` each, whatever the size of the frontier."""
+    dead = np.zeros(cand.shape[0], dtype=np.bool_)
+    for p in range(3):
+        q, r = [j for j in range(3) if j != p]
+        order = np.argsort(-cand[:, p], kind="stable")
+        rows = cand[order]
+        beaten = _staircase_sweep(rows[:, p].tolist(), rows[:, q].tolist(), rows[:, r].tolist(),
+                                  tol)
+        dead[order[np.array(beaten, dtype=np.bool_)]] = True
+    keep: BoolArray = ~dead
+    return keep
+
+
 def _mask_nd(u: FloatArray, tol: float) -> BoolArray:
-    """Three or more parties: prefilters, sort by total descending, block-wise sweep."""
+    """Three or more parties: prefilters, then an exact staircase sweep (three parties) or a
+    block-wise sweep in order of total utility (four or more)."""
     m, k = u.shape
     cols = [np.ascontiguousarray(u[:, j]) for j in range(k)]
     total = _row_sums(u)
     alive = _grid_filter(cols, _killer_filter(cols, total, tol), tol)
+    if k == 3:
+        mask = np.zeros(m, dtype=np.bool_)
+        mask[alive[_mask_3d(u[alive], tol)]] = True
+        return mask
     # Total descending, then lexicographically descending: a dominator has a total at least
     # as large (float addition is monotone) and, on equal totals, is lexicographically
     # larger, so it always comes first.
