@@ -317,3 +317,18 @@ def test_frontier_arrays_are_read_only() -> None:
     f = additive_frontier([np.eye(2)])
     with pytest.raises(ValueError):
         f.utilities[0, 0] = 2.0
+
+
+@pytest.mark.parametrize("tol", [0.0, 1e-12, 1e-3])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_three_party_sweep_agrees_with_the_many_party_path(seed: int, tol: float) -> None:
+    """The 3-party staircase sweep against the block algorithm, run on the same rows with
+    a constant fourth party (which changes no dominance relation), on near constant-sum
+    data where most rows are on the frontier, with exact ties and near-ties."""
+    rng = np.random.default_rng(seed)
+    u = rng.dirichlet([1.0, 1.0, 1.0], size=3000) * (1.0 + 0.01 * rng.random((3000, 1)))
+    u = np.round(u, 3)  # exact ties and near-ties
+    three = dominance.keep_mask(u, tol)
+    four = dominance.keep_mask(np.column_stack([u, np.zeros(len(u))]), tol)
+    assert np.array_equal(three, four)
+    assert three.sum() > 100
