@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import re
@@ -40,8 +39,14 @@ def leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def analyse_or_refuse(folder: Path) -> None:
-    with contextlib.suppress(TratadoError):  # a clear message for the user: fine
-        analyze(load(folder))
+    """Either the files load and analyse, or the refusal names the file it is about."""
+    try:
+        result = analyze(load(folder))
+    except TratadoError as error:
+        assert error.file, f"the message does not name a file: {error}"
+        assert str(folder) in error.file
+    else:
+        assert len(result.frontier) > 0
 
 
 @SETTINGS
