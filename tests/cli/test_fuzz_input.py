@@ -80,3 +80,4 @@ def test_mutated_scenarios_never_crash(tmp_path, case):
     assert result.exit_code in (0, 2), result.output
     if result.exit_code == 2:
         assert result.stderr.startswith("tratado: error: ")
+        assert str(target) in result.stderr, "the message names the file"
