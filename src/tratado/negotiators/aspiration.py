@@ -12,7 +12,7 @@ from bisect import bisect_left
 
 from tratado.negotiators.acceptance import AcceptanceRule
 from tratado.negotiators.base import Negotiator
-from tratado.protocols.events import Outcome, Propose
+from tratado.protocols.events import Outcome
 
 
 class Aspiration(Negotiator):
@@ -37,16 +37,12 @@ class Aspiration(Negotiator):
         self._last = len(self._utils) - 1
         self._top = self._utils[-1]
         self._floor = max(self.reservation_value, self._utils[0])
-        self._seen = 0
 
     def _read_record(self) -> None:
-        events = self.view.record._events
-        for event in events[self._seen:]:
-            if type(event) is Propose and event.party != self.party:
-                u = self.utility(event.outcome)
-                if u > self._floor:
-                    self._floor = min(u, self._top)
-        self._seen = len(events)
+        for _, outcome in self.new_offers():
+            u = self.utility(outcome)
+            if u > self._floor:
+                self._floor = min(u, self._top)
 
     def threshold(self, t: float) -> float:
         """In mediated protocols: accept what reaches the aspiration at ``t``."""

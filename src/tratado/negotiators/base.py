@@ -221,6 +221,7 @@ class Negotiator(Participant):
         self._accept_event = Accept(view.party)
         self._proposals: dict[Outcome, Propose] = {}
         self._protocol = view.protocol
+        self._offers_seen = 0
         self.start()
         cls = type(self)
         rule = self.acceptance
@@ -263,6 +264,14 @@ class Negotiator(Participant):
     @property
     def best_utility(self) -> float:
         return self.table.utilities[-1]
+
+    def new_offers(self) -> list[tuple[str, Outcome]]:
+        """``(party, package)`` for each package another party proposed since the last
+        call, oldest first (opponent models read the record incrementally with this)."""
+        events = self.view.record._events
+        start, self._offers_seen = self._offers_seen, len(events)
+        return [(e.party, e.outcome) for e in events[start:]
+                if type(e) is Propose and e.party != self.party]
 
     def offers_by(self, party: str) -> list[Outcome]:
         """Packages ``party`` has proposed so far, oldest first."""

@@ -29,7 +29,7 @@ from tratado.negotiators.acceptance import (
     AcceptNext,
 )
 from tratado.negotiators.base import Negotiator
-from tratado.protocols.events import Outcome, Propose
+from tratado.protocols.events import Outcome
 
 
 class FrequencyNegotiator(Negotiator):
@@ -67,14 +67,10 @@ class FrequencyNegotiator(Negotiator):
         self._unchanged: dict[str, np.ndarray] = {}
         self._previous: dict[str, Outcome] = {}
         self._scores: list[np.ndarray] | None = None
-        self._seen = 0
 
     def _read_record(self) -> None:
-        events = self.view.record._events
-        for event in events[self._seen:]:
-            if type(event) is Propose and event.party != self.party:
-                self._observe(event.party, event.outcome)
-        self._seen = len(events)
+        for party, outcome in self.new_offers():
+            self._observe(party, outcome)
 
     def _observe(self, party: str, outcome: Outcome) -> None:
         counts = self._counts.get(party)

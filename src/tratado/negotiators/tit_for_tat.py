@@ -27,7 +27,7 @@ from tratado.negotiators.acceptance import (
     AcceptNext,
 )
 from tratado.negotiators.base import Negotiator
-from tratado.protocols.events import Outcome, Propose
+from tratado.protocols.events import Outcome
 
 
 class TitForTat(Negotiator):
@@ -44,16 +44,12 @@ class TitForTat(Negotiator):
         self._span = max(self._top - max(self.reservation_value, self._utils[0]), 0.0)
         self._first: dict[str, float] = {}
         self._latest: dict[str, float] = {}
-        self._seen = 0
 
     def _read_record(self) -> None:
-        events = self.view.record._events
-        for event in events[self._seen:]:
-            if type(event) is Propose and event.party != self.party:
-                u = self.utility(event.outcome)
-                self._first.setdefault(event.party, u)
-                self._latest[event.party] = u
-        self._seen = len(events)
+        for party, outcome in self.new_offers():
+            u = self.utility(outcome)
+            self._first.setdefault(party, u)
+            self._latest[party] = u
 
     def conceded(self) -> float:
         """Mean fraction of its room that each other party has conceded, in [0, 1]."""
