@@ -45,6 +45,51 @@ def _dump(document: Any) -> str:
 
 
 scenario_argument = click.argument("scenario", nargs=-1, required=True)
+def _parse_reservations(ctx: click.Context, param: click.Parameter,
+                        values: tuple[str, ...]) -> dict[str, float]:
+    parsed: dict[str, float] = {}
+    for text in values:
+        party, sep, number = text.partition("=")
+        try:
+            parsed[party.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not party.strip():
+            raise click.BadParameter(f"'{text}' is not PARTY=VALUE (e.g. government=0.75).")
+    return parsed
+
+
+reservation_option = click.option(
+    "--reservation", "reservations", multiple=True, metavar="PARTY=VALUE",
+    callback=_parse_reservations,
+    help="What if a party's no-deal value were VALUE? (repeatable; the file is not changed)")
+
+
+def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> Any:
+    """Load the scenario and apply any --reservation what-ifs."""
+    from tratado.formats import load
+
+    loaded = load(*scenario)
+    if not reservations:
+        return loaded
+    try:
+        return loaded.with_reservation_values(reservations)
+    except TratadoError as exc:
+        raise TratadoError(exc.message, field="--reservation", fix=exc.fix) from None
+
+
+def _what_if_line(scenario: tuple[str, ...], reservations: dict[str, float]) -> str:
+    if not reservations:
+        return ""
+    from tratado.formats import load
+
+    original = load(*scenario)
+    changes = ", ".join(
+        f"{party} {original.party(party).preferences.reservation_value:.2f} -> {value:.2f}"
+        for party, value in reservations.items())
+    return f"What-if (the file is unchanged): no-deal values {changes}.\n"
+
+
 max_outcomes_option = click.option(
     "--max-outcomes", type=click.IntRange(min=1), default=DEFAULT_ENUMERATION_LIMIT,
     show_default=True,
@@ -68,22 +113,21 @@ def cli() -> None:
               help="Draw the utility space to FILE (.png, .svg or .pdf; needs tratado[plot]).")
 @click.option("--frontier-rows", type=click.IntRange(min=2), default=15, show_default=True,
               help="Efficient packages listed in the report.")
+@reservation_option
 @max_outcomes_option
 def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, frontier_rows: int,
-            max_outcomes: int) -> None:
+            reservations: dict[str, float], max_outcomes: int) -> None:
     """What agreements are possible, and which are fair?
 
     Reports the zone of possible agreement, the exact Pareto frontier, the Nash,
     Kalai–Smorodinsky, egalitarian and utilitarian packages, the opposition level
     and who cares most about which issue.
     """
-    from tratado.formats import load
-
     if plot_file is not None:
         from tratado.report.plot import check_plot_target
 
         check_plot_target(plot_file)
-    loaded = load(*scenario)
+    loaded = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
 
     result = run_analysis(loaded, max_outcomes=max_outcomes)
@@ -92,10 +136,14 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
 
         plot_analysis(result, plot_file)
     if as_json:
-        click.echo(_dump(result.to_dict()))
+        document = result.to_dict()
+        if reservations:
+            document["what_if"] = {"reservation_values": reservations}
+        click.echo(_dump(document))
     else:
         from tratado.report.analysis_report import render
 
+        click.echo(_what_if_line(scenario, reservations), nl=False)
         click.echo(render(result, frontier_rows), nl=False)
         if plot_file is not None:
             click.echo(f"\nPlot written to {plot_file}")
@@ -190,11 +238,12 @@ def _scenario_fingerprint(scenario: Any) -> str:
               help="Draw the offers over the utility space and over time (.png, .svg, .pdf).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
+@reservation_option
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
              rounds: int | None, seconds: float | None, move_budget: float | None,
              discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
-             moves: int) -> None:
+             moves: int, reservations: dict[str, float]) -> None:
     """How will the talks go under this protocol and these negotiators?
 
     Runs one simulated negotiation and prints a transcript (who proposed what, in the
@@ -202,13 +251,11 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
     package.
     """
-    from tratado.formats import load
-
     if plot_file is not None:
         from tratado.report.plot import check_plot_target
 
         check_plot_target(plot_file)
-    loaded = load(*scenario)
+    loaded = _load(scenario, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     from tratado.protocols import protocol_class
 
@@ -239,6 +286,8 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     evaluate(result, loaded)
     record = result.to_dict(timing=False)
     record["scenario_source"] = [str(s) for s in scenario]
+    if reservations:
+        record["what_if"] = {"reservation_values": reservations}
     record["scenario_sha256"] = _scenario_fingerprint(loaded)
     if log_file is not None:
         log_file.write_text(_dump(record) + "\n", encoding="utf-8")
@@ -251,6 +300,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         return
     from tratado.report.session_report import render_session
 
+    click.echo(_what_if_line(scenario, reservations), nl=False)
     click.echo(render_session(loaded, record, moves), nl=False)
     for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
         if path is not None:
@@ -268,8 +318,10 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print both session records as one JSON document.")
+@reservation_option
 def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
-                    rounds: int | None, seed: int, as_json: bool) -> None:
+                    rounds: int | None, seed: int, as_json: bool,
+                    reservations: dict[str, float]) -> None:
     """What does settling item by item cost, compared with one package?
 
     Runs the same talks twice — "nothing is agreed until everything is agreed", then
@@ -277,11 +329,10 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     side: each party's utility and gain, welfare, distance to the Pareto frontier and
     to the Nash package, and where the two agreements differ.
     """
-    from tratado.formats import load
     from tratado.session import compare_agendas as run_both
     from tratado.session import evaluate
 
-    loaded = load(*scenario)
+    loaded = _load(scenario, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
     try:
@@ -308,7 +359,6 @@ def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
     Exit code 0 when every logged event replays and gives the same log and result,
     1 when it does not (the first difference is printed), 2 for unreadable input.
     """
-    from tratado.formats import load
     from tratado.session import check_replay
 
     try:
@@ -334,7 +384,12 @@ def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
     if not sources:
         raise TratadoError("the log does not say which scenario it ran on.", file=str(log_file),
                            field="scenario_source", fix="pass --scenario FILE.")
-    scenario = load(*sources)
+    what_if = record.get("what_if") or {}
+    reservations = what_if.get("reservation_values") if isinstance(what_if, dict) else None
+    if not isinstance(reservations, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in reservations.values()):
+        reservations = {}
+    scenario = _load(tuple(sources), {str(k): float(v) for k, v in reservations.items()})
     expected = record.get("scenario_sha256")
     if expected and expected != _scenario_fingerprint(scenario):
         click.echo("warning: the scenario differs from the one the session ran on.", err=True)

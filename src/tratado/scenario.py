@@ -6,6 +6,7 @@ analyse. Party order is explicit and kept in every round trip.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -73,6 +74,23 @@ class Scenario:
         """Utility of each outcome row for every party: shape ``(m, n_parties)``."""
         outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.int64))
         return np.column_stack([p.preferences.utility(outcomes) for p in self.parties])
+
+    def with_reservation_values(self, values: Mapping[str, float]) -> Scenario:
+        """A copy in which the named parties' no-deal values are ``values`` (a what-if:
+        "what if the government's alternative improved to 0.75?")."""
+        changed = {self.party(party_id).id: float(v) for party_id, v in values.items()}
+        parties = []
+        for party in self.parties:
+            if party.id in changed:
+                try:
+                    prefs = dataclasses.replace(party.preferences,  # type: ignore[type-var]
+                                                reservation_value=changed[party.id])
+                except ScenarioError as exc:
+                    raise ScenarioError(f"party '{party.id}': {exc.message}", field=exc.field,
+                                        fix=exc.fix) from None
+                party = dataclasses.replace(party, preferences=prefs)
+            parties.append(party)
+        return dataclasses.replace(self, parties=tuple(parties))
 
     def utilities_of(self, choices: Mapping[str, object]) -> dict[str, float]:
         """``{party id: utility}`` for one outcome given as ``{issue: option}``."""

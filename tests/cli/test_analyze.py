@@ -97,3 +97,21 @@ def test_genius_and_geniusweb_folders_analyse_and_convert(tmp_path):
         assert doc["parties"] == original["parties"]
         got = np.array([p["utilities"] for p in doc["pareto"]])
         assert np.allclose(got, [p["utilities"] for p in original["pareto"]])
+
+
+def test_reservation_what_if_shrinks_the_zone_without_touching_the_file():
+    base = json.loads(invoke("analyze", "venezuela-2021", "--json").stdout)
+    what_if = json.loads(invoke("analyze", "venezuela-2021", "--reservation", "government=0.75",
+                                "--json").stdout)
+    assert what_if["what_if"] == {"reservation_values": {"government": 0.75}}
+    assert what_if["reservation_values"] == [0.75, base["reservation_values"][1]]
+    assert 0 < what_if["rational"] < base["rational"]
+    text = invoke("analyze", "venezuela-2021", "--reservation", "government=0.75").stdout
+    assert text.startswith("What-if (the file is unchanged): no-deal values government 0.60 -> 0.75")
+
+
+@pytest.mark.parametrize(("value", "needle"), [("gov=0.7", "no party 'gov'"),
+                                                ("government=1.5", "outside [0, 1]")])
+def test_bad_reservation_what_if(value, needle):
+    result = invoke("analyze", "venezuela-2021", "--reservation", value)
+    assert result.exit_code == 2 and needle in result.stderr and "--reservation" in result.stderr

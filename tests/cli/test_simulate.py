@@ -226,3 +226,13 @@ def test_compare_agendas_sets_package_and_items_side_by_side():
 def test_compare_agendas_refuses_single_text():
     result = invoke("compare-agendas", "job-offer", "--protocol", "single-text")
     assert result.exit_code == 2 and "--protocol" in result.stderr
+
+
+def test_what_if_sessions_record_it_and_replay(tmp_path):
+    log = tmp_path / "what-if.json"
+    invoke("simulate", "venezuela-2021", "--reservation", "government=0.7", "--log", str(log))
+    record = json.loads(log.read_text())
+    assert record["what_if"] == {"reservation_values": {"government": 0.7}}
+    assert record["result"]["gains"]["government"] == pytest.approx(
+        record["result"]["utilities"]["government"] - 0.7)
+    assert invoke("replay", str(log)).exit_code == 0
