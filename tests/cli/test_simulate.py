@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -182,7 +183,7 @@ def test_corrupted_logs_never_crash_replay(tmp_path, data):
         parent = record
         for part in path[:-1]:
             parent = parent[part]
-        parent[path[-1]] = data.draw(_ODD)
+        parent[path[-1]] = copy.deepcopy(data.draw(_ODD))  # never share a drawn value
     corrupted = tmp_path / "corrupted.json"
     corrupted.write_text(json.dumps(record))
     result = invoke("replay", str(corrupted))

@@ -64,7 +64,7 @@ def test_mutated_geniusweb_files(tmp_path: Path, data: st.DataObject) -> None:
             if data.draw(st.booleans()) and isinstance(parent, dict):
                 del parent[path[-1]]
             else:
-                parent[path[-1]] = data.draw(ODD_JSON)
+                parent[path[-1]] = copy.deepcopy(data.draw(ODD_JSON))  # never share a drawn value
         (tmp_path / name).write_text(json.dumps(document))
     analyse_or_refuse(tmp_path)
 
