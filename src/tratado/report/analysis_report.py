@@ -45,7 +45,7 @@ def _parties(s: Scenario) -> str:
     rows = []
     for p in s.parties:
         head = p.delegation.head if p.delegation and p.delegation.head else ""
-        rows.append([p.id, shorten(p.name or p.label, 48), head,
+        rows.append([p.id, shorten(p.name or p.label, 52), head,
                      f"{p.preferences.reservation_value:.2f}"])
     out = [section("At the table"),
            table(["party", "name", "head of delegation", "no-deal value"], rows, right=[3])]
