@@ -16,7 +16,14 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from tratado.protocols.alternating import AlternatingOffers, AlternatingState
-from tratado.protocols.base import AGREEMENT_MODES, REASONS, Protocol, ProtocolResult, protocol_registry
+from tratado.protocols.base import (
+    AGREEMENT_MODES,
+    REASONS,
+    EndsByReason,
+    Protocol,
+    ProtocolResult,
+    protocol_registry,
+)
 from tratado.protocols.events import (
     EVENT_KINDS,
     Accept,
@@ -59,7 +66,7 @@ def protocol_class(name: str) -> type[Protocol[Any]]:
 
 __all__ = [
     "AGREEMENT_MODES", "EVENT_KINDS", "REASONS", "Accept", "AlternatingOffers",
-    "AlternatingState", "Event", "EventRefused", "Mediated", "MediatedState",
+    "AlternatingState", "EndsByReason", "Event", "EventRefused", "Mediated", "MediatedState",
     "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult", "Reject",
     "SingleText", "SingleTextState", "TimeUp", "Vote", "WalkAway", "event_from_entry", "event_outcome",
     "protocol_class", "protocol_registry", "render_log",

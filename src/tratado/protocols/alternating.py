@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import Protocol, ProtocolResult
+from tratado.protocols.base import EndsByReason
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -66,7 +66,7 @@ _ON_TURN_WITH_OFFER: tuple[type[Event], ...] = (Accept, Propose, WalkAway)
 _ON_TURN_FIRST: tuple[type[Event], ...] = (Propose, WalkAway)
 
 
-class AlternatingOffers(Protocol[AlternatingState]):
+class AlternatingOffers(EndsByReason[AlternatingState]):
     """Alternating offers for two or more parties (see the module docstring)."""
 
     name = "alternating"
@@ -182,13 +182,8 @@ class AlternatingOffers(Protocol[AlternatingState]):
         kinds = _ON_TURN_FIRST if state.offer is None else _ON_TURN_WITH_OFFER
         return {self.parties[state.turn % self._n]: kinds}
 
-    def is_over(self, state: AlternatingState) -> bool:
-        return state.reason is not None
-
-    def result(self, state: AlternatingState) -> ProtocolResult:
-        agreement = state.offer if state.reason == "agreement" else None
-        return ProtocolResult(agreement, state.reason, self.round(state), state.turn,
-                              state.ended_by)
+    def agreed_package(self, state: AlternatingState) -> Outcome | None:
+        return state.offer
 
     def round(self, state: AlternatingState) -> int:
         """The round of the last move once over, else of the next move."""

@@ -56,6 +56,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from typing import Protocol as Structural
 
 from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
 
@@ -250,6 +251,39 @@ class Protocol(ABC, Generic[S]):
             return self._index[party]
         except (KeyError, TypeError):
             raise EventRefused(f"{party!r} is not a party to these talks") from None
+
+
+class EndingState(Structural):
+    """What a state needs for :class:`EndsByReason`: why the talks ended (None while they
+    go on), the number of moves, and who made the last one."""
+
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def turn(self) -> int: ...
+    @property
+    def ended_by(self) -> str | None: ...
+
+
+E = TypeVar("E", bound=EndingState)
+
+
+class EndsByReason(Protocol[E]):
+    """The ending shared by the built-in protocols: the talks are over once the state has
+    a ``reason``, and the agreement is :meth:`agreed_package` when that reason is
+    ``"agreement"``."""
+
+    def is_over(self, state: E) -> bool:
+        return state.reason is not None
+
+    def result(self, state: E) -> ProtocolResult:
+        agreement = self.agreed_package(state) if state.reason == "agreement" else None
+        return ProtocolResult(agreement, state.reason, self.round(state), state.turn,
+                              state.ended_by)
+
+    @abstractmethod
+    def agreed_package(self, state: E) -> Outcome | None:
+        """The package on the table when the talks end in agreement."""
 
 
 _CHECKED_LIMIT = 1024

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import Protocol, ProtocolResult
+from tratado.protocols.base import EndsByReason
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -73,7 +73,7 @@ class MediatedState(NamedTuple):
     ended_by: str | None = None
 
 
-class Mediated(Protocol[MediatedState]):
+class Mediated(EndsByReason[MediatedState]):
     """A trusted neutral proposes packages; post-settlement improves the deal."""
 
     name = "mediated"
@@ -194,13 +194,8 @@ class Mediated(Protocol[MediatedState]):
         )
         return {p: kinds for p in self.whose_turn(state)}
 
-    def is_over(self, state: MediatedState) -> bool:
-        return state.reason is not None
-
-    def result(self, state: MediatedState) -> ProtocolResult:
-        agreement = state.final if state.reason == "agreement" else None
-        return ProtocolResult(agreement, state.reason, self.round(state), state.turn,
-                              state.ended_by)
+    def agreed_package(self, state: MediatedState) -> Outcome | None:
+        return state.final
 
     def round(self, state: MediatedState) -> int:
         """The proposal under way (the settling one once settled)."""

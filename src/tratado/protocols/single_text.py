@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import Protocol, ProtocolResult
+from tratado.protocols.base import EndsByReason
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -84,7 +84,7 @@ class SingleTextState(NamedTuple):
     ended_by: str | None = None
 
 
-class SingleText(Protocol[SingleTextState]):
+class SingleText(EndsByReason[SingleTextState]):
     """The mediator's single negotiating text (see the module docstring)."""
 
     name = "single-text"
@@ -230,13 +230,8 @@ class SingleText(Protocol[SingleTextState]):
         )
         return {p: kinds for p in self.whose_turn(state)}
 
-    def is_over(self, state: SingleTextState) -> bool:
-        return state.reason is not None
-
-    def result(self, state: SingleTextState) -> ProtocolResult:
-        agreement = state.draft if state.reason == "agreement" else None
-        return ProtocolResult(agreement, state.reason, self.round(state), state.turn,
-                              state.ended_by)
+    def agreed_package(self, state: SingleTextState) -> Outcome | None:
+        return state.draft
 
     def round(self, state: SingleTextState) -> int:
         """The proposal under way (the last one once the search is over)."""
