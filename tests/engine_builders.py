@@ -15,6 +15,7 @@ from tratado import Agenda, Issue, LinearAdditive, Party, Rules, Scenario
 from tratado.protocols import (
     Accept,
     Event,
+    EventRefused,
     MediatorProposal,
     Propose,
     Reject,
@@ -196,3 +197,24 @@ def fold(protocol: Any, events: Sequence[Event]) -> Any:
     for e in events:
         state = protocol.step(state, e)
     return state
+
+
+def stepped(protocol: Any, moves: Sequence[Move]) -> Iterator[tuple[Any, list[Event]]]:
+    """Step mediated-protocol ``moves`` through ``protocol`` and check the invariants every
+    protocol keeps: a refused event leaves the state unchanged, and nothing is accepted
+    after the talks end. Yields ``(state, accepted events)`` after each accepted event."""
+    state = protocol.initial_state()
+    accepted: list[Event] = []
+    for move in moves:
+        event = as_mediated_event(move, protocol, state)
+        before = tuple(state)
+        try:
+            new = protocol.step(state, event)
+        except EventRefused:
+            assert tuple(state) == before
+            continue
+        assert not protocol.is_over(state), "an event was accepted after the talks ended"
+        assert tuple(state) == before
+        state = new
+        accepted.append(event)
+        yield state, accepted

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from engine_builders import as_mediated_event, fold, make_scenario, mediated_moves, reachable, scenarios
+from engine_builders import (
+    fold,
+    make_scenario,
+    mediated_moves,
+    reachable,
+    scenarios,
+    stepped,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +21,6 @@ from tratado.negotiators import MediatorView, Negotiator, Record, make
 from tratado.negotiators.mediators import Neutral
 from tratado.protocols import (
     Accept,
-    Event,
     EventRefused,
     Mediated,
     MediatorProposal,
@@ -130,19 +136,7 @@ def test_random_event_sequences_never_corrupt_the_state(
 ) -> None:
     protocol = Mediated.for_scenario(scenario, post_settlement=data.draw(st.booleans()))
     state = protocol.initial_state()
-    accepted: list[Event] = []
-    for move in data.draw(mediated_moves(scenario)):
-        event = as_mediated_event(move, protocol, state)
-        before = tuple(state)
-        try:
-            new = protocol.step(state, event)
-        except EventRefused:
-            assert tuple(state) == before
-            continue
-        assert not protocol.is_over(state)
-        assert tuple(state) == before
-        state = new
-        accepted.append(event)
+    for state, accepted in stepped(protocol, data.draw(mediated_moves(scenario))):
         if state.settlement is not None:  # every party accepted that exact package
             k = next(i for i, e in enumerate(accepted) if isinstance(e, MediatorProposal)
                      and e.outcome == state.settlement

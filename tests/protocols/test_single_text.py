@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from engine_builders import as_mediated_event, fold, make_scenario, mediated_moves, scenarios
+from engine_builders import fold, make_scenario, mediated_moves, scenarios, stepped
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,20 +104,7 @@ def test_random_event_sequences_never_corrupt_the_state(
     protocol = SingleText.for_scenario(
         scenario, rule=data.draw(st.sampled_from(["unanimity", "majority"])),
         search=data.draw(st.sampled_from(["hill-climbing", "annealing"])))
-    state = protocol.initial_state()
-    accepted: list[Event] = []
-    for move in data.draw(mediated_moves(scenario)):
-        event = as_mediated_event(move, protocol, state)
-        before = tuple(state)
-        try:
-            new = protocol.step(state, event)
-        except EventRefused:
-            assert tuple(state) == before
-            continue
-        assert not protocol.is_over(state), "an event was accepted after the talks ended"
-        assert tuple(state) == before
-        state = new
-        accepted.append(event)
+    for state, accepted in stepped(protocol, data.draw(mediated_moves(scenario))):
         assert state.proposals <= protocol.deadline
         if state.reason is not None:
             assert protocol.whose_turn(state) == ()
