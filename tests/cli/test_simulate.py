@@ -237,3 +237,14 @@ def test_what_if_sessions_record_it_and_replay(tmp_path):
     assert record["result"]["gains"]["government"] == pytest.approx(
         record["result"]["utilities"]["government"] - 0.7)
     assert invoke("replay", str(log)).exit_code == 0
+
+
+def test_replay_of_a_log_with_an_absurd_deadline(tmp_path):
+    """Found by the fuzz test: a deadline of 1e308 overflowed instead of not reproducing."""
+    log = tmp_path / "session.json"
+    invoke("simulate", "job-offer", "--negotiators", "boulware,conceder", "--log", str(log))
+    record = json.loads(log.read_text())
+    record["protocol"]["deadline"] = 1e308
+    log.write_text(json.dumps(record))
+    result = invoke("replay", str(log))
+    assert result.exit_code == 1 and "Does not reproduce" in result.stdout

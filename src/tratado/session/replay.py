@@ -24,7 +24,7 @@ def check_replay(scenario: Scenario, record: Mapping[str, Any] | str | bytes) ->
         if not isinstance(record, Mapping):
             return "the record is not a JSON object"
         return _check(scenario, record)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as error:
         return f"the record is malformed ({type(error).__name__}: {error})"
 
 
