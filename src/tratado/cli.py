@@ -65,29 +65,22 @@ reservation_option = click.option(
     help="What if a party's no-deal value were VALUE? (repeatable; the file is not changed)")
 
 
-def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> Any:
-    """Load the scenario and apply any --reservation what-ifs."""
+def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[Any, str]:
+    """Load the scenario and apply any --reservation what-ifs; also the line that tells
+    the reader what was changed ("" when nothing was)."""
     from tratado.formats import load
 
     loaded = load(*scenario)
     if not reservations:
-        return loaded
+        return loaded, ""
     try:
-        return loaded.with_reservation_values(reservations)
+        changed = loaded.with_reservation_values(reservations)
     except TratadoError as exc:
         raise TratadoError(exc.message, field="--reservation", fix=exc.fix) from None
-
-
-def _what_if_line(scenario: tuple[str, ...], reservations: dict[str, float]) -> str:
-    if not reservations:
-        return ""
-    from tratado.formats import load
-
-    original = load(*scenario)
     changes = ", ".join(
-        f"{party} {original.party(party).preferences.reservation_value:.2f} -> {value:.2f}"
+        f"{party} {loaded.party(party).preferences.reservation_value:.2f} -> {value:.2f}"
         for party, value in reservations.items())
-    return f"What-if (the file is unchanged): no-deal values {changes}.\n"
+    return changed, f"What-if (the file is unchanged): no-deal values {changes}.\n"
 
 
 max_outcomes_option = click.option(
@@ -127,7 +120,7 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
         from tratado.report.plot import check_plot_target
 
         check_plot_target(plot_file)
-    loaded = _load(scenario, reservations)
+    loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
 
     result = run_analysis(loaded, max_outcomes=max_outcomes)
@@ -143,7 +136,7 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
     else:
         from tratado.report.analysis_report import render
 
-        click.echo(_what_if_line(scenario, reservations), nl=False)
+        click.echo(what_if, nl=False)
         click.echo(render(result, frontier_rows), nl=False)
         if plot_file is not None:
             click.echo(f"\nPlot written to {plot_file}")
@@ -255,7 +248,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         from tratado.report.plot import check_plot_target
 
         check_plot_target(plot_file)
-    loaded = _load(scenario, reservations)
+    loaded, what_if = _load(scenario, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     from tratado.protocols import protocol_class
 
@@ -300,7 +293,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         return
     from tratado.report.session_report import render_session
 
-    click.echo(_what_if_line(scenario, reservations), nl=False)
+    click.echo(what_if, nl=False)
     click.echo(render_session(loaded, record, moves), nl=False)
     for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
         if path is not None:
@@ -332,7 +325,7 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     from tratado.session import compare_agendas as run_both
     from tratado.session import evaluate
 
-    loaded = _load(scenario, reservations)
+    loaded, _ = _load(scenario, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
     try:
@@ -389,7 +382,7 @@ def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
     if not isinstance(reservations, dict) or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in reservations.values()):
         reservations = {}
-    scenario = _load(tuple(sources), {str(k): float(v) for k, v in reservations.items()})
+    scenario, _ = _load(tuple(sources), {str(k): float(v) for k, v in reservations.items()})
     expected = record.get("scenario_sha256")
     if expected and expected != _scenario_fingerprint(scenario):
         click.echo("warning: the scenario differs from the one the session ran on.", err=True)

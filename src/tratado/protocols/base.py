@@ -245,6 +245,10 @@ class Protocol(ABC, Generic[S]):
         self._valid.add(package)
         return package
 
+    def awaiting(self, answers: Sequence[object | None]) -> tuple[str, ...]:
+        """The parties whose answer (a vote, an accept or reject) is still missing."""
+        return tuple(p for p, a in zip(self.parties, answers, strict=True) if a is None)
+
     def party_index(self, party: str) -> int:
         """Position of ``party``; ``EventRefused`` for someone not at the table."""
         try:

@@ -185,7 +185,7 @@ class Mediated(EndsByReason[MediatedState]):
             return ()
         if state.phase in ("propose", "improve"):
             return (NEUTRAL,)
-        return tuple(p for p, a in zip(self.parties, state.answers, strict=True) if a is None)
+        return self.awaiting(state.answers)
 
     def expected(self, state: MediatedState) -> dict[str, tuple[type[Event], ...]]:
         kinds: tuple[type[Event], ...] = (

@@ -219,7 +219,7 @@ class SingleText(EndsByReason[SingleTextState]):
             return ()
         if state.phase in ("open", "propose", "decide"):
             return (MEDIATOR,)
-        return tuple(p for p, a in zip(self.parties, state.answers, strict=True) if a is None)
+        return self.awaiting(state.answers)
 
     def expected(self, state: SingleTextState) -> dict[str, tuple[type[Event], ...]]:
         phase = state.phase
