@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from tratado.analysis import outcome_quality, pareto_frontier
+from tratado.analysis.metrics import distance, distance_to_frontier
 from tratado.analysis.frontier import Frontier
 from tratado.scenario import Scenario
 from tratado.session.result import SessionResult
@@ -39,9 +40,8 @@ def evaluate(result: SessionResult, scenario: Scenario | None = None) -> Session
     """Fill ``result.distance_to_pareto`` and ``result.distance_to_nash`` (in place) and
     return ``result``. ``scenario`` defaults to the result's own."""
     scenario = scenario if scenario is not None else result.scenario
-    frontier, _ = frontier_and_nash(scenario)
+    frontier, nash = frontier_and_nash(scenario)  # computed once per scenario
     point = np.array([result.utilities[p] for p in scenario.party_ids], dtype=float)
-    quality = outcome_quality(scenario, point, frontier)
-    result.distance_to_pareto = quality["distance_to_pareto"]
-    result.distance_to_nash = quality["distance_to_nash"]
+    result.distance_to_pareto = distance_to_frontier(frontier, point)
+    result.distance_to_nash = None if nash is None else distance(np.asarray(nash), point)
     return result
