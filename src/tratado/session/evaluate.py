@@ -16,8 +16,8 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from tratado.analysis import outcome_quality, pareto_frontier
-from tratado.analysis.metrics import distance, distance_to_frontier
 from tratado.analysis.frontier import Frontier
+from tratado.analysis.metrics import distance, distance_to_frontier
 from tratado.scenario import Scenario
 from tratado.session.result import SessionResult
 
