@@ -11,8 +11,6 @@ properties. CI runs the ``--check`` form, so the page cannot drift from the code
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import importlib
 import inspect
 import sys
@@ -93,22 +91,10 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if docs/api.md is out of date")
-    args = parser.parse_args(argv)
-    expected = render()
-    if args.check:
-        actual = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if actual != expected:
-            sys.stdout.writelines(difflib.unified_diff(
-                actual.splitlines(True), expected.splitlines(True), "docs/api.md", "generated"))
-            print(f"docs/api.md is out of date: run {REGENERATE}")
-            return 1
-        print("docs/api.md is up to date.")
-        return 0
-    TARGET.write_text(expected, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    sys.path.insert(0, str(DOCS))
+    from gen_reference import write_or_check
+
+    return write_or_check(TARGET, render(), REGENERATE, __doc__ or "", argv)
 
 
 if __name__ == "__main__":

@@ -190,29 +190,36 @@ def render(cli: Any = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def diff(expected: str, actual: str) -> str:
+def diff(expected: str, actual: str, name: str = "docs/cli.md") -> str:
     return "".join(difflib.unified_diff(
         actual.splitlines(keepends=True), expected.splitlines(keepends=True),
-        fromfile="docs/cli.md (on disk)", tofile="docs/cli.md (from the code)"))
+        fromfile=f"{name} (on disk)", tofile=f"{name} (from the code)"))
+
+
+def write_or_check(target: Path, expected: str, regenerate: str, doc: str,
+                   argv: list[str] | None = None) -> int:
+    """The command line of a docs generator: write ``target``, or with ``--check`` exit 1
+    (printing a diff and the command to regenerate) when it differs from ``expected``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help=f"do not write; exit 1 if {target.name} differs from the generated text")
+    args = parser.parse_args(argv)
+    name = target.relative_to(ROOT)
+    if args.check:
+        actual = target.read_text(encoding="utf-8") if target.exists() else ""
+        if actual != expected:
+            sys.stdout.write(diff(expected, actual, str(name)))
+            print(f"\n{name} is out of date with the code. Regenerate it: {regenerate}")
+            return 1
+        print(f"{name} is up to date.")
+        return 0
+    target.write_text(expected, encoding="utf-8")
+    print(f"wrote {name}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if docs/cli.md differs from the generated text")
-    args = parser.parse_args(argv)
-    expected = render()
-    if args.check:
-        actual = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if actual != expected:
-            sys.stdout.write(diff(expected, actual))
-            print(f"\ndocs/cli.md is out of date with the commands. Regenerate it: {REGENERATE}")
-            return 1
-        print("docs/cli.md is up to date.")
-        return 0
-    TARGET.write_text(expected, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    return write_or_check(TARGET, render(), REGENERATE, __doc__ or "", argv)
 
 
 if __name__ == "__main__":
