@@ -334,28 +334,33 @@ def case_b(args, xb, xc, with_negmas, domains) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------
 
 
-def case_c(args, xb, xc, domains) -> list[dict[str, float]]:
-    run_tratado_block(domains, 200, xb, xc)  # warm caches and imports
+def memory_rows(run_one, blocks: list[int]) -> list[dict[str, float]]:
+    """Run ``run_one(i)`` session after session in ``blocks``; after each block (and before
+    the first) record traced memory (tracemalloc), current and peak RSS."""
     gc.collect()
     tracemalloc.start()
-    base_traced = tracemalloc.get_traced_memory()[0] / 2**20
-    rows = [{"sessions": 0, "traced": base_traced, "rss": rss_now(), "peak": rss_peak()}]
+
+    def row(done: int) -> dict[str, float]:
+        return {"sessions": done, "traced": tracemalloc.get_traced_memory()[0] / 2**20,
+                "rss": rss_now(), "peak": rss_peak()}
+
+    rows = [row(0)]
     done = 0
-    for block in args.memory_blocks:
+    for block in blocks:
         for i in range(block):  # results dropped, as a tournament keeping summaries would
-            tratado_session(domains[(done + i) % len(domains)].scenario, xb, xc, seed=done + i)
+            run_one(done + i)
         done += block
         gc.collect()
-        rows.append(
-            {
-                "sessions": done,
-                "traced": tracemalloc.get_traced_memory()[0] / 2**20,
-                "rss": rss_now(),
-                "peak": rss_peak(),
-            }
-        )
+        rows.append(row(done))
     tracemalloc.stop()
     return rows
+
+
+def case_c(args, xb, xc, domains) -> list[dict[str, float]]:
+    run_tratado_block(domains, 200, xb, xc)  # warm caches and imports
+    return memory_rows(
+        lambda i: tratado_session(domains[i % len(domains)].scenario, xb, xc, seed=i),
+        args.memory_blocks)
 
 
 def case_c_fresh(args, xb, xc) -> list[dict[str, float]]:
@@ -368,34 +373,9 @@ def case_c_fresh(args, xb, xc) -> list[dict[str, float]]:
         scenario = replace(to_tratado(specs[i % len(specs)]), rules=Rules(deadline=ROUNDS_B))
         tratado_session(scenario, xb, xc, seed=i)
 
-    for i in range(100):
+    for i in range(100):  # warm caches and imports
         one(i)
-    gc.collect()
-    tracemalloc.start()
-    rows = [
-        {
-            "sessions": 0,
-            "traced": tracemalloc.get_traced_memory()[0] / 2**20,
-            "rss": rss_now(),
-            "peak": rss_peak(),
-        }
-    ]
-    done = 0
-    for block in args.fresh_blocks:
-        for i in range(block):
-            one(done + i)
-        done += block
-        gc.collect()
-        rows.append(
-            {
-                "sessions": done,
-                "traced": tracemalloc.get_traced_memory()[0] / 2**20,
-                "rss": rss_now(),
-                "peak": rss_peak(),
-            }
-        )
-    tracemalloc.stop()
-    return rows
+    return memory_rows(one, args.fresh_blocks)
 
 
 def memory_table(rows: list[dict[str, float]]) -> bool:
