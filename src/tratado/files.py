@@ -1,0 +1,133 @@
+"""Writing output files so that nothing already there is lost.
+
+Every file tratado writes (a converted scenario, a session record, a plot, a results
+folder) goes through :func:`atomic_write` or :func:`atomic_writer`: the bytes go to a
+temporary file in the target's own folder, which replaces the target with one
+``os.replace`` only once it is complete. A full disk, a file-size limit or an
+interrupted run leaves the old file as it was (and no temporary file behind), and the
+error names the file. :func:`refuse_overwrite` and :func:`refuse_clashes` refuse,
+before any work is done, to replace a file the user did not ask to replace, or to
+write two outputs (or an output and an input) to the same path.
+
+    with atomic_writer("record.json") as out:   # a text stream
+        for chunk in chunks:
+            out.write(chunk)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO
+
+from tratado.errors import TratadoError
+
+_REASONS = {
+    errno.ENOSPC: ("the disk is full", "free some space or write to another disk"),
+    errno.EFBIG: ("the file grew past the size this system allows",
+                  "raise the file-size limit (ulimit -f) or write somewhere else"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space or write somewhere else"),
+    errno.EACCES: ("permission denied", "write to a folder you may write to"),
+    errno.EROFS: ("the file system is read-only", "write to another folder"),
+    errno.ENOENT: ("the folder does not exist", "create the folder first, or check the path"),
+}
+
+
+def write_error(path: str | Path, error: OSError) -> TratadoError:
+    """A :class:`TratadoError` that names ``path`` and says why writing it failed."""
+    reason, fix = _REASONS.get(error.errno or 0,
+                               (error.strerror or str(error), "check the path and the disk"))
+    return TratadoError(f"cannot write this file: {reason}; nothing was changed there.",
+                        file=str(path), fix=fix + ".")
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO[str] | IO[bytes]]:
+    """A file object whose contents replace ``path`` only when the block ends without
+    error (the target is untouched otherwise). Raises :class:`TratadoError` naming the
+    file when the system refuses the write."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                             dir=folder)
+    except OSError as error:
+        raise write_error(path, error) from None
+    done = False
+    try:
+        out: IO[str] | IO[bytes] = (
+            os.fdopen(handle, "wb") if binary
+            else os.fdopen(handle, "w", encoding="utf-8", newline="\n"))
+        with out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+        done = True
+    except OSError as error:
+        raise write_error(path, error) from None
+    finally:
+        if not done:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically; returns the path."""
+    binary = isinstance(data, bytes)
+    with atomic_writer(path, binary=binary) as out:
+        out.write(data)  # type: ignore[arg-type]
+    return Path(path)
+
+
+def refuse_overwrite(path: str | Path, overwrite: bool, *, option: str = "--force") -> None:
+    """Refuse to replace an existing ``path`` unless ``overwrite`` is set."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        what = "folder" if path.is_dir() else "file"
+        raise TratadoError(f"the {what} already exists and would be replaced.", file=str(path),
+                           fix=f"choose another name, or pass {option} to replace it.")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def refuse_clashes(outputs: Mapping[str, str | Path | None],
+                   inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse when two outputs (``{option: path}``; ``None`` = not asked for) are the
+    same file, or an output is one of the ``inputs`` (or lies inside an input folder)."""
+    given = [(option, Path(p)) for option, p in outputs.items() if p is not None]
+    sources = [Path(p) for p in inputs]
+    for k, (option, path) in enumerate(given):
+        for other, earlier in given[:k]:
+            if _same(path, earlier):
+                raise TratadoError(f"{other} and {option} name the same file; one would"
+                                   " overwrite the other.", file=str(path),
+                                   fix=f"give {option} another file name.")
+        for source in sources:
+            if _same(path, source) or (source.is_dir() and _inside(path, source)):
+                raise TratadoError(f"{option} would overwrite the input it reads.",
+                                   file=str(path), fix=f"give {option} another file name.")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
