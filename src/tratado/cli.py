@@ -246,6 +246,9 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
     package.
     """
+    from tratado.files import refuse_clashes
+
+    refuse_clashes({"--log": log_file, "--plot": plot_file}, scenario)
     if plot_file is not None:
         from tratado.report.plot import check_plot_target
 

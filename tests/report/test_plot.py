@@ -119,3 +119,11 @@ def test_missing_matplotlib_says_what_works_from_a_checkout_and_from_pypi(monkey
     assert "pip install '.[plot]'" in message  # from a checkout
     assert "pip install 'tratado[plot]'" in message  # from PyPI
     assert "pip install matplotlib" in message
+
+
+def test_plot_and_record_on_the_same_file_are_refused_before_any_work(tmp_path):
+    target = tmp_path / "same.png"
+    result = CliRunner().invoke(cli, ["simulate", "job-offer", "--log", str(target),
+                                      "--plot", str(target)])
+    assert result.exit_code == 2 and "--log and --plot name the same file" in result.output
+    assert not target.exists()
