@@ -130,3 +130,26 @@ def test_axes_name_parties_by_id_as_the_tables_do():
     space, _ = figure("venezuela-2021", "alternating").axes
     assert space.get_ylabel() == "utility for opposition"
     assert "Unitary Platform" not in space.get_ylabel()
+
+
+def test_talks_that_end_at_once_draw_without_warnings(recwarn):
+    loaded = scenario("job-offer")
+    doc = {"parties": ["candidate", "employer"], "protocol": {"name": "alternating"},
+           "negotiators": {"candidate": "x", "employer": "y"},
+           "log": [{"turn": 0, "round": 0, "kind": "walk-away", "party": "candidate"}],
+           "agreement": None, "result": {"reason": "walk-away"}}
+    fig = draw_session(loaded, doc, *frontier_and_nash(loaded))
+    space, time = fig.axes
+    assert not any(label.startswith("offers by") for label in labels(space))
+    assert "no agreement (walk-away)" in fig._suptitle.get_text()
+    assert not [w for w in recwarn if "legend" in str(w.message)]
+
+
+def test_more_parties_than_a_readable_matrix_are_refused(monkeypatch):
+    from tratado.errors import TratadoError
+    from tratado.report import figures
+
+    monkeypatch.setattr(figures, "MAX_PARTIES", 2)
+    loaded = scenario("river-basin")
+    with pytest.raises(TratadoError, match="3 parties would need 9 panels"):
+        draw_session(loaded, record("river-basin", "alternating"), *frontier_and_nash(loaded))

@@ -7,6 +7,8 @@ from functools import cache
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tratado
 from tratado.formats import bundled_examples
@@ -145,3 +147,16 @@ def test_post_settlement_improvement_is_told_as_changes():
     assert "    → settlement: every party accepted" in told
     assert told[-2].startswith("    neutral proposes a post-settlement improvement")
     assert told[-1] == "        remote_days    2 → 3"
+
+
+@settings(max_examples=20, deadline=None)
+@given(example=st.sampled_from(["job-offer", "venezuela-2021", "river-basin"]),
+       protocol=st.sampled_from(["alternating", "single-text", "mediated"]),
+       negotiator=st.sampled_from(["boulware", "conceder", "random", "tit-for-tat", "aspiration"]),
+       seed=st.integers(0, 3), moves=st.integers(2, 30))
+def test_any_session_shown_in_part_says_what_following_every_move_says(
+        example, protocol, negotiator, seed, moves):
+    doc = record(example, protocol, negotiator, seed)
+    out = transcript(render_session(scenario(example), doc, moves))
+    told = [line for line in out.splitlines() if line.startswith("    ")]
+    assert told == "\n".join(reference(scenario(example), doc, moves)).splitlines()

@@ -18,6 +18,7 @@ from tratado.errors import TratadoError
 from tratado.files import atomic_write
 
 FORMATS = (".png", ".svg", ".pdf")
+MAX_PARTIES = 12  # a matrix of 12 x 12 panels is about 3,600 pixels square at most
 CREATOR = "tratado"
 INSTALL_FIX = ("from a checkout of tratado: pip install '.[plot]'; from PyPI: pip install"
                " 'tratado[plot]'; or simply: pip install matplotlib.")
@@ -53,6 +54,22 @@ def check_plot_target(path: Path) -> None:
         raise TratadoError("the folder for the plot does not exist.", file=str(path),
                            fix="create the folder first or choose another path.")
     pyplot()
+
+
+def check_parties(n_parties: int) -> None:
+    """Refuse a picture with more than :data:`MAX_PARTIES` parties (its matrix would have
+    ``n_parties ** 2`` panels, too many to draw in reasonable time and memory, or to read)."""
+    if n_parties > MAX_PARTIES:
+        raise TratadoError(f"a plot of {n_parties} parties would need {n_parties ** 2} panels;"
+                           f" tratado draws up to {MAX_PARTIES} parties.",
+                           field="--plot",
+                           fix="leave out --plot, or use --json and draw the parties you need.")
+
+
+def panel_inches(n_parties: int, most: float) -> float:
+    """The side of one panel of an ``n_parties`` matrix: ``most``, smaller for many
+    parties so that the figure stays within 30 inches."""
+    return min(most, 30.0 / n_parties)
 
 
 def figure_bytes(fig: Any, suffix: str, dpi: int) -> bytes:

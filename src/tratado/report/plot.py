@@ -21,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.summary import Analysis
-from tratado.report.figures import FORMATS, INSTALL_FIX, check_plot_target, pyplot, save_figure
+from tratado.report.figures import (
+    FORMATS,
+    INSTALL_FIX,
+    check_parties,
+    check_plot_target,
+    panel_inches,
+    pyplot,
+    save_figure,
+)
 
 __all__ = ["FORMATS", "INSTALL_FIX", "check_plot_target", "draw_analysis", "plot_analysis",
            "sample_utilities"]
@@ -52,13 +60,15 @@ def draw_analysis(analysis: Analysis) -> Any:
     plt = pyplot()
     scenario = analysis.scenario
     k = scenario.n_parties
+    check_parties(k)
     dots = sample_utilities(analysis)
     sampled = analysis.scenario.agenda.size > len(dots)
     if k == 2:
         fig, ax = plt.subplots(figsize=(7.5, 6.5))
         _panel(ax, analysis, dots, 0, 1, legend=True, sampled=sampled)
     else:
-        fig, axes = plt.subplots(k, k, figsize=(3.2 * k, 3.2 * k), squeeze=False)
+        side = panel_inches(k, 3.2)
+        fig, axes = plt.subplots(k, k, figsize=(side * k, side * k), squeeze=False)
         for row in range(k):
             for col in range(k):
                 ax = axes[row][col]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.frontier import Frontier
-from tratado.report.figures import pyplot, save_figure
+from tratado.report.figures import check_parties, panel_inches, pyplot, save_figure
 from tratado.report.session_trace import ADOPTED, FINAL, PATH, TURNED_DOWN, SessionTrace, session_trace
 from tratado.scenario import Scenario
 
@@ -45,6 +45,7 @@ def draw_session(scenario: Scenario, record: Mapping[str, Any], frontier: Fronti
     trace = session_trace(record)
     ids = scenario.party_ids
     k = len(ids)
+    check_parties(k)
     if k == 2:
         fig, (space, time) = plt.subplots(1, 2, figsize=(13, 5.5))
         _space(space, scenario, trace, frontier, nash, 0, 1)
@@ -52,9 +53,11 @@ def draw_session(scenario: Scenario, record: Mapping[str, Any], frontier: Fronti
         space.legend(loc="lower left", fontsize=8)
         _time(time, scenario, trace, ids)
         time.set_title("Utility over time (dashed: no-deal values)")
-        time.legend(loc="lower left", fontsize=8)
+        if time.get_legend_handles_labels()[0]:
+            time.legend(loc="lower left", fontsize=8)
     else:
-        fig, axes = plt.subplots(k, k, figsize=(3.4 * k, 3.2 * k), squeeze=False)
+        side = panel_inches(k, 3.3)
+        fig, axes = plt.subplots(k, k, figsize=(side * k, side * k), squeeze=False)
         handles: dict[str, Any] = {}
         for row in range(k):
             for col in range(k):
