@@ -103,7 +103,7 @@ def cli() -> None:
 @scenario_argument
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of the report.")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw the utility space to FILE (.png, .svg or .pdf; needs tratado[plot]).")
+              help="Draw the utility space to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--frontier-rows", type=click.IntRange(min=2), default=15, show_default=True,
               help="Efficient packages listed in the report.")
 @reservation_option
@@ -228,7 +228,9 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also save the session record (JSON) to FILE, for `tratado replay`.")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw the offers over the utility space and over time (.png, .svg, .pdf).")
+              help="Draw what was on the table (each party's offers, or the mediator's"
+              " texts and proposals and what became of them) over the utility space and"
+              " over time, to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 @reservation_option
@@ -244,6 +246,9 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
     package.
     """
+    from tratado.files import refuse_clashes
+
+    refuse_clashes({"--log": log_file, "--plot": plot_file}, scenario)
     if plot_file is not None:
         from tratado.report.plot import check_plot_target
 

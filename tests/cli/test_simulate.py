@@ -23,7 +23,7 @@ def invoke(*args: str):
 def test_transcript_names_packages_in_the_agendas_words():
     out = invoke("simulate", "job-offer", "--negotiators", "boulware,conceder").stdout
     assert "candidate proposes" in out
-    assert "Annual salary (kEUR): 80" in out  # the title and the option
+    assert "        salary         80\n" in out  # the short name and the option
     for words in ("Result", "gain", "Welfare", "Distance to the Pareto frontier",
                   "Distance to the Nash package"):
         assert words in out

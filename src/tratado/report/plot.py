@@ -1,8 +1,16 @@
-"""Utility-space pictures (needs the ``plot`` extra: ``pip install 'tratado[plot]'``).
+"""Utility-space pictures of an analysis (needs matplotlib: see :data:`INSTALL_FIX`).
 
 Two parties: every outcome as a dot (a seeded sample when the space is large), the
 Pareto frontier, each party's no-deal line, the zone of possible agreement shaded,
-and the four fair packages marked. Three or more: a matrix of pairwise views.
+and the four fair packages marked.
+
+Three or more: a matrix. Below the diagonal, one panel per pair of parties (the
+column's party across, the row's party up), with the frontier's points projected
+(not joined: projected, they need not lie on a curve). On the diagonal, how the
+packages are spread for that party: a histogram of its utility, counted in packages
+(in sampled packages for large spaces), with its no-deal value. Above the diagonal,
+the legend; the panels there would only mirror those below. Parties are named by
+their id everywhere, as in the report's tables.
 """
 
 from __future__ import annotations
@@ -13,39 +21,27 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.summary import Analysis
-from tratado.errors import TratadoError
+from tratado.report.figures import (
+    FORMATS,
+    INSTALL_FIX,
+    check_parties,
+    check_plot_target,
+    panel_inches,
+    pyplot,
+    save_figure,
+)
 
-FORMATS = (".png", ".svg", ".pdf")
+__all__ = ["FORMATS", "INSTALL_FIX", "check_plot_target", "draw_analysis", "plot_analysis",
+           "sample_utilities"]
+
 MAX_DOTS = 60_000
+DPI = 130
 MARKERS = {
     "nash": ("*", "Nash", "#d62728"),
     "kalai_smorodinsky": ("D", "Kalai–Smorodinsky", "#9467bd"),
     "egalitarian": ("s", "Egalitarian", "#2ca02c"),
     "utilitarian": ("^", "Utilitarian", "#ff7f0e"),
 }
-
-
-def check_plot_target(path: Path) -> None:
-    """Refuse early (before any work) a plot file tratado cannot write."""
-    if path.suffix.lower() not in FORMATS:
-        raise TratadoError(f"cannot draw a '{path.suffix or 'no suffix'}' file.", file=str(path),
-                           fix="name the plot file .png, .svg or .pdf.")
-    if not path.parent.exists():
-        raise TratadoError("the folder for the plot does not exist.", file=str(path),
-                           fix="create the folder first or choose another path.")
-    _pyplot()
-
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise TratadoError("drawing plots needs matplotlib, which is not installed.",
-                           fix="pip install 'tratado[plot]'.") from None
-    return plt
 
 
 def sample_utilities(analysis: Analysis, limit: int = MAX_DOTS, seed: int = 0) -> np.ndarray:
@@ -59,37 +55,52 @@ def sample_utilities(analysis: Analysis, limit: int = MAX_DOTS, seed: int = 0) -
     return analysis.scenario.utilities(rows)
 
 
-def plot_analysis(analysis: Analysis, path: Path) -> Path:
-    plt = _pyplot()
+def draw_analysis(analysis: Analysis) -> Any:
+    """The analysis's figure (a matplotlib ``Figure``; the caller saves or closes it)."""
+    plt = pyplot()
     scenario = analysis.scenario
     k = scenario.n_parties
+    check_parties(k)
     dots = sample_utilities(analysis)
     sampled = analysis.scenario.agenda.size > len(dots)
     if k == 2:
         fig, ax = plt.subplots(figsize=(7.5, 6.5))
         _panel(ax, analysis, dots, 0, 1, legend=True, sampled=sampled)
     else:
-        fig, axes = plt.subplots(k, k, figsize=(3.2 * k, 3.2 * k), squeeze=False)
-        for a in range(k):
-            for b in range(k):
-                ax = axes[b][a]
-                if a == b:
-                    ax.hist(dots[:, a], bins=30, color="#9ecae1")
-                    ax.axvline(scenario.reservation_values[a], color="#555", ls="--", lw=1)
-                    ax.set_title(f"{scenario.parties[a].label}: utilities", fontsize=9)
-                    ax.set_yticks([])
+        side = panel_inches(k, 3.2)
+        fig, axes = plt.subplots(k, k, figsize=(side * k, side * k), squeeze=False)
+        for row in range(k):
+            for col in range(k):
+                ax = axes[row][col]
+                if row == col:
+                    _spread(ax, analysis, dots, row, sampled)
+                elif row > col:
+                    _panel(ax, analysis, dots, col, row, legend=False, sampled=sampled)
                 else:
-                    _panel(ax, analysis, dots, a, b, legend=False, sampled=sampled)
+                    ax.axis("off")
         handles, labels = axes[1][0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, frameon=False)
-    title = f"{scenario.name}: what agreements are possible"
-    if k > 2:
-        title += "\n(each panel: two parties' utilities for every package; green: both above no deal)"
-    fig.suptitle(title, fontsize=12)
-    fig.tight_layout(rect=(0, 0.06 if k > 2 else 0, 1, 1))
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+        axes[0][k - 1].legend(handles, labels, loc="upper right", fontsize=9, frameon=False,
+                              title="below the diagonal: two parties at a time\n"
+                                    "green: both above no deal", title_fontsize=9)
+    fig.suptitle(f"{scenario.name}: what agreements are possible", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_analysis(analysis: Analysis, path: Path) -> Path:
+    """Draw the analysis to ``path`` (.png, .svg or .pdf; same analysis, same bytes)."""
+    return save_figure(draw_analysis(analysis), path, DPI)
+
+
+def _spread(ax: Any, analysis: Analysis, dots: np.ndarray, party: int, sampled: bool) -> None:
+    """The diagonal: how the (sampled) packages are spread in one party's utility."""
+    who = analysis.scenario.parties[party].id
+    ax.hist(dots[:, party], bins=30, range=(0.0, 1.0), color="#9ecae1")
+    ax.axvline(analysis.scenario.reservation_values[party], color="#555", ls="--", lw=1)
+    ax.set_title(f"{who}: spread of utilities", fontsize=9)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel(f"utility for {who}")
+    ax.set_ylabel("packages (sample)" if sampled else "packages")
 
 
 def _coinciding_solutions(analysis: Analysis) -> list[tuple[list[str], tuple[float, ...]]]:
@@ -117,8 +128,8 @@ def _panel(ax: Any, analysis: Analysis, dots: np.ndarray, a: int, b: int, *, leg
         ax.plot(front[order, a], front[order, b], "-o", color="#1f77b4", ms=3, lw=1.2,
                 label="Pareto frontier", zorder=3)
     else:
-        ax.scatter(front[:, a], front[:, b], s=6, color="#1f77b4", label="Pareto frontier (all parties)",
-                   zorder=3)
+        ax.scatter(front[:, a], front[:, b], s=6, color="#1f77b4",
+                   label="Pareto frontier (all parties), projected", zorder=3)
     ax.axvline(r[a], color="#555", ls="--", lw=1, label="no-deal values")
     ax.axhline(r[b], color="#555", ls="--", lw=1)
     for names, utilities in _coinciding_solutions(analysis):
@@ -128,7 +139,7 @@ def _panel(ax: Any, analysis: Analysis, dots: np.ndarray, a: int, b: int, *, leg
                    edgecolor="black", lw=0.6, label=title, zorder=4)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(f"utility for {pa.label}")
-    ax.set_ylabel(f"utility for {pb.label}")
+    ax.set_xlabel(f"utility for {pa.id}")
+    ax.set_ylabel(f"utility for {pb.id}")
     if legend:
         ax.legend(loc="lower left", fontsize=8, framealpha=0.9)

@@ -6,11 +6,11 @@ same transcript as a live run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tratado.report.text import heading, section, shorten, table, wrap
-from tratado.report.transcript import Narrator, describe_outcome
+from tratado.report.transcript import Narrator, package_lines
 from tratado.scenario import Scenario
 
 REASONS = {
@@ -32,33 +32,44 @@ def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: in
     return "\n".join(out) + "\n"
 
 
+def shown_moves(length: int, max_events: int) -> tuple[range, range]:
+    """The moves a transcript shows: the first ``max_events // 2`` and the last ones."""
+    if length <= max_events:
+        return range(length), range(length, length)
+    head = max_events // 2
+    return range(head), range(length - (max_events - head), length)
+
+
 def _transcript(scenario: Scenario, record: Mapping[str, Any], max_events: int) -> str:
+    """Only the moves shown are rendered; the log is read by length, slices and
+    iteration (it may be a lazy sequence), never copied whole."""
     log = record["log"]
-    out = [section(f"Transcript ({len(log)} moves)")]
-    if len(log) > max_events:
-        head = max_events // 2
-        shown = [*range(head), -1, *range(len(log) - (max_events - head), len(log))]
-    else:
-        shown = list(range(len(log)))
+    length = len(log)
+    out = [section(f"Transcript ({length} moves)")]
+    first, last = shown_moves(length, max_events)
     narrator = Narrator(scenario, record)
-    told = [narrator.lines(entry) for entry in log]  # every entry, to keep the state right
-    current_round = None
-    current_item = None
-    for index in shown:
-        if index < 0:
-            out.append(f"\n  … {len(log) - max_events} moves not shown (--json has them all) …")
-            current_round = None
-            continue
-        entry = log[index]
-        if entry.get("item") is not None and entry["item"] != current_item:
-            current_item = entry["item"]
-            current_round = None
-            out.append(f"\n  Item: {scenario.agenda.issue(current_item).label}")
-        if entry.get("round") != current_round:
-            current_round = entry.get("round")
-            out.append(f"\n  Round {current_round}")
-        out.extend(told[index])
+    place: dict[str, Any] = {"round": None, "item": None}
+    _tell(out, scenario, narrator, log[first.start:first.stop], place)
+    if len(last):
+        out.append(f"\n  … {length - len(first) - len(last)} moves not shown (--json has them"
+                   " all) …")
+        narrator.catch_up(log, first.stop, last.start)
+        place["round"] = None
+        _tell(out, scenario, narrator, log[last.start:last.stop], place)
     return "\n".join(out)
+
+
+def _tell(out: list[str], scenario: Scenario, narrator: Narrator,
+          entries: Iterable[Mapping[str, Any]], place: dict[str, Any]) -> None:
+    for entry in entries:
+        if entry.get("item") is not None and entry["item"] != place["item"]:
+            place["item"] = entry["item"]
+            place["round"] = None
+            out.append(f"\n  Item: {entry['item']} — {scenario.agenda.issue(entry['item']).label}")
+        if entry.get("round") != place["round"]:
+            place["round"] = entry.get("round")
+            out.append(f"\n  Round {place['round']}")
+        out.extend(narrator.lines(entry))
 
 
 def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
@@ -67,7 +78,7 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
     out = [section("Result")]
     out.append(f"  {reason} (round {result['round']}, {result['turns']} moves).")
     for item in record.get("items", []):
-        label = scenario.agenda.issue(item["issue"]).label
+        label = item["issue"]
         if item.get("agreement"):
             out.append(wrap(f"Item '{label}': agreed on {item['agreement'][item['issue']]}"
                             f" (round {item['result']['round']})."))
@@ -75,12 +86,14 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
             out.append(wrap(f"Item '{label}': no agreement ({item['result']['reason']}); the talks"
                             " end here."))
     if record.get("agreement"):
-        out.append(wrap("Agreed package: " + describe_outcome(scenario, record["agreement"])))
+        out.append("  Agreed package:")
+        out.extend(package_lines(scenario, record["agreement"], indent="    "))
     details = result.get("details") or {}
     if details.get("improved"):
         out.append(wrap("Post-settlement: every party preferred an improvement to the first"
-                        " settlement, which was: "
-                        + describe_outcome(scenario, details["settlement"]["outcome"])))
+                        " settlement; from the settlement to the agreement:"))
+        out.extend(package_lines(scenario, record.get("agreement") or {}, indent="    ",
+                                 previous=details["settlement"]["outcome"]))
     elif "settlement" in details and record.get("agreement"):
         out.append(wrap("Post-settlement: no package is better for every party than the"
                         " settlement, so it stands."))
