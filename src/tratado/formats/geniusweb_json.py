@@ -37,6 +37,8 @@ from tratado.formats._genius_common import (
     party_name,
     profile_stem,
 )
+from tratado.formats._input import decode, parse_json, read_bytes
+from tratado.limits import excerpt
 from tratado.parties import Party
 from tratado.preferences import LinearAdditive
 from tratado.scenario import Scenario
@@ -49,17 +51,7 @@ EXHAUSTIVE_LIMIT = 1_000_000
 # -- reading -------------------------------------------------------------------
 def _read(path: Path) -> tuple[Document, Any]:
     doc = Document(str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"the file cannot be read ({exc}).", file=doc.file) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"this is not valid JSON ({exc.msg}).", file=doc.file,
-                            line=exc.lineno, fix="check the brackets, commas and quotes there.",
-                            ) from None
-    return doc, data
+    return doc, parse_json(decode(read_bytes(path), doc.file, "utf-8-sig"), doc.file)
 
 
 def _domain(doc: Document, raw: Any, path: FieldPath) -> tuple[str, Agenda, list[str]]:
@@ -151,7 +143,7 @@ def _profile(doc: Document, data: Any, agenda: Agenda, raw_names: list[str]) -> 
     top = doc.mapping(data, ())
     if PROFILE_KEY not in top:
         kind = next(iter(top), "nothing")
-        doc.fail((str(kind),), f"'{kind}' profiles are not supported yet.",
+        doc.fail((str(kind),), f"'{excerpt(kind)}' profiles are not supported yet.",
                  f"use a {PROFILE_KEY} profile.")
     path: FieldPath = (PROFILE_KEY,)
     space = doc.mapping(top[PROFILE_KEY], path)
@@ -160,7 +152,8 @@ def _profile(doc: Document, data: Any, agenda: Agenda, raw_names: list[str]) -> 
     for key in (*utilities, *raw_weights):
         if str(key) not in raw_names:
             doc.fail((*path, "issueWeights" if key in raw_weights else "issueUtilities", str(key)),
-                     f"the domain has no issue '{key}'.", f"use one of: {', '.join(raw_names)}.")
+                     f"the domain has no issue '{excerpt(key)}'.",
+                     f"use one of: {excerpt(', '.join(raw_names))}.")
     weights = np.zeros(len(agenda))
     values = []
     for position, (issue, raw) in enumerate(zip(agenda, raw_names, strict=True)):
