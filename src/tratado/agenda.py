@@ -49,7 +49,7 @@ def _check_count(name: str, count: float) -> None:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Issue:
     """One thing to decide, with its ordered options.
 
@@ -155,6 +155,9 @@ class Issue:
     def __len__(self) -> int:
         return len(self.options)
 
+    def __repr__(self) -> str:
+        return f"Issue({self.name!r}, {self.kind}, {len(self.options):,} options)"
+
     @property
     def is_numeric(self) -> bool:
         """True for integer and continuous issues."""
@@ -204,7 +207,7 @@ class OffAgendaTopic:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Agenda:
     """The ordered issues (the outcome space) and the topics kept off it."""
 
@@ -224,6 +227,10 @@ class Agenda:
 
     def __len__(self) -> int:
         return len(self.issues)
+
+    def __repr__(self) -> str:
+        names = list(self.names[:8]) + (["..."] if len(self.issues) > 8 else [])
+        return f"Agenda({len(self.issues)} issues: {', '.join(names)}; {self.size:,} outcomes)"
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.issues)

@@ -31,8 +31,16 @@ from defusedxml import DefusedXmlException
 
 from tratado.agenda import Agenda, Issue
 from tratado.errors import ScenarioError
-from tratado.formats._genius_common import collect_files, issue_name, party_id, party_name
+from tratado.formats import _sidecar as sidecar
+from tratado.formats._genius_common import (
+    collect_files,
+    issue_name,
+    party_id,
+    party_name,
+    with_context,
+)
 from tratado.formats._input import HugeNumber, read_bytes, too_many_digits
+from tratado.formats._notes import report
 from tratado.labels import clean_text
 from tratado.limits import env_name, excerpt, limit
 from tratado.parties import Party
@@ -300,7 +308,11 @@ def _optional(doc: _Xml, tag: str, default: float) -> float:
 def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:
     """Read a GENIUS scenario from a folder or from its domain and profile files.
 
-    Which file is the domain and which are profiles is read from their content.
+    Which file is the domain and which are profiles is read from their root element;
+    other files in a folder (tournament set-ups, ``pareto.xml`` and the like) are
+    ignored with a :class:`~tratado.formats.FormatNote` naming them, while a file given
+    by name must be a domain or a profile. A ``tratado.json`` beside them (written by
+    :func:`save_genius`) restores the rules and numeric issues.
     Profiles keep the given order (a folder's files go in name order); each party's
     id is its profile file name without extension, lower-cased, made of
     ``[a-z0-9_-]``.
@@ -311,28 +323,46 @@ def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:
     """
     if real_steps < 1:
         raise ScenarioError(f"real_steps is {real_steps}.", fix="use 1 or more intervals.")
-    files = collect_files([Path(p) for p in paths], ".xml")
+    given = [Path(p) for p in paths]
     domains: list[_Xml] = []
     profiles: list[_Xml] = []
-    for path in files:
-        doc = _Xml(path)
+    ignored: list[tuple[str, ScenarioError]] = []  # what was left out of a folder, and why
+    for path, explicit in collect_files(given, ".xml", skip=(sidecar.NAME,)):
+        try:
+            doc = _Xml(path)
+        except ScenarioError as exc:
+            if explicit:
+                raise
+            ignored.append((f"{path.name} ({exc.message.rstrip('.')})", exc))
+            continue
         if doc.root.tag == "negotiation_template":
             domains.append(doc)
         elif doc.root.tag == "utility_space":
             profiles.append(doc)
         else:
-            doc.fail(doc.root, doc.root.tag, f"this XML file is not a GENIUS domain or profile "
-                     f"(its root element is <{excerpt(doc.root.tag)}>).", "expected a domain file with root "
-                     "<negotiation_template> or a profile with root <utility_space>.")
+            refusal = ScenarioError(
+                f"this XML file is not a GENIUS domain or profile (its root element is "
+                f"<{excerpt(doc.root.tag)}>).", file=doc.file, line=doc.lines.get(doc.root),
+                fix="expected a domain file with root <negotiation_template> or a profile with "
+                "root <utility_space>.")
+            if explicit:
+                raise refusal
+            ignored.append((f"{path.name} (root element <{excerpt(doc.root.tag)}>, neither a "
+                            "domain nor a profile)", refusal))
     where = ", ".join(str(p) for p in paths)
-    if len(domains) != 1:
-        raise ScenarioError(
-            "no GENIUS domain file found." if not domains else
-            f"{len(domains)} domain files found: {', '.join(d.file for d in domains)}.",
-            file=where, fix="give exactly one domain file (root <negotiation_template>).")
-    if len(profiles) < 2:
-        raise ScenarioError(f"found {len(profiles)} profile file(s); a negotiation needs two.",
-                            file=where, fix="add one <utility_space> profile file per party.")
+    if len(domains) != 1 or len(profiles) < 2:
+        shortage = (f"found {len(profiles)} profile file(s); a negotiation needs two."
+                    if domains else "no GENIUS domain file found.")
+        if len(domains) > 1:
+            raise ScenarioError(
+                f"{len(domains)} domain files found: {', '.join(d.file for d in domains)}.",
+                file=where, fix="give exactly one domain file (root <negotiation_template>).")
+        if ignored:  # the first file left out is the likely culprit: say what is wrong with it
+            raise with_context(ignored[0][1], f"(Read because it lies in {where}, which lacks "
+                               f"a complete scenario without it: {shortage})")
+        raise ScenarioError(shortage, file=where, fix="add one <utility_space> profile file per "
+                            "party and one domain file (root <negotiation_template>).")
+    report([f"{where}: ignored {item}." for item, _ in ignored])
     issues, raw_names, name = _domain(domains[0], real_steps)
     agenda = Agenda(tuple(issues))
     taken: set[str] = set()
@@ -344,6 +374,8 @@ def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:
     if not name or name == "root":
         name = Path(domains[0].file).stem
     profile_names = ", ".join(Path(d.file).name for d in profiles)
-    return Scenario(name=name, agenda=agenda, parties=tuple(parties),
-                    description=f"Imported from GENIUS XML: domain {Path(domains[0].file).name}, "
-                    f"profiles {profile_names}.")
+    scenario = Scenario(name=name, agenda=agenda, parties=tuple(parties),
+                        description=f"Imported from GENIUS XML: domain "
+                        f"{Path(domains[0].file).name}, profiles {profile_names}.")
+    extra = sidecar.find(given)
+    return scenario if extra is None else sidecar.apply(scenario, extra, raw_names)

@@ -126,7 +126,7 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
             for k, item in enumerate(doc.sequence(top.get("stakeholders") or [], ("stakeholders",)))
         ),
     )
-    rules = _rules(doc, top.get("rules"))
+    rules = read_rules(doc, top.get("rules"))
     sources = tuple(doc.text(s, ("sources", k))
                     for k, s in enumerate(doc.sequence(top.get("sources") or [], ("sources",))))
     description = top.get("description")
@@ -428,7 +428,8 @@ def _stakeholder(doc: Document, raw: Any, path: FieldPath) -> Stakeholder:
     )
 
 
-def _rules(doc: Document, raw: Any) -> Rules:
+def read_rules(doc: Document, raw: Any) -> Rules:
+    """The ``rules`` mapping (deadline, agreement, deadline_seconds, notes), checked."""
     if raw is None:
         return Rules()
     path: FieldPath = ("rules",)
