@@ -232,17 +232,22 @@ def _values(doc: _Xml, elem: ET.Element, issue: Issue, field: str) -> np.ndarray
     if ftype == "linear" and evaluator.get("slope") is not None:
         has_bounds = elem.get("lowerbound") is not None or elem.find("range") is not None
         low = _bounds(doc, elem, field)[0] if has_bounds else float(xs[0])
-        values = doc.number(evaluator, "offset", efield) + doc.number(
-            evaluator, "slope", efield) * (xs - low)
+        offset, slope = (doc.number(evaluator, k, efield) for k in ("offset", "slope"))
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = offset + slope * (xs - low)
     elif ftype == "linear":
-        values = doc.number(evaluator, "parameter0", efield) + doc.number(
-            evaluator, "parameter1", efield) * xs
+        intercept, slope = (doc.number(evaluator, k, efield) for k in ("parameter0", "parameter1"))
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = intercept + slope * xs
     elif ftype == "constant":
         values = np.full(len(xs), doc.number(evaluator, "parameter0", efield))
     else:
         doc.fail(evaluator, f"{efield}.ftype",
                  f"evaluator type '{excerpt(ftype)}' is not supported yet.",
                  "use a linear evaluator, or a discrete issue with one evaluation per value.")
+    if not np.all(np.isfinite(values)):
+        doc.fail(evaluator, efield, "the evaluator's numbers are so large that some utilities "
+                 "are not finite.", "use an offset and slope of ordinary size.")
     return np.clip(values, 0.0, 1.0)
 
 
