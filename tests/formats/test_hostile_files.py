@@ -21,6 +21,19 @@ from tratado.limits import env_name, limit, override
 DATA = Path(__file__).parent.parent / "data"
 
 
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every case runs with LibYAML's parser (when PyYAML has it) and with the pure-Python
+    one (what installations without LibYAML use)."""
+    from tratado.formats import _yaml_loader
+
+    if request.param == "python":
+        monkeypatch.setattr(_yaml_loader, "_Loader", _yaml_loader.ScenarioLoader)
+    elif _yaml_loader._Loader is _yaml_loader.ScenarioLoader:
+        pytest.skip("PyYAML was built without LibYAML")
+    return str(request.param)
+
+
 def refusal(text: str, file: str = "scenario.yaml") -> ScenarioError:
     with pytest.raises(ScenarioError) as caught:
         loads_yaml(text, file)
