@@ -282,3 +282,18 @@ def test_genius_item_labels_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load(folder)
     assert "OVERRIDE" in caught.value.message and caught.value.line is not None
+
+
+def test_hidden_characters_in_file_names_and_domain_names_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "supplier"
+    shutil.copytree(DATA / "genius" / "supplier", folder)
+    (folder / "seller.xml").rename(folder / "sel\u202eler.xml")
+    with pytest.raises(ScenarioError) as caught:
+        load(folder)
+    assert caught.value.file == str(folder / "sel\u202eler.xml") and "OVERRIDE" in str(caught.value)
+    (folder / "sel\u202eler.xml").rename(folder / "seller.xml")
+    domain = folder / "supplier_domain.xml"
+    domain.write_text(domain.read_text().replace('name="Supplier deal"', 'name="Supplier\u2067 deal"'))
+    with pytest.raises(ScenarioError) as caught:
+        load(folder)
+    assert caught.value.file == str(domain) and "ISOLATE" in str(caught.value)

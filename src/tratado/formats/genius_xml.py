@@ -195,7 +195,7 @@ def _domain(doc: _Xml, real_steps: int) -> tuple[list[Issue], list[str], str]:
     if not issues:
         doc.fail(objective, "objective", "the domain has no <issue> elements.",
                  "list the issues inside <objective>.")
-    name = objective.get("name") or ""
+    name = doc.text(objective, "name", "objective") if objective.get("name") else ""
     return issues, raw_names, name
 
 
@@ -374,8 +374,11 @@ def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:
     parties = []
     for doc in profiles:
         stem = Path(doc.file).stem
-        parties.append(Party(party_id(stem, taken), _profile(doc, agenda, raw_names),
-                             name=party_name(stem)))
+        prefs = _profile(doc, agenda, raw_names)
+        try:  # the display name is the file name: it, too, must be clean text
+            parties.append(Party(party_id(stem, taken), prefs, name=party_name(stem)))
+        except ScenarioError as exc:
+            raise exc.located(doc.file) from None
     if not name or name == "root":
         name = Path(domains[0].file).stem
     profile_names = ", ".join(Path(d.file).name for d in profiles)

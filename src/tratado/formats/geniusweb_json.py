@@ -255,8 +255,11 @@ def load_geniusweb(paths: list[Path]) -> Scenario:
     parties = []
     for doc, data in profiles:
         stem = Path(doc.file).stem
-        parties.append(Party(party_id(stem, taken), _profile(doc, data, agenda, raw_names),
-                             name=party_name(stem)))
+        prefs = _profile(doc, data, agenda, raw_names)
+        try:  # the display name is the file name: it, too, must be clean text
+            parties.append(Party(party_id(stem, taken), prefs, name=party_name(stem)))
+        except ScenarioError as exc:
+            raise exc.located(doc.file) from None
     names = ", ".join(Path(d.file).name for d, _ in profiles)
     scenario = Scenario(name=name, agenda=agenda, parties=tuple(parties),
                         description=f"Imported from GeniusWeb JSON: domain "
