@@ -297,3 +297,12 @@ def test_hidden_characters_in_file_names_and_domain_names_are_refused(tmp_path: 
     with pytest.raises(ScenarioError) as caught:
         load(folder)
     assert caught.value.file == str(domain) and "ISOLATE" in str(caught.value)
+
+
+def test_a_json_key_given_twice_is_refused(tmp_path: Path) -> None:
+    folder = write_web(tmp_path / "jobs")
+    path = folder / "employee.json"
+    path.write_text(path.read_text().replace('"issueWeights": {', '"issueWeights": {"salary": 0.9, ', 1))
+    with pytest.raises(ScenarioError) as caught:
+        load(folder)
+    assert caught.value.file == str(path) and "'salary' is given twice" in caught.value.message

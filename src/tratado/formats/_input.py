@@ -5,7 +5,8 @@ Every reader goes through here: the file's size is checked before it is read
 scanned for its bracket depth before the parser (which recurses) sees it
 (``limit("nesting")``), and numbers with more digits than ``limit("number_digits")``
 are kept as :class:`HugeNumber` placeholders that the field readers refuse with the
-field's name and line. See ``docs/security.md``.
+field's name and line. A JSON key given twice in one object is refused (``json`` would
+keep the last one silently). See ``docs/security.md``.
 """
 
 from __future__ import annotations
@@ -151,6 +152,22 @@ def _float(text: str) -> float | HugeNumber:
     return HugeNumber(text) if too_many_digits(text) else float(text)
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects whose keys are unique (the json module would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def parse_json(text: str, file: str) -> Any:
     """Parse JSON text whose nesting and numbers stay within tratado's limits."""
     depth = json_depth(text)
@@ -160,7 +177,11 @@ def parse_json(text: str, file: str) -> Any:
             "reads.", file=file,
             fix=f"check that this is the right file; if it is, raise {env_name('nesting')}.")
     try:
-        return json.loads(text, parse_int=_int, parse_float=_float)
+        return json.loads(text, parse_int=_int, parse_float=_float,
+                          object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise ScenarioError(f"the key '{excerpt(exc.key)}' is given twice in one object.",
+                            file=file, fix="keep one of the two entries.") from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"this is not valid JSON ({exc.msg}).", file=file, line=exc.lineno,
                             fix="check the brackets, commas and quotes there.") from None
