@@ -55,9 +55,13 @@ class HugeNumber:
                 f"with {env_name('number_digits')}.")
 
 
+_NOT_DIGITS = b"+-.,_: \t"
+
+
 def count_digits(text: str) -> int:
-    """Letters and digits in a number's text (signs, points and separators not counted)."""
-    return sum(ch.isalnum() for ch in text)
+    """Digits (and letters, as in 1e5 or 0xff) in a number's text; signs, points and
+    separators are not counted. Linear and in C: a 50 MB attribute takes milliseconds."""
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_DIGITS))
 
 
 def too_many_digits(text: str) -> bool:
