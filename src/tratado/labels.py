@@ -15,7 +15,8 @@ says. Every option label, title, display name and note that tratado reads is:
 Within one issue, options are also refused when they are equal after NFC and case
 folding, or when they look alike (:func:`look_alike_key` maps Cyrillic and Greek
 letters that look like Latin ones to those Latin letters); and a single word that
-mixes Latin letters with Cyrillic or Greek ones is refused as a likely look-alike.
+mixes Latin letters with Cyrillic ones is refused as a likely look-alike (Greek
+letters are allowed inside Latin words: ``μg``, ``pH-β``).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ FORBIDDEN = {
 
 # Cyrillic and Greek letters that look like Latin letters (after case folding).
 _LOOK_ALIKE = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d",
     "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "n",
     "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
     "γ": "y",
@@ -76,14 +77,16 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
 
 
 def mixed_script_word(text: str) -> str | None:
-    """The first word that mixes Latin letters with Cyrillic or Greek ones, if any."""
+    """The first word that mixes Latin letters with Cyrillic ones, if any."""
     word: list[str] = []
     for ch in [*text, " "]:
         if ch.isalpha() or unicodedata.category(ch) == "Mn":
             word.append(ch)
             continue
         scripts = {s for s in map(_script, word) if s}
-        if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
+        # Latin with Cyrillic only: Greek letters in Latin words are common in units and
+        # names (μg/L, pH-β), while Cyrillic ones there are almost always look-alikes.
+        if {"LATIN", "CYRILLIC"} <= scripts:
             return "".join(word)
         word = []
     return None
@@ -101,8 +104,8 @@ def check_option_labels(issue: str, labels: tuple[str, ...]) -> None:
         mixed = mixed_script_word(label)
         if mixed is not None:
             raise ScenarioError(
-                f"issue '{issue}': option '{excerpt(label)}' mixes Latin letters with Cyrillic or Greek "
-                f"ones in the word '{mixed}', so it may be mistaken for another label.",
+                f"issue '{issue}': option '{excerpt(label)}' mixes Latin and Cyrillic letters in the "
+                f"word '{excerpt(mixed)}', so it may be mistaken for another label.",
                 fix="write each word in one alphabet.")
         key = look_alike_key(label)
         if key in seen:

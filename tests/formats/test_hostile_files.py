@@ -254,6 +254,13 @@ def test_look_alike_and_hidden_characters_in_options_are_refused(options: str, w
     assert words in error.message and error.field and error.field.startswith("agenda.issues[0]")
 
 
+def test_honest_labels_in_several_scripts_are_accepted() -> None:
+    scenario = loads_yaml(with_options("[5 μg/L, все, всё]").replace(
+        "price: {low: 1, mid: 0.5, high: 0}", "price: {5 μg/L: 1, все: 0.5, всё: 0}").replace(
+        "price: {low: 0, mid: 0.5, high: 1}", "price: {5 μg/L: 0, все: 0.5, всё: 1}"))
+    assert scenario.agenda.issues[0].options == ("5 μg/L", "все", "всё")
+
+
 def test_labels_are_normalised_to_nfc() -> None:
     scenario = loads_yaml(with_options("[low, mid, \"cafe\u0301\"]").replace("high: 0}", "cafe\u0301: 0}")
                           .replace("high: 1}", "café: 1}"))
