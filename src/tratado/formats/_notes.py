@@ -13,8 +13,14 @@ class FormatNote(UserWarning):
 
 
 def report(lines: list[str]) -> None:
-    """Give each line as a :class:`FormatNote` warning."""
+    """Give each line as a :class:`FormatNote` warning, attributed to the first caller
+    outside ``tratado.formats`` (the user's ``load`` or ``save`` line)."""
+    import sys
     import warnings
 
+    level, frame = 1, sys._getframe(0)
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith(
+            "tratado.formats"):
+        frame, level = frame.f_back, level + 1
     for line in lines:
-        warnings.warn(line, FormatNote, stacklevel=3)
+        warnings.warn(line, FormatNote, stacklevel=level)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from tratado.errors import ScenarioError
 from tratado.files import atomic_write
 from tratado.formats._fields import Document
 from tratado.formats._input import decode, parse_json, read_bytes
-from tratado.formats._notes import FormatNote
+from tratado.formats._notes import report
 from tratado.scenario import Scenario
 
 NAME = "tratado.json"
@@ -138,4 +137,4 @@ def apply(scenario: Scenario, path: Path, names: Sequence[str]) -> Scenario:
 
 
 def _note(path: Path, text: str) -> None:
-    warnings.warn(f"{path}: {text}", FormatNote, stacklevel=3)
+    report([f"{path}: {text}"])
