@@ -31,6 +31,9 @@ DEFAULT_ENUMERATION_LIMIT = 50_000_000
 #: Most options one numeric issue may have (its range divided by its step).
 MAX_OPTIONS = 1_000_000
 
+#: Longest issue name or party id (identifiers; the wording people read goes in titles).
+MAX_NAME_LENGTH = 200
+
 
 def _texts(title: str | None, description: str | None) -> tuple[str | None, str | None]:
     """An issue's title and description in NFC, refusing invisible formatting characters."""

@@ -313,3 +313,15 @@ def test_a_json_key_given_twice_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load(folder)
     assert caught.value.file == str(path) and "'salary' is given twice" in caught.value.message
+
+
+def test_long_names_are_refused_in_yaml_and_shortened_from_genius(tmp_path: Path) -> None:
+    error = refusal(SMALL.replace("name: price", "name: " + "p" * 300).replace("price:", "p" * 300 + ":"))
+    assert "longer than 200 characters" in error.message
+    folder = tmp_path / "supplier"
+    shutil.copytree(DATA / "genius" / "supplier", folder)
+    for name in ("supplier_domain.xml", "buyer.xml", "seller.xml"):
+        path = folder / name
+        path.write_text(path.read_text().replace('name="Price"', f'name="{"P" * 5000}"'))
+    scenario = load(folder)
+    assert len(scenario.agenda.names[0]) == 100 and scenario.agenda.issues[0].title == "P" * 5000

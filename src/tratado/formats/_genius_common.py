@@ -58,7 +58,7 @@ def collect_files(paths: Sequence[Path], suffix: str,
 
 def party_id(stem: str, taken: set[str]) -> str:
     """A unique party id made of ``[a-z0-9_-]`` from a file stem (ordering prefix dropped)."""
-    base = re.sub(r"[^a-z0-9_-]+", "_", party_name(stem).lower()).lstrip("-") or "party"
+    base = re.sub(r"[^a-z0-9_-]+", "_", party_name(stem).lower()).lstrip("-")[:100] or "party"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -69,7 +69,7 @@ def party_id(stem: str, taken: set[str]) -> str:
 def issue_name(raw: str, taken: set[str]) -> tuple[str, str | None]:
     """A unique valid issue name for ``raw``, and ``raw`` as title when they differ."""
     base = raw if NAME_PATTERN.match(raw) else re.sub(r"[^A-Za-z0-9_.\-]+", "_", raw).strip("_.-")
-    base = base if base and NAME_PATTERN.match(base) else "issue"
+    base = base[:100] if base and NAME_PATTERN.match(base[:100]) else "issue"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}_{n}", n + 1

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from tratado.agenda import NAME_PATTERN, Agenda, Issue, OffAgendaTopic
+from tratado.agenda import MAX_NAME_LENGTH, NAME_PATTERN, Agenda, Issue, OffAgendaTopic
 from tratado.errors import ScenarioError
 from tratado.formats._fields import Document
 from tratado.formats._fields import Path as FieldPath
@@ -144,6 +144,9 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
 
 def _name(doc: Document, value: Any, path: FieldPath, what: str) -> str:
     text = doc.text(value, path)
+    if len(text) > MAX_NAME_LENGTH:
+        doc.fail(path, f"the {what} '{excerpt(text)}' is longer than {MAX_NAME_LENGTH} characters.",
+                 "use a short identifier (put the wording in 'title' or 'name').")
     if not NAME_PATTERN.match(text):
         doc.fail(path, f"the {what} '{excerpt(text)}' has spaces or special characters.",
                  "use letters, digits, '_' and '-' only (put the wording in 'title' or 'name').")
