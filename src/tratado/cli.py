@@ -65,12 +65,32 @@ reservation_option = click.option(
     help="What if a party's no-deal value were VALUE? (repeatable; the file is not changed)")
 
 
+def _notes_on_stderr(action: Any) -> Any:
+    """Run ``action()``, printing each FormatNote it gives (files ignored, what a conversion
+    cannot keep) as a ``tratado: note:`` line on stderr."""
+    import warnings
+
+    from tratado.formats import FormatNote
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FormatNote)
+        try:
+            return action()
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, FormatNote):
+                    click.echo(f"tratado: note: {warning.message}", err=True)
+                else:
+                    warnings.showwarning(warning.message, warning.category, warning.filename,
+                                         warning.lineno)
+
+
 def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[Any, str]:
-    """Load the scenario and apply any --reservation what-ifs; also the line that tells
-    the reader what was changed ("" when nothing was)."""
+    """Load the scenario (``-``: YAML on standard input) and apply any --reservation
+    what-ifs; also the line that tells the reader what was changed ("" when nothing was)."""
     from tratado.formats import load
 
-    loaded = load(*scenario)
+    loaded = _notes_on_stderr(lambda: load(*scenario))
     if not reservations:
         return loaded, ""
     try:
@@ -94,8 +114,9 @@ max_outcomes_option = click.option(
 def cli() -> None:
     """tratado: prepare, simulate and study mediated negotiations.
 
-    SCENARIO is a tratado YAML file, a GENIUS folder or its XML files, a GeniusWeb
-    folder or its JSON files, or the name of a bundled example (see `tratado examples`).
+    SCENARIO is a tratado YAML file (- reads one from standard input), a GENIUS folder
+    or its XML files, a GeniusWeb folder or its JSON files, or the name of a bundled
+    example (see `tratado examples`).
     """
 
 
@@ -147,15 +168,28 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", type=click.Choice(["yaml", "genius", "geniusweb"]),
               help="Output format (default: yaml for a .yaml target).")
-def convert(source: tuple[str, ...], target: Path, fmt: str | None) -> None:
-    """Convert SOURCE (YAML, GENIUS or GeniusWeb) to TARGET.
+@click.option("--force", is_flag=True,
+              help="Replace TARGET if it exists (a folder is replaced as a whole).")
+def convert(source: tuple[str, ...], target: Path, fmt: str | None, force: bool) -> None:
+    """Convert SOURCE (YAML, GENIUS or GeniusWeb; - reads YAML from standard input) to TARGET.
 
     A .yaml TARGET gets a tratado scenario; with --to genius or --to geniusweb,
-    TARGET is a folder that receives a domain file and one profile per party.
+    TARGET is a folder that receives a domain file, one profile per party and
+    tratado.json (the rules and numeric issues those formats cannot hold). An
+    existing TARGET is refused unless --force is given. What the target format
+    cannot hold is said on stderr, one line per loss.
     """
-    from tratado.formats import load, save
+    from tratado.files import refuse_clashes
+    from tratado.formats import save
 
-    written = save(load(*source), target, fmt)
+    inputs = [s for s in source if s != "-" and Path(s).exists()]
+    refuse_clashes({"TARGET": target}, inputs)
+    for given in inputs:
+        if target.is_dir() and Path(given).resolve().is_relative_to(target.resolve()):
+            raise TratadoError("the source lies inside the target folder, which --force would "
+                               "replace.", file=str(target), fix="write to another folder.")
+    loaded, _ = _load(source, {})
+    written = _notes_on_stderr(lambda: save(loaded, target, fmt, overwrite=force))
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -163,10 +197,11 @@ def convert(source: tuple[str, ...], target: Path, fmt: str | None) -> None:
 @cli.command()
 @scenario_argument
 def check(scenario: tuple[str, ...]) -> None:
-    """Check a scenario file and summarise it (exit code 2 if it has a mistake)."""
-    from tratado.formats import load
+    """Check a scenario file and summarise it (exit code 2 if it has a mistake).
 
-    loaded = load(*scenario)
+    Give - to read a YAML scenario from standard input.
+    """
+    loaded, _ = _load(scenario, {})
     click.echo(f"{loaded.name}: {loaded.n_parties} parties, {len(loaded.agenda)} issues,"
                f" {loaded.agenda.size:,} outcomes — OK")
 
