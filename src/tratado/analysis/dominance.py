@@ -304,6 +304,8 @@ def pareto_mask(utilities: npt.ArrayLike) -> BoolArray:
     """Return a ``(m,)`` mask, True where the row is strictly dominated by no row.
 
     Equal rows are all True or all False.  Works for any number of parties ``k >= 1``;
-    two parties take ``O(m log m)``.  Utilities must be finite.
+    two parties take ``O(m log m)``.  Utilities must be finite.  Comparisons are exact on
+    the given floats: the frontier functions round utilities to the grid of
+    :mod:`tratado.analysis.ties` first, so that float noise cannot decide dominance.
     """
     return keep_mask(as_utilities(utilities), 0.0)

@@ -12,15 +12,12 @@ import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
+from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
 from tratado.scenario import Scenario
 
 #: Outcomes evaluated per chunk when a space is enumerated.
 CHUNK = 1 << 18
 
-#: Utilities within this of a reservation value count as meeting it: values typed as
-#: decimals (0.6) are not exact in binary, and a package the file says is worth exactly
-#: the no-deal value must not fall out of the zone by a rounding error.
-RATIONAL_TOLERANCE = 1e-9
 
 
 def rational_threshold(scenario: Scenario) -> np.ndarray:
@@ -52,8 +49,8 @@ def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_L
     """
     if scenario.agenda.size > max_outcomes:
         return None
-    reservation = rational_threshold(scenario)
+    reservation = snap(rational_threshold(scenario))
     count = 0
     for rows in scenario.agenda.chunks(CHUNK):
-        count += int(np.count_nonzero(np.all(scenario.utilities(rows) >= reservation, axis=1)))
+        count += int(np.count_nonzero(np.all(snap(scenario.utilities(rows)) >= reservation, axis=1)))
     return count

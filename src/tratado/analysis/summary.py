@@ -131,7 +131,7 @@ def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
     solutions: dict[str, Package | None] = {}
     probe = Analysis(scenario, frontier, rational, None, {}, 0.0, [], [])
     for name, solve in SOLUTIONS.items():
-        index = solve(rational, reservation)
+        index = solve(rational, scenario.reservation_values)
         solutions[name] = None if index is None else probe.package(rational, index)
     table = issue_tradeoffs(scenario)
     ideal = tuple(float(x) for x in rational.utilities.max(axis=0)) if len(rational) else ()
@@ -164,7 +164,7 @@ def outcome_quality(scenario: Scenario, utilities: np.ndarray,
     frontier = pareto_frontier(scenario) if frontier is None else frontier
     reservation = rational_threshold(scenario)
     rational = frontier.rational(reservation)
-    nash = nash_solution(rational, reservation)
+    nash = nash_solution(rational, scenario.reservation_values)
     point = np.asarray(utilities, dtype=float)
     return {
         "distance_to_pareto": distance_to_frontier(frontier, point),
