@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
+from tratado.analysis.counting import count_rational_additive
 from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
 from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
 from tratado.scenario import Scenario
@@ -43,13 +44,21 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
 
 
 def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> int | None:
-    """How many outcomes give every party at least its reservation value.
+    """How many outcomes give every party at least its reservation value (exactly).
 
-    Counting needs every outcome, so spaces above ``max_outcomes`` return None.
+    Linear-additive scenarios are counted without enumerating the space (a
+    meet-in-the-middle count over the two halves of the agenda, see
+    :mod:`tratado.analysis.counting`): for one or two parties whatever the size of the
+    space up to about 10^13 outcomes, for three or more parties up to ``max_outcomes``.
+    Other preferences are enumerated in chunks, up to ``max_outcomes``.  Returns None
+    beyond these limits.
     """
+    reservation = snap(rational_threshold(scenario))
+    if scenario.is_additive:
+        return count_rational_additive(issue_contributions(scenario), reservation,
+                                       scenario.utilities, max_outcomes)
     if scenario.agenda.size > max_outcomes:
         return None
-    reservation = snap(rational_threshold(scenario))
     count = 0
     for rows in scenario.agenda.chunks(CHUNK):
         count += int(np.count_nonzero(np.all(snap(scenario.utilities(rows)) >= reservation, axis=1)))
