@@ -38,12 +38,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from tratado.analysis.dominance import as_utilities, keep_mask, pareto_mask
 from tratado.analysis.ties import UTILITY_GRID, snap
+
+if TYPE_CHECKING:
+    from tratado.analysis.budget import WorkBudget
 
 __all__ = [
     "Frontier",
@@ -144,10 +148,11 @@ def _group_starts(u: FloatArray) -> IntArray:
     return np.flatnonzero(new)
 
 
-def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray) -> Frontier:
+def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray,
+            budget: WorkBudget | None = None) -> Frontier:
     """Frontier of weighted points (weight = how many outcomes a row stands for)."""
     rounded = snap(utilities)
-    keep = keep_mask(rounded, 0.0)
+    keep = keep_mask(rounded, 0.0, budget)
     u, s, o, w = utilities[keep], rounded[keep], outcomes[keep], weights[keep]
     order = np.lexsort([o[:, i] for i in reversed(range(o.shape[1]))] + _desc_keys(s))
     u, s, o, w = u[order], s[order], o[order], w[order]
@@ -191,9 +196,10 @@ class FrontierBuilder:
     and counted when it arrives.
     """
 
-    def __init__(self, n_parties: int, n_issues: int) -> None:
+    def __init__(self, n_parties: int, n_issues: int, budget: WorkBudget | None = None) -> None:
         if n_parties < 1 or n_issues < 0:
             raise ValueError("need n_parties >= 1 and n_issues >= 0")
+        self._budget = budget
         self._n_parties = n_parties
         self._n_issues = n_issues
         self._frontier = Frontier(
@@ -211,6 +217,7 @@ class FrontierBuilder:
             np.concatenate([f.utilities, u]),
             np.concatenate([f.outcomes, o]),
             np.concatenate([f.ties, np.ones(u.shape[0], dtype=np.int64)]),
+            self._budget,
         )
 
     def result(self) -> Frontier:
@@ -223,12 +230,15 @@ class FrontierBuilder:
 # --------------------------------------------------------------------------------------
 
 
-def additive_frontier(contributions: Sequence[npt.ArrayLike]) -> Frontier:
+def additive_frontier(contributions: Sequence[npt.ArrayLike],
+                      budget: WorkBudget | None = None) -> Frontier:
     """Exact frontier of an additive outcome space, without enumerating it.
 
     Args:
         contributions: one ``(n_options_i, k)`` array per issue, in issue order;
             ``c_i[o, p]`` is what option ``o`` of issue ``i`` adds to party ``p``.
+        budget: stops the computation when it takes more work than allowed
+            (:mod:`tratado.analysis.budget`); None for no limit.
 
     Dynamic programme: ``F_0 = {0}`` and ``F_{i+1}`` keeps the sums ``f + c_i[o]``
     (``f`` in ``F_i``) that survive a dominance filter.  Identical sums merge: their
@@ -281,10 +291,10 @@ def additive_frontier(contributions: Sequence[npt.ArrayLike]) -> Frontier:
         remaining = len(cs) - 1 - i
         if remaining:  # raw partial sums, dropped only when dominated beyond any rounding
             key = cand
-            keep = keep_mask(cand, remaining * bound * 2.0**-50 + UTILITY_GRID)
+            keep = keep_mask(cand, remaining * bound * 2.0**-50 + UTILITY_GRID, budget)
         else:  # final sums: compared on the utility grid
             key = snap(cand)
-            keep = keep_mask(key, 0.0)
+            keep = keep_mask(key, 0.0, budget)
         cand, key, parent, option = cand[keep], key[keep], parent[keep], option[keep]
         rep_key = ranks[parent] * n_opt + option
         order = np.lexsort([rep_key, *_desc_keys(key)])

@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
+from tratado.analysis.budget import WorkBudget, WorkEstimate, check, estimate
 from tratado.analysis.counting import count_rational_additive
 from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
 from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
+from tratado.limits import limit
 from tratado.scenario import Scenario
 
 #: Outcomes evaluated per chunk when a space is enumerated.
@@ -32,12 +34,36 @@ def issue_contributions(scenario: Scenario) -> list[np.ndarray]:
     return [np.column_stack([c[i] for c in per_party]) for i in range(len(scenario.agenda))]
 
 
+def evaluation_terms(scenario: Scenario) -> int:
+    """Rough cost of evaluating one package for every party (rules and tables touched)."""
+    terms = 0
+    for party in scenario.parties:
+        prefs = party.preferences
+        terms += 1 + len(getattr(prefs, "rules", ())) if not prefs.is_additive else len(scenario.agenda)
+    return terms
+
+
+def work_estimate(scenario: Scenario) -> WorkEstimate:
+    """The predicted cost of the exact frontier (see :mod:`tratado.analysis.budget`)."""
+    return estimate(scenario.agenda.shape, scenario.n_parties, scenario.is_additive,
+                    0 if scenario.is_additive else evaluation_terms(scenario))
+
+
 def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> Frontier:
-    """The exact Pareto frontier of all outcomes (distinct utility vectors)."""
+    """The exact Pareto frontier of all outcomes (distinct utility vectors).
+
+    Refuses up front (:class:`~tratado.analysis.budget.AnalysisTooCostly`, with the
+    estimate) a problem predicted to take more than the ``analysis_work`` limit, and
+    stops one that passes the limit while running.
+    """
+    what = f"the Pareto frontier of '{scenario.name}'"
+    if not scenario.is_additive:
+        scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
+    check(work_estimate(scenario), what)
+    budget = WorkBudget(limit("analysis_work"), what)
     if scenario.is_additive:
-        return additive_frontier(issue_contributions(scenario))
-    scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
-    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda))
+        return additive_frontier(issue_contributions(scenario), budget)
+    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
     for rows in scenario.agenda.chunks(CHUNK):
         builder.add(scenario.utilities(rows), rows)
     return builder.result()
