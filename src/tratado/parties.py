@@ -36,6 +36,10 @@ class Party:
         """The name to show people: short name, else name, else id."""
         return self.short_name or self.name or self.id
 
+    def __repr__(self) -> str:
+        # The preferences are confidential: never in a repr (read .preferences for them).
+        return f"<Party '{self.id}' ({self.label}), {type(self.preferences).__name__} preferences>"
+
 
 @dataclass(frozen=True)
 class Role:

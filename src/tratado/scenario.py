@@ -46,6 +46,12 @@ class Scenario:
                 )
             seen.add(party.id)
 
+    def __repr__(self) -> str:
+        # Short, and without preference values: a notebook must not print them by accident.
+        shape = " x ".join(map(str, self.agenda.shape))
+        return (f"<Scenario '{self.name}': parties {', '.join(self.party_ids)};"
+                f" {len(self.agenda)} issues ({shape} = {self.agenda.size:,} packages)>")
+
     @property
     def party_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.parties)
