@@ -23,6 +23,12 @@ vectors.
 Peak memory is tratado's, measured with ``tracemalloc`` (numpy's buffers are traced) in a
 separate, untimed run of the same work, so tracing does not slow the timed runs.
 
+Whole-process cases ("whole process" in the label) time the command line instead: a fresh
+``python -m tratado.cli analyze FILE --json`` subprocess on the domain saved as YAML
+(interpreter start, imports, loading, the full analysis -- frontier, solutions, counting
+the rational packages, trade-offs -- and the JSON output), against NegMAS's in-process
+frontier and solutions on the same domain.  Their memory column is the child's max RSS.
+
 Usage::
 
     python bench/bench_analysis.py              # full run (about 5 minutes on 2 cores)
@@ -38,7 +44,9 @@ import os
 import platform
 import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -78,6 +86,7 @@ class Case:
     check: Callable[[Row], bool | None] | None = None
     negmas_note: str = ""
     quick_skip_negmas: bool = False
+    whole_process: bool = False  # time `tratado analyze --json` as a subprocess
 
 
 @dataclass
@@ -123,6 +132,15 @@ def cases(quick: bool) -> list[Case]:
             3,
             target=">= 50x NegMAS",
             check=ratio50,
+        ),
+        Case(
+            "2 parties, 6x10, linear, whole process (tratado analyze --json)",
+            linear_domain(2, 6, 10, seed=2),
+            7,
+            3,
+            target=">= 20x NegMAS",
+            check=lambda r: None if r.ratio is None else r.ratio >= 20,
+            whole_process=True,
         ),
         Case(
             "2 parties, 6x10, linear, tratado enumerating", enumerated(linear_domain(2, 6, 10, seed=2)), 5, 3
@@ -224,6 +242,43 @@ def _same_frontier(ours: np.ndarray, theirs: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=0, atol=1e-9))
 
 
+def _whole_process(scenario: object, reps: int, log: Callable[[str], None]) -> tuple[list[float], float]:
+    """Wall times of ``python -m tratado.cli analyze FILE --json`` (a fresh process each
+    time; the output is checked) and the command's max RSS in bytes."""
+    import json
+
+    import tratado
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "domain.yaml"
+        tratado.save(scenario, path)  # type: ignore[arg-type]
+        command = [sys.executable, "-m", "tratado.cli", "analyze", str(path), "--json"]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(Path(tratado.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
+        times = []
+        for k in range(reps + 1):  # the first run warms the file cache, untimed
+            t0 = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, env=env, check=True)
+            dt = time.perf_counter() - t0
+            if k == 0:
+                document = json.loads(done.stdout)
+                log(f"  whole process: {document['outcomes']:,} outcomes, "
+                    f"{document['rational']:,} rational, {len(document['pareto'])} frontier points")
+            else:
+                times.append(dt)
+        # Max RSS of the command itself, reported from inside one extra, untimed run (the
+        # children's rusage would include the pages of this process copied at fork).
+        probe = ("import resource, runpy, sys\n"
+                 "sys.argv = ['tratado', *sys.argv[1:]]\n"
+                 "try:\n    runpy.run_module('tratado.cli', run_name='__main__')\n"
+                 "finally:\n    sys.stderr.write("
+                 "f'maxrss={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n")
+        done = subprocess.run([sys.executable, "-c", probe, *command[3:]], capture_output=True,
+                              env=env, text=True)
+        rss = float(done.stderr.rsplit("maxrss=", 1)[1].split()[0]) * 1024.0
+    return times, rss
+
+
 def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], None]) -> Row:
     spec = case.spec
     scenario = to_tratado(spec)
@@ -232,12 +287,14 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
     reps = max(1, min(case.tratado_repeats, 3)) if quick else case.tratado_repeats
     tratado_frontier_and_solutions(scenario)  # warm-up (imports, numpy first calls)
     t_times: list[float] = []
-    result = None
-    for _ in range(reps):
-        dt, result = _timed(lambda: tratado_frontier_and_solutions(scenario))
-        t_times.append(dt)
-    peak = _peak(lambda: tratado_frontier_and_solutions(scenario))
-    assert result is not None
+    result = tratado_frontier_and_solutions(scenario)
+    if case.whole_process:
+        t_times, peak = _whole_process(scenario, reps, log)
+    else:
+        for _ in range(reps):
+            dt, result = _timed(lambda: tratado_frontier_and_solutions(scenario))
+            t_times.append(dt)
+        peak = _peak(lambda: tratado_frontier_and_solutions(scenario))
     log(
         f"  tratado: median {statistics.median(t_times):.4f} s over {reps} "
         f"({', '.join(f'{t:.4f}' for t in t_times)}), peak {peak / MiB:.1f} MiB, "

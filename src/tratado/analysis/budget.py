@@ -91,13 +91,14 @@ class WorkEstimate:
 
     outcomes: int
     parties: int
-    frontier: float  # expected frontier size (random-preferences model)
+    frontier: float  # expected frontier size (random-preferences model; nan: not needed)
     work: float  # party comparisons, plus package evaluations x terms for non-linear ones
 
     def describe(self) -> str:
-        return (f"{self.outcomes:,} packages x {self.parties} parties, a frontier of about"
-                f" {self.frontier:,.0f} packages expected: about {self.work:.2g} party"
-                " comparisons")
+        front = ("" if math.isnan(self.frontier)
+                 else f", a frontier of about {self.frontier:,.0f} packages expected")
+        return (f"{self.outcomes:,} packages x {self.parties} parties{front}: about"
+                f" {self.work:.2g} party comparisons")
 
 
 def _filter_work(k: int, m: float, frontier: float) -> float:
@@ -116,6 +117,12 @@ def estimate(shape: Sequence[int], parties: int, additive: bool,
     """
     outcomes = math.prod(shape)
     k = parties
+    if k <= 3:  # O(m log m) filters: the frontier's size does not matter
+        if additive:
+            return WorkEstimate(outcomes, k, float("nan"), float(sum(shape)) * k)
+        m = float(outcomes)
+        work = m * k + m * max(1, evaluation_terms)
+        return WorkEstimate(outcomes, k, float("nan"), work)
     if additive:  # issue by issue: the frontier of the prefix space, times the options
         states, prefix, work = 1.0, 1, 0.0
         for n in shape:
