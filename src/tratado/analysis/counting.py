@@ -52,8 +52,9 @@ Evaluate = Callable[[IntArray], FloatArray]
 _PAIRS = 1 << 20
 #: Most pairs in the band that are evaluated exactly before counting declines.
 _BAND_LIMIT = 5_000_000
-#: Most left (or right) partial sums a meet-in-the-middle count builds.
-_HALF_LIMIT = 1 << 22
+#: Most left (or right) partial sums a meet-in-the-middle count builds: about 10^10
+#: packages, counted in well under a second for two parties.
+_HALF_LIMIT = 1 << 17
 
 
 def split_point(shape: Sequence[int]) -> int:
@@ -143,8 +144,9 @@ def count_rational_additive(
             space counted.
 
     Returns None when the space is beyond what is counted (three or more parties above
-    ``enumerate_limit``, halves larger than about four million partial sums, or more than
-    five million packages within rounding of a threshold).
+    ``enumerate_limit``, halves larger than 131,072 partial sums -- about 10^10 packages
+    when the agenda splits evenly --, or more than five million packages within rounding
+    of a threshold).
     """
     cs = [np.asarray(c, dtype=np.float64) for c in contributions]
     shape = [c.shape[0] for c in cs]

@@ -74,8 +74,8 @@ def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_L
 
     Linear-additive scenarios are counted without enumerating the space (a
     meet-in-the-middle count over the two halves of the agenda, see
-    :mod:`tratado.analysis.counting`): for one or two parties whatever the size of the
-    space up to about 10^13 outcomes, for three or more parties up to ``max_outcomes``.
+    :mod:`tratado.analysis.counting`): for one or two parties up to about 10^10
+    outcomes, for three or more parties up to ``max_outcomes``.
     Other preferences are enumerated in chunks, up to ``max_outcomes``.  Returns None
     beyond these limits.
     """

@@ -163,9 +163,11 @@ def analyze(scenario: Scenario | str | os.PathLike[str], max_outcomes: int = DEF
     (:func:`tratado.load`) or a bundled example's name (``"venezuela-2021"``).
     ``reservation_values`` (``{party id: value}``) is a what-if: those no-deal values
     replace the scenario's for this analysis.  ``max_outcomes`` bounds enumeration
-    (non-linear preferences, and counting for three or more parties; linear-additive
-    frontiers never enumerate); non-linear rational sets are counted only up to
-    ``count_limit`` outcomes (the frontier and the solutions are exact regardless).
+    (non-linear preferences; linear-additive frontiers never enumerate). The rational
+    packages are counted exactly, without enumerating them for one or two
+    linear-additive parties (up to about 10^10 packages), and otherwise only up to
+    ``count_limit`` (and ``max_outcomes``) packages; the frontier and the solutions are
+    exact regardless.
     Problems predicted to take too long are refused with an estimate (see
     :mod:`tratado.analysis.budget`).
     """
@@ -185,8 +187,7 @@ def analyze(scenario: Scenario | str | os.PathLike[str], max_outcomes: int = DEF
         solutions[name] = None if index is None else probe.package(rational, index)
     table = issue_tradeoffs(scenario)
     ideal = tuple(float(x) for x in rational.utilities.max(axis=0)) if len(rational) else ()
-    counted = count_rational(scenario, max_outcomes if scenario.is_additive
-                             else min(count_limit, max_outcomes))
+    counted = count_rational(scenario, min(count_limit, max_outcomes))
     return Analysis(
         scenario=scenario,
         frontier=frontier,
