@@ -242,41 +242,49 @@ def _same_frontier(ours: np.ndarray, theirs: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=0, atol=1e-9))
 
 
-def _whole_process(scenario: object, reps: int, log: Callable[[str], None]) -> tuple[list[float], float]:
-    """Wall times of ``python -m tratado.cli analyze FILE --json`` (a fresh process each
-    time; the output is checked) and the command's max RSS in bytes."""
-    import json
+class _WholeProcess:
+    """Runs ``python -m tratado.cli analyze FILE --json`` in a fresh process and times it;
+    the domain is saved once as YAML.  The first run is untimed and its output checked."""
 
-    import tratado
+    _PROBE = ("import runpy, sys\n"
+              "sys.argv = ['tratado', *sys.argv[1:]]\n"
+              "try:\n    runpy.run_module('tratado.cli', run_name='__main__')\n"
+              "finally:\n"
+              "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+              "    sys.stderr.write('maxrss=' + (hwm[0].split()[1] if hwm else '0') + '\\n')\n")
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "domain.yaml"
+    def __init__(self, scenario: object, log: Callable[[str], None]) -> None:
+        import json
+
+        import tratado
+
+        self._folder = tempfile.TemporaryDirectory()
+        path = Path(self._folder.name) / "domain.yaml"
         tratado.save(scenario, path)  # type: ignore[arg-type]
-        command = [sys.executable, "-m", "tratado.cli", "analyze", str(path), "--json"]
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        self._args = ["analyze", str(path), "--json"]
+        self._env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(Path(tratado.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
-        times = []
-        for k in range(reps + 1):  # the first run warms the file cache, untimed
-            t0 = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, env=env, check=True)
-            dt = time.perf_counter() - t0
-            if k == 0:
-                document = json.loads(done.stdout)
-                log(f"  whole process: {document['outcomes']:,} outcomes, "
-                    f"{document['rational']:,} rational, {len(document['pareto'])} frontier points")
-            else:
-                times.append(dt)
-        # Max RSS of the command itself, reported from inside one extra, untimed run (the
-        # children's rusage would include the pages of this process copied at fork).
-        probe = ("import resource, runpy, sys\n"
-                 "sys.argv = ['tratado', *sys.argv[1:]]\n"
-                 "try:\n    runpy.run_module('tratado.cli', run_name='__main__')\n"
-                 "finally:\n    sys.stderr.write("
-                 "f'maxrss={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n")
-        done = subprocess.run([sys.executable, "-c", probe, *command[3:]], capture_output=True,
-                              env=env, text=True)
-        rss = float(done.stderr.rsplit("maxrss=", 1)[1].split()[0]) * 1024.0
-    return times, rss
+        done = self._run([sys.executable, "-m", "tratado.cli", *self._args])
+        document = json.loads(done.stdout)
+        log(f"  whole process: {document['outcomes']:,} outcomes, "
+            f"{document['rational']:,} rational, {len(document['pareto'])} frontier points")
+
+    def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, capture_output=True, env=self._env, text=True, check=True)
+
+    def timed(self) -> float:
+        t0 = time.perf_counter()
+        self._run([sys.executable, "-m", "tratado.cli", *self._args])
+        return time.perf_counter() - t0
+
+    def rss(self) -> float:
+        """The command's own peak RSS in bytes (VmHWM, read inside one extra run: the
+        rusage of a child would include the pages this process had when it forked)."""
+        done = self._run([sys.executable, "-c", self._PROBE, *self._args])
+        return float(done.stderr.rsplit("maxrss=", 1)[1].split()[0]) * 1024.0
+
+    def close(self) -> None:
+        self._folder.cleanup()
 
 
 def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], None]) -> Row:
@@ -288,8 +296,18 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
     tratado_frontier_and_solutions(scenario)  # warm-up (imports, numpy first calls)
     t_times: list[float] = []
     result = tratado_frontier_and_solutions(scenario)
-    if case.whole_process:
-        t_times, peak = _whole_process(scenario, reps, log)
+    whole = _WholeProcess(scenario, log) if case.whole_process else None
+    n_reps = case.negmas_repeats
+    if quick:
+        n_reps = 0 if case.quick_skip_negmas else min(n_reps, 1)
+    if not use_negmas:
+        n_reps = 0
+    # Whole-process runs are interleaved with the NegMAS runs (a share before each and
+    # after the last), so that both see the same load on a busy machine.
+    share = -(-reps // (n_reps + 1))
+    if whole is not None:
+        t_times = [whole.timed() for _ in range(share)]
+        peak = whole.rss()
     else:
         for _ in range(reps):
             dt, result = _timed(lambda: tratado_frontier_and_solutions(scenario))
@@ -303,13 +321,10 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
 
     n_times: list[float] = []
     note = case.negmas_note
-    n_reps = case.negmas_repeats
-    if quick:
-        n_reps = 0 if case.quick_skip_negmas else min(n_reps, 1)
-        if case.quick_skip_negmas and not note:
-            note = "skipped with --quick"
-    if not use_negmas and n_reps:
-        n_reps, note = 0, "NegMAS not installed"
+    if quick and case.quick_skip_negmas and not note:
+        note = "skipped with --quick"
+    if not use_negmas and case.negmas_repeats:
+        note = "NegMAS not installed"
     if n_reps:
         os_, ufuns = to_negmas(spec)
         old = signal.signal(signal.SIGALRM, _alarm)
@@ -326,6 +341,8 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                 n_times.append(dt)
+                if whole is not None:
+                    t_times += [whole.timed() for _ in range(share)]
                 if k == 0:
                     assert _same_frontier(result.frontier.utilities, theirs.utilities), (
                         f"{spec.name}: frontiers differ"
@@ -338,6 +355,10 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
                 f"  NegMAS: median {statistics.median(n_times):.3f} s over {len(n_times)} "
                 f"({', '.join(f'{t:.3f}' for t in n_times)})"
             )
+    if whole is not None:
+        whole.close()
+        log(f"  tratado whole process, interleaved: median {statistics.median(t_times):.4f} s "
+            f"over {len(t_times)} ({', '.join(f'{t:.4f}' for t in t_times)})")
     return Row(case, len(result.frontier), t_times, peak, n_times, note)
 
 

@@ -125,7 +125,7 @@ DECIMALS = st.integers(0, 40).map(lambda n: Fraction(n, 100)) | st.sampled_from(
 
 @st.composite
 def decimal_domains(draw: st.DrawFn) -> list[list[list[Fraction]]]:
-    k = draw(st.sampled_from([2, 3, 4]))
+    k = draw(st.sampled_from([2, 3, 4, 5]))
     n_issues = draw(st.integers(1, 3))
     return [[[draw(DECIMALS) for _ in range(k)] for _ in range(draw(st.integers(1, 4)))]
             for _ in range(n_issues)]

@@ -9,9 +9,10 @@ Meet in the middle.  Split the agenda into a left half (the first issues) and a 
 half, enumerate the partial sums ``L`` of each half (about ``sqrt(N)`` each for ``N``
 packages) and pair them: a package is a pair ``(l, r)`` and its utility is ``L_l + R_r``
 up to rounding.  The float utility that the scenario evaluates (summed in issue order)
-and the float ``L_l + R_r`` both lie within ``(n + 1) B 2**-53`` of the exact real sum
-(``n`` issues, ``B`` bounding every partial sum), so they differ by less than
-``delta = (n + 2) B 2**-52``.  Each pair is therefore
+and the float ``L_l + R_r`` (as the comparisons below compute it) both lie within
+``(n + 1) B 2**-53`` of the exact real sum (``n`` issues, ``B`` bounding every partial
+sum and threshold), so they differ by less than ``delta = (n + 4) B 2**-52``.  Each pair
+is therefore
 
 * surely rational when ``R_r,p >= (b_p + 2 delta) - L_l,p`` for every party,
 * surely not when ``R_r,p < (b_p - 2 delta) - L_l,p`` for some party,
@@ -159,9 +160,12 @@ def count_rational_additive(
         return None
     left = _partial_sums(cs[:h], k)
     right = _partial_sums(cs[h:], k)
-    bound = float(sum(float(np.abs(c).max()) for c in cs)) * (1.0 + 1e-9)
-    delta = (len(cs) + 2) * bound * 2.0**-52
-    edge = np.asarray(thresholds, dtype=np.float64) - UTILITY_GRID / 2
+    t = np.asarray(thresholds, dtype=np.float64)
+    # Every value compared (partial sums, thresholds and their differences) is at most
+    # ``scale`` in magnitude, so each rounding moves it by at most scale * 2**-53.
+    scale = max(float(sum(float(np.abs(c).max()) for c in cs)), float(np.abs(t).max()) + 1.0)
+    delta = (len(cs) + 4) * scale * 2.0**-52
+    edge = t - UTILITY_GRID / 2
     hi = (edge + 2 * delta)[None, :] - left  # (L, k): sure in when right >= hi
     lo = (edge - 2 * delta)[None, :] - left  # sure out when right < lo
     try:
