@@ -48,7 +48,7 @@ class AnalysisTooCostly(OutcomeSpaceTooLarge):
 def _message_fix() -> str:
     return (f"analyse fewer parties or options, or allow more work with"
             f" {env_name('analysis_work')}=N (now {limit('analysis_work'):,}; about 10^9 party"
-            " comparisons take a few seconds).")
+            " comparisons take several seconds).")
 
 
 class WorkBudget:

@@ -287,6 +287,8 @@ def _mask_nd(u: FloatArray, tol: float, budget: WorkBudget | None = None) -> Boo
             if not idx.size:
                 break
         if idx.size:
+            if budget is not None:
+                budget.spend(idx.size * idx.size * k)
             hit = _dominated_by(block, block, tol)
             idx, block = idx[~hit], block[~hit]
             keep[idx] = True
