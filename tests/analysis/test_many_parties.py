@@ -121,3 +121,11 @@ def test_cli_refuses_with_one_clear_message(tmp_path: Path) -> None:
     assert "TRATADO_LIMIT_ANALYSIS_WORK" in result.output
 
 
+
+
+def test_callers_can_check_before_other_long_work() -> None:
+    from tratado.analysis.space import check_frontier_work
+
+    assert check_frontier_work(linear(3, [10] * 6, seed=8)).work > 0
+    with pytest.raises(AnalysisTooCostly, match="would take too long"):
+        check_frontier_work(linear(10, [10] * 6, seed=8))

@@ -222,3 +222,60 @@ def test_float_noise_in_totals_is_a_tie() -> None:
                       kalai_smorodinsky_solution):
             index = solve(f, r)
             assert index is not None and int(f.outcomes[index, 0]) == 0, solve.__name__
+
+
+def exact_solution(domain: list[list[list[Fraction]]], r: list[Fraction],
+                   name: str) -> tuple[int, ...] | None:
+    """The documented rule in exact arithmetic: best objective, then highest total, then
+    the smallest outcome (gains from r, never negative; rational within 1e-9)."""
+    k = len(r)
+    rows = list(itertools.product(*[range(len(c)) for c in domain]))
+    utils = [tuple(sum((domain[i][o][p] for i, o in enumerate(row)), Fraction(0))
+                   for p in range(k)) for row in rows]
+    rational = [(row, u) for row, u in zip(rows, utils, strict=True)
+                if all(x >= y - Fraction(1, 10**9) for x, y in zip(u, r, strict=True))]
+    if not rational:
+        return None
+
+    def gains(u: tuple[Fraction, ...]) -> list[Fraction]:
+        return [max(x - y, Fraction(0)) for x, y in zip(u, r, strict=True)]
+
+    span = [max(gains(u)[p] for _, u in rational) for p in range(k)]
+
+    def objective(u: tuple[Fraction, ...]) -> Fraction:
+        g = gains(u)
+        if name == "nash":
+            out = Fraction(1)
+            for x in g:
+                out *= x
+            return out
+        if name == "egalitarian":
+            return min(g)
+        if name == "utilitarian":
+            return sum(u, Fraction(0))
+        active = [p for p in range(k) if span[p] > 0]
+        return min((g[p] / span[p] for p in active), default=Fraction(0))
+
+    best = max(objective(u) for _, u in rational)
+    tied = [(row, u) for row, u in rational if objective(u) == best]
+    top = max(sum(u, Fraction(0)) for _, u in tied)
+    return min(row for row, u in tied if sum(u, Fraction(0)) == top)
+
+
+SOLVERS = {"nash": nash_solution, "kalai_smorodinsky": kalai_smorodinsky_solution,
+           "egalitarian": egalitarian_solution, "utilitarian": utilitarian_solution}
+
+
+@settings(max_examples=60, deadline=None)
+@given(decimal_domains(), st.lists(st.integers(0, 60), min_size=5, max_size=5))
+def test_solutions_match_exact_arithmetic(domain: list[list[list[Fraction]]],
+                                          levels: list[int]) -> None:
+    """Decimal inputs: every solution is the one the documented rule picks in exact
+    arithmetic, float noise in sums, gains and products notwithstanding."""
+    k = len(domain[0][0])
+    r = [Fraction(n, 100) for n in levels[:k]]
+    f = additive_frontier(as_float(domain))
+    for name, solve in SOLVERS.items():
+        index = solve(f, np.array([float(x) for x in r]))
+        got = None if index is None else tuple(int(i) for i in f.outcomes[index])
+        assert got == exact_solution(domain, r, name), name

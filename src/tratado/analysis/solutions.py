@@ -21,13 +21,14 @@ Objectives, over the rational frontier points:
 * Egalitarian: maximise ``min_i g_i``.
 * Utilitarian: maximise ``sum_i snap(u_i)``, summed in party order.
 
-Tie rule (the same for all four): the rational points whose objective is the best one
-are tied -- exactly equal for the egalitarian and utilitarian objectives (sums and
-differences of grid values are exact), within a relative ``OBJECTIVE_RTOL`` for Nash
-products and Kalai-Smorodinsky ratios (rounded once per operation).  Among tied points,
-take the highest total utility (the exact sum of grid values), then the
-lexicographically smallest representative outcome.  The total-utility tie-break is in
-the parties' own units, so it is not invariant under rescaling one party's utility.
+Tie rule (the same for all four): the rational points whose objective is within
+``objective_tolerance(k)`` (``k * 2**-32`` for ``k`` parties; for Kalai-Smorodinsky
+ratios, divided by the smallest ideal gain) of the best one are tied -- the most that
+rounding the parties' utilities to the grid can move an objective, so objectives equal in
+exact arithmetic always tie.  Among tied points, take the highest total utility (totals
+within the same tolerance of the highest tie), then the lexicographically smallest
+representative outcome.  The total-utility tie-break is in the parties' own units, so it
+is not invariant under rescaling one party's utility.
 
 Restricting to the frontier loses nothing: every objective is non-decreasing in each
 ``u_i``, and any rational outcome is dominated by or equal to a frontier point, which is
@@ -42,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tratado.analysis.frontier import Frontier
-from tratado.analysis.ties import OBJECTIVE_RTOL, RATIONAL_TOLERANCE, snap
+from tratado.analysis.ties import RATIONAL_TOLERANCE, objective_tolerance, snap
 
 __all__ = [
     "egalitarian_solution",
@@ -76,14 +77,15 @@ def _row_sums(u: FloatArray) -> FloatArray:
     return total
 
 
-def _pick(frontier: Frontier, index: IntArray, objective: FloatArray, rtol: float = 0.0) -> int | None:
-    """Apply the tie rule to the rational points ``index`` scored by ``objective``."""
+def _pick(frontier: Frontier, index: IntArray, objective: FloatArray, scale: float = 1.0) -> int | None:
+    """Apply the tie rule to the rational points ``index`` scored by ``objective``
+    (``scale``: what one grid step of utility becomes in the objective's units)."""
     if index.size == 0:
         return None
-    top = float(objective.max())
-    best = index[objective >= top - rtol * abs(top)]
+    tol = objective_tolerance(frontier.utilities.shape[1])
+    best = index[objective >= float(objective.max()) - tol * scale]
     total = _row_sums(snap(frontier.utilities[best]))
-    best = best[total == total.max()]
+    best = best[total >= float(total.max()) - tol]
     outcomes = frontier.outcomes[best]
     order = np.lexsort([outcomes[:, i] for i in reversed(range(outcomes.shape[1]))])
     return int(best[order[0]])
@@ -95,7 +97,7 @@ def nash_solution(frontier: Frontier, reservation: npt.ArrayLike) -> int | None:
     product = np.ones(index.size)
     for j in range(gain.shape[1]):
         product *= gain[:, j]
-    return _pick(frontier, index, product, OBJECTIVE_RTOL)
+    return _pick(frontier, index, product)
 
 
 def kalai_smorodinsky_solution(frontier: Frontier, reservation: npt.ArrayLike) -> int | None:
@@ -111,7 +113,7 @@ def kalai_smorodinsky_solution(frontier: Frontier, reservation: npt.ArrayLike) -
     if not active.any():
         return _pick(frontier, index, np.zeros(index.size))
     ratios = np.min(gain[:, active] / span[active], axis=1)
-    return _pick(frontier, index, ratios, OBJECTIVE_RTOL)
+    return _pick(frontier, index, ratios, 1.0 / float(span[active].min()))
 
 
 def egalitarian_solution(frontier: Frontier, reservation: npt.ArrayLike) -> int | None:

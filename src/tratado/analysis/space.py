@@ -49,6 +49,18 @@ def work_estimate(scenario: Scenario) -> WorkEstimate:
                     0 if scenario.is_additive else evaluation_terms(scenario))
 
 
+def check_frontier_work(scenario: Scenario, what: str = "") -> WorkEstimate:
+    """Refuse now (:class:`~tratado.analysis.budget.AnalysisTooCostly`) a scenario whose
+    exact frontier is predicted to exceed the ``analysis_work`` limit; return the estimate.
+
+    For callers that will need the frontier after other long work (a simulation that
+    reports distances to the frontier), so that the refusal comes before that work.
+    """
+    est = work_estimate(scenario)
+    check(est, what or f"the Pareto frontier of '{scenario.name}'")
+    return est
+
+
 def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> Frontier:
     """The exact Pareto frontier of all outcomes (distinct utility vectors).
 
@@ -59,7 +71,7 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
     what = f"the Pareto frontier of '{scenario.name}'"
     if not scenario.is_additive:
         scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
-    check(work_estimate(scenario), what)
+    check_frontier_work(scenario, what)
     budget = WorkBudget(limit("analysis_work"), what)
     if scenario.is_additive:
         return additive_frontier(issue_contributions(scenario), budget)

@@ -15,10 +15,12 @@ two ulps apart (``0.1 + 0.2 != 0.3``).  tratado never lets such noise decide any
   may not round together; tratado's results do not depend on such differences being
   resolved either way.
 * **Bargaining objectives** are computed from rounded utilities and rounded reservation
-  values: gains are then exact, and so are minimum gains and totals (sums of at most
-  ``2**21`` multiples of ``2**-32`` below 1 are exact in float64).  Products (Nash) and
-  ratios (Kalai–Smorodinsky) are rounded once per operation, so their values count as
-  tied when within a relative :data:`OBJECTIVE_RTOL` of the best.
+  values.  Each rounded value is within half a grid step of the exact one, so an
+  objective built from the ``k`` parties' values (a total, a smallest gain, a product of
+  gains at most 1) is within ``k`` grid steps of its exact value, and two packages whose
+  objectives are equal in exact arithmetic can differ by up to that much.  So objective
+  values within :func:`objective_tolerance` (``k * 2**-32``; divided by the smallest
+  ideal gain for the Kalai–Smorodinsky ratios) of the best are *tied*.
 * **Rationality** keeps its own, wider tolerance (:data:`RATIONAL_TOLERANCE`): a
   package the file says is worth exactly the no-deal value stays in the zone.
 
@@ -31,15 +33,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["OBJECTIVE_RTOL", "RATIONAL_TOLERANCE", "UTILITY_GRID", "snap"]
+__all__ = ["RATIONAL_TOLERANCE", "UTILITY_GRID", "objective_tolerance", "snap"]
 
 #: Utilities are compared after rounding to the nearest multiple of this (``2**-32``).
 UTILITY_GRID = 2.0**-32
 _SCALE = 2.0**32
 
-#: Nash products and Kalai–Smorodinsky ratios within this relative distance of the best
-#: value are tied (each is a few roundings away from its exact value).
-OBJECTIVE_RTOL = 1e-12
 
 #: Utilities within this of a reservation value count as meeting it: values typed as
 #: decimals (0.6) are not exact in binary, and a package the file says is worth exactly
@@ -55,3 +54,9 @@ def snap(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     # Beyond 2**52 every float is already a multiple of the grid (and scaling could overflow).
     out: npt.NDArray[np.float64] = np.where(np.abs(u) < 2.0**52, rounded, u)
     return out
+
+
+def objective_tolerance(parties: int) -> float:
+    """How far below the best a bargaining objective (or a total) may be and still tie:
+    ``parties`` grid steps, the most that rounding each party's value moves it."""
+    return parties * UTILITY_GRID
