@@ -27,6 +27,7 @@ def test_analyze_is_at_the_top_level(venezuela_analysis) -> None:
     assert set(a.nash.by_party) == {"government", "opposition"}
     assert a.nash.by_party["government"] == a.nash.utilities[0]
     assert all(p.parties == ("government", "opposition") for p in a.pareto)
+    assert list(a.ideal_by_party.values()) == list(a.ideal)
 
 
 def test_analyze_takes_a_scenario_a_path_or_a_name(tmp_path: Path) -> None:

@@ -79,6 +79,11 @@ class Analysis:
         return self.scenario.agenda.size
 
     @property
+    def ideal_by_party(self) -> dict[str, float]:
+        """``{party id: the most it can get inside the zone}`` (empty without a zone)."""
+        return dict(zip(self.scenario.party_ids, self.ideal, strict=True)) if self.ideal else {}
+
+    @property
     def has_zopa(self) -> bool:
         """A zone of possible agreement exists: some outcome is rational for every party."""
         return len(self.rational_frontier) > 0
