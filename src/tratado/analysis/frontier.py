@@ -148,12 +148,27 @@ def _group_starts(u: FloatArray) -> IntArray:
     return np.flatnonzero(new)
 
 
+def _grid_survivors(utilities: FloatArray,
+                    budget: WorkBudget | None = None) -> tuple[IntArray, FloatArray]:
+    """Indices of the rows not strictly dominated on the utility grid, and their grid
+    utilities.
+
+    A cheap first pass drops, on the raw floats, rows beaten by more than one grid step on
+    some party and ``>=`` on all: rounding is monotone, so they are strictly dominated on
+    the grid too (and that relation is transitive, so any chain of them ends at a kept
+    row).  Only the survivors are rounded and filtered exactly.
+    """
+    index = np.flatnonzero(keep_mask(utilities, UTILITY_GRID, budget)).astype(np.int64)
+    rounded = snap(utilities[index])
+    keep = keep_mask(rounded, 0.0, budget)
+    return index[keep], rounded[keep]
+
+
 def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray,
             budget: WorkBudget | None = None) -> Frontier:
     """Frontier of weighted points (weight = how many outcomes a row stands for)."""
-    rounded = snap(utilities)
-    keep = keep_mask(rounded, 0.0, budget)
-    u, s, o, w = utilities[keep], rounded[keep], outcomes[keep], weights[keep]
+    index, s = _grid_survivors(utilities, budget)
+    u, o, w = utilities[index], outcomes[index], weights[index]
     order = np.lexsort([o[:, i] for i in reversed(range(o.shape[1]))] + _desc_keys(s))
     u, s, o, w = u[order], s[order], o[order], w[order]
     starts = _group_starts(s)
@@ -290,12 +305,12 @@ def additive_frontier(contributions: Sequence[npt.ArrayLike],
         option = np.tile(np.arange(n_opt, dtype=np.int64), values.shape[0])
         remaining = len(cs) - 1 - i
         if remaining:  # raw partial sums, dropped only when dominated beyond any rounding
-            key = cand
             keep = keep_mask(cand, remaining * bound * 2.0**-50 + UTILITY_GRID, budget)
+            cand, parent, option = cand[keep], parent[keep], option[keep]
+            key = cand
         else:  # final sums: compared on the utility grid
-            key = snap(cand)
-            keep = keep_mask(key, 0.0, budget)
-        cand, key, parent, option = cand[keep], key[keep], parent[keep], option[keep]
+            index, key = _grid_survivors(cand, budget)
+            cand, parent, option = cand[index], parent[index], option[index]
         rep_key = ranks[parent] * n_opt + option
         order = np.lexsort([rep_key, *_desc_keys(key)])
         cand, key = cand[order], key[order]
