@@ -106,7 +106,9 @@ def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[An
 max_outcomes_option = click.option(
     "--max-outcomes", type=click.IntRange(min=1), default=DEFAULT_ENUMERATION_LIMIT,
     show_default=True,
-    help="Refuse to enumerate more outcomes than this (linear-additive scenarios never enumerate).")
+    help="Refuse to enumerate more outcomes than this (linear-additive frontiers never"
+         " enumerate). Frontiers of many parties are bounded by their work instead:"
+         " TRATADO_LIMIT_ANALYSIS_WORK.")
 
 
 @click.group(cls=TratadoGroup, context_settings={"help_option_names": ["-h", "--help"]})
