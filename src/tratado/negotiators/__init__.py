@@ -10,6 +10,7 @@ the default ``frequency``.
 
 from __future__ import annotations
 
+from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT, table_utility
 from tratado.negotiators.acceptance import (
     AcceptAbove,
     AcceptAboveReservation,
@@ -35,8 +36,9 @@ from tratado.negotiators.registry import describe, find, make, negotiator_class,
 DEFAULT_NEGOTIATOR = "frequency"
 
 __all__ = [
-    "DEFAULT_NEGOTIATOR", "AcceptAbove", "AcceptAboveReservation", "AcceptAfter",
-    "AcceptNext", "AcceptanceRule", "AllOf", "AnyOf", "Mediator", "MediatorView", "Negotiator",
+    "DEFAULT_NEGOTIATOR", "NEGOTIATOR_ENUMERATION_LIMIT", "AcceptAbove",
+    "AcceptAboveReservation", "AcceptAfter", "AcceptNext", "AcceptanceRule", "AllOf", "AnyOf",
+    "Mediator", "MediatorView", "Negotiator",
     "NegotiatorView", "Never", "Participant", "PublicParty", "PublicScenario", "Record",
-    "describe", "find", "make", "negotiator_class", "registered",
+    "describe", "find", "make", "negotiator_class", "registered", "table_utility",
 ]

@@ -40,11 +40,12 @@ protocol's mediator id; it overrides ``act``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class Record(Sequence[Event]):
 
     __slots__ = ("_events",)
 
-    def __init__(self, events: list[Event]) -> None:
+    def __init__(self, events: Sequence[Event]) -> None:
         self._events = events
 
     def __len__(self) -> int:
@@ -157,13 +158,58 @@ class MediatorView:
 
 
 class Participant:
-    """Anything that produces events in a session: negotiators and mediators."""
+    """Anything that produces events in a session: negotiators and mediators.
+
+    Every participant keeps the arguments it was built with (:attr:`params`, as
+    Axelrod's players keep ``init_kwargs``): its ``repr`` shows them, session records
+    store them, and replay rebuilds the participant from them."""
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     stochastic: ClassVar[bool] = False
     _seed: tuple[int, int] = (0, 0)
     _rng: np.random.Generator | None = None
+    _init_args: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        self = super().__new__(cls)
+        self._init_args = (args, dict(kwargs))
+        return self
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The arguments this participant was built with, by name, defaults filled in
+        (``make("boulware").params == {"e": 0.2}``). A parameter whose default is
+        ``None`` shows the value the participant resolved it to when that is a plain
+        number, flag or text (``e`` of ``boulware``), and is left out otherwise (an
+        acceptance rule left to its default)."""
+        args, kwargs = self._init_args
+        if type(self).__init__ is object.__init__:
+            return {}
+        try:
+            bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
+        except (TypeError, ValueError):
+            return dict(kwargs)
+        bound.apply_defaults()
+        signature = bound.signature.parameters
+        out: dict[str, Any] = {}
+        for key, value in list(bound.arguments.items())[1:]:
+            kind = signature[key].kind
+            if kind is inspect.Parameter.VAR_KEYWORD:
+                out.update(value)
+                continue
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                value = list(value)
+            if value is None:
+                value = getattr(self, key, None)
+                if not isinstance(value, bool | int | float | str):
+                    continue
+            out[key] = value
+        return out
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.params.items())
+        return f"{type(self).__name__}({shown})"
 
     def act(self, state: Any) -> Event:
         """This participant's move in the protocol's current (public) ``state``."""
@@ -206,9 +252,6 @@ class Negotiator(Participant):
     def default_acceptance(self) -> AcceptanceRule:
         """The acceptance rule used when none is given (accept what beats my next offer)."""
         return AcceptNext()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
     # -- set up by the session ------------------------------------------------------------
     def begin(self, view: NegotiatorView) -> None:

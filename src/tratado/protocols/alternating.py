@@ -61,6 +61,9 @@ class AlternatingState(NamedTuple):
     ended_by: str | None = None
 
 
+PAUSED = object()
+"""What :meth:`AlternatingOffers.play` answers when it pauses (see its ``pause``)."""
+
 _new = tuple.__new__  # builds a state without the namedtuple's Python-level __new__
 _ON_TURN_WITH_OFFER: tuple[type[Event], ...] = (Accept, Propose, WalkAway)
 _ON_TURN_FIRST: tuple[type[Event], ...] = (Propose, WalkAway)
@@ -205,6 +208,7 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         state: AlternatingState,
         take_turns: Sequence[Callable[[Outcome | None, float], Event]],
         log: list[Event],
+        pause: int | None = None,
     ) -> tuple[AlternatingState, object, Exception | None]:
         """Play the plain moves from ``state``: what ``step`` would do for each, fused.
 
@@ -216,7 +220,9 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         new package with :meth:`check_outcome`, as :meth:`step` does). Stops when the
         talks are over or at the first other answer, returned unplayed for the caller to
         judge through :meth:`step` (with its failure handling): ``(state, answer, None)``,
-        or ``(state, None, error)`` when the hook raised ``error``.
+        or ``(state, None, error)`` when the hook raised ``error``. With ``pause``, also
+        stops (``(state, PAUSED, None)``, talks not over) once ``pause`` moves are played, so
+        that the caller can tidy its log.
         """
         if state.reason is not None:
             return state, None, None
@@ -224,6 +230,7 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         parties, valid, append = self.parties, self._valid, log.append
         turn, offer, proposer, accepts = state.turn, state.offer, state.proposer, state.accepts
         actor = turn % n
+        stop = total if pause is None else min(total, turn + pause)
         answer: object = None
         failure: Exception | None = None
         while True:
@@ -248,7 +255,10 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 turn += 1
                 offer, proposer, accepts = outcome, actor, 0
                 append(event)
-                if turn >= total:
+                if turn >= stop:
+                    if turn < total:
+                        answer = PAUSED
+                        break
                     return _new(AlternatingState, (turn, offer, proposer, 0, "deadline", None)), None, None
             elif cls is Accept and offer is not None and event.party == parties[actor]:
                 turn += 1
@@ -257,7 +267,10 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 if accepts >= n - 1:
                     return (_new(AlternatingState, (turn, offer, proposer, accepts, "agreement",
                                                     event.party)), None, None)
-                if turn >= total:
+                if turn >= stop:
+                    if turn < total:
+                        answer = PAUSED
+                        break
                     return (_new(AlternatingState, (turn, offer, proposer, accepts, "deadline",
                                                     None)), None, None)
             else:

@@ -28,7 +28,10 @@ package on the table, if any).
     what the move of a negotiator that crashed, answered nonsense or ran past its
     budget counts as under this protocol's rule.
 ``default_mediator() -> Mediator | None``
-    the mediator the session uses when none is given (mediated protocols).
+    a hook for plug-in protocols: the mediator the session uses when none is given.
+    Built-in protocols import no mediator (a protocol never imports a negotiator or a
+    mediator); the session finds theirs in
+    :data:`tratado.negotiators.mediators.DEFAULT_MEDIATORS`.
 ``details(state) -> dict[str, Outcome | bool | None]``
     named packages and flags worth recording besides the agreement (e.g. the
     settlement before a post-settlement improvement); the session renders them.

@@ -49,7 +49,7 @@ from tratado.protocols.events import (
 )
 
 if TYPE_CHECKING:
-    from tratado.negotiators.base import Mediator, Negotiator
+    from tratado.negotiators.base import Negotiator
     from tratado.scenario import Scenario
 
 RULES = ("egalitarian", "nash")
@@ -117,11 +117,6 @@ class Mediated(EndsByReason[MediatedState]):
         return {"deadline": self.deadline, "rule": self.rule,
                 "post_settlement": self.post_settlement,
                 "deadline_seconds": self.deadline_seconds, "agreement": self.agreement}
-
-    def default_mediator(self) -> Mediator:
-        from tratado.negotiators.mediators import Neutral
-
-        return Neutral()
 
     # -- the state machine ----------------------------------------------------------
     def initial_state(self) -> MediatedState:

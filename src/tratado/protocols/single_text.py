@@ -58,7 +58,7 @@ from tratado.protocols.events import (
 )
 
 if TYPE_CHECKING:
-    from tratado.negotiators.base import Mediator, Negotiator
+    from tratado.negotiators.base import Negotiator
     from tratado.scenario import Scenario
 
 RULES = ("unanimity", "majority")
@@ -137,11 +137,6 @@ class SingleText(EndsByReason[SingleTextState]):
             "patience": self.patience, "start": None if self.start is None else list(self.start),
             "deadline_seconds": self.deadline_seconds,
         }
-
-    def default_mediator(self) -> Mediator:
-        from tratado.negotiators.mediators import SingleTextMediator
-
-        return SingleTextMediator()
 
     # -- the state machine ----------------------------------------------------------
     def initial_state(self) -> SingleTextState:
