@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -44,7 +46,11 @@ def _dump(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 scenario_argument = click.argument("scenario", nargs=-1, required=True)
+
+
 def _parse_reservations(ctx: click.Context, param: click.Parameter,
                         values: tuple[str, ...]) -> dict[str, float]:
     parsed: dict[str, float] = {}
@@ -87,6 +93,41 @@ def _what_if(loaded: Any, reservations: dict[str, float]) -> tuple[Any, str]:
     return changed, f"What-if (the file is unchanged): no-deal values {changes}.\n"
 
 
+def output_options(*, json_help: str, plot_help: str | None = None,
+                   log_help: str | None = None) -> Callable[[F], F]:
+    """The output options every command shares, declared once: ``--json`` (``as_json``),
+    and where the command has them ``--log FILE`` (``log_file``) and ``--plot FILE``
+    (``plot_file``). Each command says what it prints or writes."""
+
+    def decorate(command: F) -> F:
+        if plot_help is not None:
+            command = click.option("--plot", "plot_file",
+                                   type=click.Path(dir_okay=False, path_type=Path),
+                                   help=plot_help)(command)
+        if log_help is not None:
+            command = click.option("--log", "log_file",
+                                   type=click.Path(dir_okay=False, path_type=Path),
+                                   help=log_help)(command)
+        return click.option("--json", "as_json", is_flag=True, help=json_help)(command)
+
+    return decorate
+
+
+def _check_outputs(inputs: tuple[str, ...], **outputs: Path | None) -> None:
+    """Before any work: refuse an output that is an input or another output (``--log
+    mine.yaml`` on ``mine.yaml``, ``--log same.png --plot same.png``), and a plot whose
+    format cannot be drawn."""
+    from tratado.files import refuse_clashes
+
+    refuse_clashes({f"--{name}": path for name, path in outputs.items()},
+                   [name for name in inputs if Path(name).exists()])
+    plot = outputs.get("plot")
+    if plot is not None:
+        from tratado.report.plot import check_plot_target
+
+        check_plot_target(plot)
+
+
 max_outcomes_option = click.option(
     "--max-outcomes", type=click.IntRange(min=1), default=DEFAULT_ENUMERATION_LIMIT,
     show_default=True,
@@ -105,9 +146,9 @@ def cli() -> None:
 
 @cli.command()
 @scenario_argument
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of the report.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw the utility space to FILE (.png, .svg or .pdf; needs tratado[plot]).")
+@output_options(
+    json_help="Print one JSON document instead of the report.",
+    plot_help="Draw the utility space to FILE (.png, .svg or .pdf; needs tratado[plot]).")
 @click.option("--frontier-rows", type=click.IntRange(min=2), default=15, show_default=True,
               help="Efficient packages listed in the report.")
 @reservation_option
@@ -120,10 +161,7 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
     Kalai–Smorodinsky, egalitarian and utilitarian packages, the opposition level
     and who cares most about which issue.
     """
-    if plot_file is not None:
-        from tratado.report.plot import check_plot_target
-
-        check_plot_target(plot_file)
+    _check_outputs(scenario, plot=plot_file)
     loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
 
@@ -224,11 +262,10 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
               help="Negotiate the agenda as one package or item by item (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of every random choice: the same seed gives the same log.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole session record as JSON.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also save the session record (JSON) to FILE, for `tratado replay`.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw the offers over the utility space and over time (.png, .svg, .pdf).")
+@output_options(
+    json_help="Print the whole session record as JSON.",
+    log_help="Also save the session record (JSON) to FILE, for `tratado replay`.",
+    plot_help="Draw the offers over the utility space and over time (.png, .svg, .pdf).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 @reservation_option
@@ -244,47 +281,27 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
     package.
     """
-    if plot_file is not None:
-        from tratado.report.plot import check_plot_target
-
-        check_plot_target(plot_file)
+    _check_outputs(scenario, log=log_file, plot=plot_file)
     from tratado.formats import load
 
     base = load(*scenario)
     loaded, what_if = _what_if(base, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
-    from tratado.protocols import protocol_class
-
-    try:
-        protocol_class(protocol)
-    except ValueError as exc:
-        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
-                           fix=f"use one of: {_names()}, or module:Class.") from None
-    options: dict[str, Any] = {}
-    if rounds is not None:
-        options["deadline"] = rounds
-    if seconds is not None:
-        options["deadline_seconds"] = seconds
+    _check_protocol(protocol)
+    options: dict[str, Any] = {key: value for key, value in (
+        ("deadline", rounds), ("deadline_seconds", seconds), ("agreement", agreement))
+        if value is not None}
     if discounting:
         options["discounting"] = True
-    if agreement is not None:
-        options["agreement"] = agreement
-    from tratado.session import Session, evaluate
-    from tratado.session.evaluate import frontier_and_nash
+    from tratado.records import scenario_source, write_record
+    from tratado.session.simulation import simulate as run
 
-    try:
-        result = Session(loaded, protocol, specs, seed, move_budget=move_budget,
-                         protocol_options=options).run()
-    except (TypeError, ValueError) as exc:
-        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
-                           fix="leave out the options this protocol does not take (docs/protocols.md lists"
-                           " each protocol's options).") from None
-    evaluate(result, loaded)
-    from tratado.records import build_record, scenario_source, write_record
-
-    record = build_record(result, base=base,
-                          what_if={"reservation_values": reservations} if reservations else None,
-                          source=scenario_source(scenario, log_file.parent if log_file else None))
+    with _protocol_errors(protocol, rounds):
+        simulation = run(base, specs, protocol, seed, reservations=reservations,
+                         move_budget=move_budget,
+                         source=scenario_source(scenario, log_file.parent if log_file else None),
+                         **options)
+    record = simulation.record  # its log is built as it is written, entry by entry
     if log_file is not None:
         from tratado.files import atomic_writer
 
@@ -292,6 +309,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
             write_record(record, out)  # type: ignore[arg-type]
     if plot_file is not None:
         from tratado.report.session_plot import plot_session
+        from tratado.session.evaluate import frontier_and_nash
 
         plot_session(loaded, record, *frontier_and_nash(loaded), plot_file)
     if as_json:
@@ -306,6 +324,32 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
             click.echo(f"{what} written to {path}")
 
 
+def _check_protocol(protocol: str) -> None:
+    from tratado.protocols import protocol_class
+
+    try:
+        protocol_class(protocol)
+    except ValueError as exc:
+        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
+                           fix=f"use one of: {_names()}, or module:Class.") from None
+
+
+@contextmanager
+def _protocol_errors(protocol: str, rounds: int | None,
+                     fix: str = "leave out the options this protocol does not take"
+                     " (docs/protocols.md lists each protocol's options).") -> Iterator[None]:
+    """A protocol that refuses its options is the user's mistake: say which."""
+    try:
+        yield
+    except TratadoError as exc:
+        if exc.field == "deadline" and rounds is not None:
+            exc.field = "--rounds"
+        raise
+    except (TypeError, ValueError) as exc:
+        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
+                           fix=fix) from None
+
+
 @cli.command("compare-agendas")
 @scenario_argument
 @click.option("--protocol", default="alternating", show_default=True,
@@ -315,8 +359,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 @click.option("--rounds", type=click.IntRange(min=1),
               help="Deadline in rounds, shared out between the items (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print both session records as one JSON document.")
+@output_options(json_help="Print both session records as one JSON document.")
 @reservation_option
 def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
                     rounds: int | None, seed: int, as_json: bool,
@@ -329,6 +372,7 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     to the Nash package, and where the two agreements differ.
     """
     from tratado.experiments import compare_agendas as run_both
+    from tratado.records import build_record
     from tratado.session import evaluate
 
     loaded, _ = _load(scenario, reservations)
@@ -336,12 +380,19 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
     try:
         runs = run_both(loaded, protocol, specs, seed, **options)
+    except TratadoError as exc:
+        if exc.field == "deadline" and rounds is not None:
+            exc.field = "--rounds"
+        raise
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot settle item by item: {exc}.",
                            field="--protocol", fix="use alternating or mediated.") from None
-    package, items = (evaluate(run, loaded).to_dict(timing=False) for run in runs)
+    package, items = (build_record(evaluate(run, loaded), lazy_log=True) for run in runs)
     if as_json:
-        click.echo(_dump({"package": package, "item_by_item": items}))
+        from tratado.session.log_view import write_json
+
+        write_json({"package": package, "item_by_item": items}, sys.stdout.write)
+        sys.stdout.write("\n")
         return
     from tratado.report.session_report import render_agenda_comparison
 
@@ -424,7 +475,7 @@ def public_record_command(log_file: Path, output: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+@output_options(json_help="Print the listing as JSON.")
 def negotiators(as_json: bool) -> None:
     """List the negotiators `simulate --negotiators` can name, with their metadata and
     parameters (set one as NAME:key=value, e.g. boulware:e=0.3)."""

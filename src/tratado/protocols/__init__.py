@@ -19,9 +19,11 @@ from tratado.protocols.alternating import AlternatingOffers, AlternatingState
 from tratado.protocols.base import (
     AGREEMENT_MODES,
     REASONS,
+    DeadlineRefused,
     EndsByReason,
     Protocol,
     ProtocolResult,
+    checked_deadline,
     protocol_registry,
 )
 from tratado.protocols.events import (
@@ -79,8 +81,8 @@ def protocol_class(name: str, *, allow_plugins: bool = True) -> type[Protocol[An
 
 __all__ = [
     "AGREEMENT_MODES", "EVENT_KINDS", "REASONS", "Accept", "AlternatingOffers",
-    "AlternatingState", "EndsByReason", "Event", "EventRefused", "Mediated", "MediatedState",
-    "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult", "Reject",
-    "SingleText", "SingleTextState", "TimeUp", "Vote", "WalkAway", "event_from_entry", "event_outcome",
-    "protocol_class", "protocol_registry", "render_log",
+    "AlternatingState", "DeadlineRefused", "EndsByReason", "Event", "EventRefused", "Mediated",
+    "MediatedState", "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult",
+    "Reject", "SingleText", "SingleTextState", "TimeUp", "Vote", "WalkAway", "checked_deadline",
+    "event_from_entry", "event_outcome", "protocol_class", "protocol_registry", "render_log",
 ]

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -86,9 +86,7 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
     ) -> None:
         super().__init__(parties, shape)
         self.agreement = self.check_agreement_mode(agreement)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one round")
-        self.deadline = int(deadline)
+        self.deadline = checked_deadline(deadline)
         self.deadline_seconds = deadline_seconds
         self.discounting = bool(discounting)
         self._n = len(self.parties)

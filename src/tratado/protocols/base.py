@@ -55,12 +55,15 @@ is imported; :func:`tratado.protocols.protocol_class` finds them (built-ins and 
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from typing import Protocol as Structural
 
+from tratado.errors import TratadoError
+from tratado.limits import env_name, excerpt, limit
 from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
 
 if TYPE_CHECKING:
@@ -91,6 +94,39 @@ class ProtocolResult:
     round: int
     turns: int
     ended_by: str | None = None
+
+
+class DeadlineRefused(TratadoError, ValueError):
+    """A deadline tratado will not run: not a whole number of at least one, or beyond the
+    ``rounds`` limit (:mod:`tratado.limits`)."""
+
+
+def checked_deadline(value: object, unit: str = "rounds") -> int:
+    """``value`` as a deadline in ``unit``: a whole number from 1 to ``limit("rounds")``
+    (10 million by default; a session keeps a few bytes per move, and a deadline beyond
+    what any run could reach would only hang). Else :class:`DeadlineRefused`, up front,
+    before anything runs."""
+    most = limit("rounds")
+    fix = (f"give a deadline from 1 to {most:,} {unit}; to allow more, set"
+           f" {env_name('rounds')} (docs/security.md).")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise DeadlineRefused(f"the deadline {excerpt(value)} is not a number of {unit}.",
+                              field="deadline", fix=fix)
+    try:
+        number = float(value)
+        whole = int(number) if math.isfinite(number) and number == int(number) else None
+    except (ValueError, OverflowError):
+        whole = None
+    if whole is None:
+        raise DeadlineRefused(f"the deadline {excerpt(value)} is not a whole number of {unit}.",
+                              field="deadline", fix=fix)
+    if whole < 1:
+        raise DeadlineRefused(f"the deadline must be at least one of the {unit}, not"
+                              f" {excerpt(value)}.", field="deadline", fix=fix)
+    if whole > most:
+        raise DeadlineRefused(f"a deadline of {excerpt(value)} {unit} is beyond what tratado"
+                              f" runs ({most:,}).", field="deadline", fix=fix)
+    return whole
 
 
 _REGISTRY: dict[str, type[Protocol[Any]]] = {}

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -91,8 +91,7 @@ class Mediated(EndsByReason[MediatedState]):
         agreement: str = "package",
     ) -> None:
         super().__init__(parties, shape)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one proposal")
+        deadline = checked_deadline(deadline, "proposals")
         if rule not in RULES:
             raise ValueError(f"rule is one of {RULES}")
         self.deadline = int(deadline)

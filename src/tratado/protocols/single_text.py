@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -103,8 +103,7 @@ class SingleText(EndsByReason[SingleTextState]):
         deadline_seconds: float | None = None,
     ) -> None:
         super().__init__(parties, shape)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one proposal")
+        deadline = checked_deadline(deadline, "proposals")
         if rule not in RULES or search not in SEARCHES:
             raise ValueError(f"rule is one of {RULES} and search one of {SEARCHES}")
         if int(max_changes) < 1 or (patience is not None and int(patience) < 1):

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.frontier import Frontier
+from tratado.records import negotiator_label
 from tratado.report.plot import _pyplot
 from tratado.scenario import Scenario
 
@@ -73,7 +74,8 @@ def plot_session(scenario: Scenario, record: Mapping[str, Any], frontier: Fronti
     time.set_title("Utility of each offer over time (dashed: no-deal values)")
     time.legend(loc="lower left", fontsize=8)
     fig.suptitle(f"{scenario.name}: {record['protocol']['name']} — "
-                 + ", ".join(f"{p} = {n}" for p, n in record["negotiators"].items()))
+                 + ", ".join(f"{p} = {negotiator_label(n)}"
+                             for p, n in record["negotiators"].items()))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -9,9 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tratado.records import negotiator_label
 from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.report.transcript import Narrator, describe_outcome
 from tratado.scenario import Scenario
+
+NARRATOR_CONTEXT = 2000
+"""Moves the transcript's narrator follows, untold, before the last moves it shows (the
+draft and the last offers it mentions come from them)."""
 
 REASONS = {
     "agreement": "Agreement",
@@ -25,7 +30,8 @@ REASONS = {
 def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: int = 40) -> str:
     """A readable transcript and summary of one session record."""
     out = [heading(f"{scenario.name}: {record['protocol']['name']} negotiation")]
-    names = ", ".join(f"{party} = {name}" for party, name in record["negotiators"].items())
+    names = ", ".join(f"{party} = {negotiator_label(name)}"
+                      for party, name in record["negotiators"].items())
     out.append(f"  Negotiators: {names} · seed {record['seed']}")
     out.append(_transcript(scenario, record, max_events))
     out.append(_summary(scenario, record))
@@ -33,23 +39,32 @@ def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: in
 
 
 def _transcript(scenario: Scenario, record: Mapping[str, Any], max_events: int) -> str:
-    log = record["log"]
-    out = [section(f"Transcript ({len(log)} moves)")]
-    if len(log) > max_events:
-        head = max_events // 2
-        shown = [*range(head), -1, *range(len(log) - (max_events - head), len(log))]
-    else:
-        shown = list(range(len(log)))
+    log = record["log"]  # a list, or a lazy sequence: only the entries told are built
+    n = len(log)
+    out = [section(f"Transcript ({n} moves)")]
+    head = max_events // 2 if n > max_events else n
+    tail = n - (max_events - head) if n > max_events else n
     narrator = Narrator(scenario, record)
-    told = [narrator.lines(entry) for entry in log]  # every entry, to keep the state right
+    shown: list[tuple[int, Any, list[str]]] = [
+        (k, entry, narrator.lines(entry)) for k, entry in enumerate(log[:head])]
+    if tail < n:
+        # the narrator follows (untold) the moves just before the last ones, so that it
+        # knows the draft and each party's last offer; from the start when they are few
+        start = max(head, tail - NARRATOR_CONTEXT)
+        if start > head:
+            narrator = Narrator(scenario, record)
+        for entry in log[start:tail]:
+            narrator.lines(entry)
+        shown.append((-1, None, []))
+        shown += [(k, entry, narrator.lines(entry))
+                  for k, entry in enumerate(log[tail:], start=tail)]
     current_round = None
     current_item = None
-    for index in shown:
+    for index, entry, lines in shown:
         if index < 0:
-            out.append(f"\n  … {len(log) - max_events} moves not shown (--json has them all) …")
+            out.append(f"\n  … {n - max_events} moves not shown (--json has them all) …")
             current_round = None
             continue
-        entry = log[index]
         if entry.get("item") is not None and entry["item"] != current_item:
             current_item = entry["item"]
             current_round = None
@@ -57,7 +72,7 @@ def _transcript(scenario: Scenario, record: Mapping[str, Any], max_events: int) 
         if entry.get("round") != current_round:
             current_round = entry.get("round")
             out.append(f"\n  Round {current_round}")
-        out.extend(told[index])
+        out.extend(lines)
     return "\n".join(out)
 
 
@@ -109,7 +124,7 @@ def render_agenda_comparison(scenario: Scenario, package: Mapping[str, Any],
                              items: Mapping[str, Any]) -> str:
     """Side by side: the same talks as one package and item by item (two records)."""
     protocol = package["protocol"]
-    names = ", ".join(f"{p} = {n}" for p, n in package["negotiators"].items())
+    names = ", ".join(f"{p} = {negotiator_label(n)}" for p, n in package["negotiators"].items())
     out = [heading(f"{scenario.name}: one package or item by item?")]
     out.append(wrap(f"The same talks twice — {protocol['name']} protocol, {names}, seed"
                     f" {package['seed']}, deadline {protocol.get('deadline')} rounds — once with"
