@@ -180,3 +180,18 @@ def test_records_of_both_views_follow_the_schema(args: Any) -> None:
     record = json.loads(run(*args).to_json(timing=True))
     validator.validate(record)
     validator.validate(json.loads(canonical_json(public_record(record))))
+
+
+def test_reading_a_record_checks_limits_on_the_text() -> None:
+    from tratado.limits import override
+    from tratado.records import RecordError, parse_record
+
+    text = '{"a": "[[[[{{", "b": "\\"]]]]", "c": [[1, 2.5e-3]]}'
+    assert parse_record(text)["b"] == '"]]]]'
+    assert parse_record(text.encode("utf-8"))["c"] == [[1, 0.0025]]
+    for bad in ('{"x": ' + "[" * 65 + "]" * 65 + "}", '{"x": 1e999}', '{"x": -Infinity}',
+                '{"x": ' + "1" * 65 + "}", "[]", '{"x": "\\"" ' + "[" * 70 + "}"):
+        with pytest.raises(RecordError):
+            parse_record(bad)
+    with override(nesting=100):
+        assert parse_record('{"x": ' + "[" * 65 + "]" * 65 + "}")["x"]

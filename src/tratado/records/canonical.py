@@ -25,6 +25,8 @@ in pieces (whatever writes a long record event by event must produce the same pi
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -106,32 +108,41 @@ class RecordError(TratadoError):
     """A record that cannot be read: too big, too deep, malformed JSON, not an object."""
 
 
-def _depth_ok(text: str, most: int) -> bool:
-    """Whether brackets nest at most ``most`` deep (strings skipped), in one pass."""
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > most:
-                return False
-        elif char in "]}":
-            depth -= 1
-    return True
+_PLAIN_STRING = re.compile(r'"[^"]*"')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = np.zeros(256, dtype=np.int8)
+_BRACKETS[[ord("["), ord("{")]] = 1
+_BRACKETS[[ord("]"), ord("}")]] = -1
+_CHUNK = 1 << 20
+
+
+def _depth(skeleton: str) -> int:
+    """The deepest nesting of brackets in ``skeleton`` (JSON with its strings emptied),
+    in chunks: bounded memory, numpy speed."""
+    data = skeleton.encode("ascii", "replace")
+    deepest = level = 0
+    for start in range(0, len(data), _CHUNK):
+        steps = _BRACKETS[np.frombuffer(data, np.uint8, min(_CHUNK, len(data) - start), start)]
+        if not steps.any():
+            continue
+        levels = np.cumsum(steps, dtype=np.int64) + level
+        deepest = max(deepest, int(levels.max()))
+        level = int(levels[-1])
+    return deepest
+
+
+def _skeleton(text: str) -> str:
+    """``text`` with every JSON string emptied (what is left is structure and numbers)."""
+    if "\\" not in text:  # no escapes: a string runs from one quote to the next
+        return _PLAIN_STRING.sub('""', text)
+    return _STRING.sub('""', text)
 
 
 def parse_record(text: str | bytes, source: str = "the record") -> dict[str, Any]:
     """Parse an untrusted record (text or bytes) within the limits, or
-    :class:`RecordError` saying which limit or what is malformed."""
+    :class:`RecordError` saying which limit or what is malformed. The limits are
+    checked on the text before it is parsed: nesting (100,000 ``[`` never reach the
+    parser), number length, and numbers beyond floating point (``1e999``)."""
     size = len(text)
     if size > limit("input_bytes"):
         raise RecordError(
@@ -143,40 +154,37 @@ def parse_record(text: str | bytes, source: str = "the record") -> dict[str, Any
         except UnicodeDecodeError as error:
             raise RecordError(f"the record is not UTF-8 text ({error.reason}).", file=source,
                               fix="give the JSON saved by `tratado simulate --log FILE`.") from None
+    skeleton = _skeleton(text)
     nesting = limit("nesting")
-    if not _depth_ok(text, nesting):
+    if _depth(skeleton) > nesting:
         raise RecordError(f"the record nests lists or objects more than {nesting} deep.",
                           file=source, fix=f"a session record nests a few levels only; raise"
                           f" the limit with {env_name('nesting')} if you trust it.")
     digits = limit("number_digits")
-
-    def number(kind: type) -> Any:
-        def parse(token: str) -> Any:
-            if len(token) > digits:
-                raise RecordError(f"a number in the record has {len(token):,} characters"
-                                  f" ({excerpt(token)}), over the limit of {digits}.",
-                                  file=source, fix="records hold short numbers only; raise the"
-                                  f" limit with {env_name('number_digits')} if you trust it.")
-            value = kind(token)
-            if kind is float and not np.isfinite(value):
-                raise RecordError(f"a number in the record is out of range ({excerpt(token)}).",
-                                  file=source, fix="records hold finite numbers only.")
-            return value
-        return parse
+    long = re.search(r"[-+0-9.eE]{" + str(digits + 1) + ",}", skeleton)
+    if long is not None:
+        token = long.group()
+        raise RecordError(f"a number in the record has {len(token):,} characters"
+                          f" ({excerpt(token)}), over the limit of {digits}.", file=source,
+                          fix="records hold short numbers only; raise the limit with"
+                          f" {env_name('number_digits')} if you trust it.")
+    for match in re.finditer(r"-?[0-9.]+[eE][-+]?[0-9]{3,}", skeleton):
+        if not math.isfinite(float(match.group())):
+            raise RecordError(f"a number in the record is out of range ({excerpt(match.group())}).",
+                              file=source, fix="records hold finite numbers only.")
 
     def constant(token: str) -> Any:
         raise RecordError(f"the record holds {token}, which is not a JSON number.", file=source,
                           fix="records hold finite numbers only.")
 
     try:
-        value = json.loads(text, parse_int=number(int), parse_float=number(float),
-                           parse_constant=constant)
+        value = json.loads(text, parse_constant=constant)
     except json.JSONDecodeError as error:
         raise RecordError(f"this is not JSON ({error.msg}, line {error.lineno}).", file=source,
                           fix="give the JSON saved by `tratado simulate --log FILE`.") from None
-    except RecursionError:
-        raise RecordError("the record nests too deep to read.", file=source,
-                          fix=f"raise the limit with {env_name('nesting')} only if you trust it.") from None
+    except (RecursionError, ValueError) as error:
+        raise RecordError(f"the record cannot be read ({type(error).__name__}).", file=source,
+                          fix="give the JSON saved by `tratado simulate --log FILE`.") from None
     if not isinstance(value, dict):
         raise RecordError("this JSON is not a session record (not an object).", file=source,
                           fix="give the JSON saved by `tratado simulate --log FILE`.")
