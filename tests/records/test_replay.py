@@ -308,3 +308,40 @@ def test_malformed_members_do_not_reproduce() -> None:
         record[key] = value
         verdict = verify(scenario_of("job-offer"), copy.deepcopy(record))
         assert verdict.status == "differs", key
+
+
+def test_a_mediator_is_recorded_and_rebuilt_with_its_parameters() -> None:
+    from tratado.negotiators.mediators import SingleTextMediator
+
+    scenario = scenario_of("job-offer")
+    result = Session(scenario, "single-text", ["linear", "linear"], seed=3,
+                     mediator=SingleTextMediator(opening="random")).run()
+    record = result.to_dict(timing=False)
+    mediator = result.protocol.mediator
+    assert record["negotiators"][mediator] == {"name": "single-text-mediator",
+                                               "params": {"opening": "random"}}
+    assert verify(scenario, record).reproduces
+    record["negotiators"][mediator]["params"]["opening"] = "middle"
+    assert verify(scenario, record).status == "differs"
+
+
+def test_an_argument_a_record_cannot_hold_means_rules_only() -> None:
+    from tratado.negotiators import AcceptAbove, make
+
+    scenario = scenario_of("job-offer")
+    negotiator = make("linear", acceptance=AcceptAbove(0.7))
+    result = Session(scenario, "alternating", [negotiator, "conceder"], seed=1).run()
+    record = result.to_dict(timing=False)
+    assert record["negotiators"]["candidate"]["unrecorded"] == ["acceptance"]
+    verdict = verify(scenario, record)
+    assert verdict.status == "rules-only" and "acceptance" in (verdict.why or "")
+
+
+def test_a_move_budget_failure_is_clock_dependent() -> None:
+    record = fresh("alternating")
+    record["move_budget"] = 0.001
+    record["result"]["failures"] = [{"party": "candidate", "negotiator": "boulware",
+                                     "error": "TimeoutError: its move took 0.2 s, over 0.001 s"}]
+    verdict = verify(scenario_of("job-offer"), record)
+    # the failure is claimed but no logged event carries it: the rules check finds it out
+    assert verdict.status == "differs"
