@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from tratado.records.canonical import canonical_value
 
@@ -33,15 +34,25 @@ of the reproduction check (a replay elsewhere or on another machine differs ther
 _SCALARS = (bool, int, float, str, type(None))
 
 
+_FINGERPRINTS: WeakKeyDictionary[Any, tuple[str, str]] = WeakKeyDictionary()
+
+
+def _fingerprints(scenario: Scenario) -> tuple[str, str]:
+    """Both fingerprints, computed once per scenario object (scenarios are immutable)."""
+    cached = _FINGERPRINTS.get(scenario)
+    if cached is None:
+        cached = _FINGERPRINTS[scenario] = (_model_fingerprint(scenario),
+                                            _public_fingerprint(scenario))
+    return cached
+
+
 def fingerprint(scenario: Scenario) -> str:
     """sha256 (hex) of the scenario's model in canonical JSON: the agenda, every party's
     preferences and reservation value, roles and rules, as tratado's YAML writer states
     the model (:func:`tratado.formats.yaml_write.scenario_to_dict`) — so comments,
     layout, key order and number spelling in the file do not count, and any change to
-    what the model says does."""
-    from tratado.formats.yaml_write import scenario_to_dict
-
-    return _sha256(scenario_to_dict(scenario))
+    what the model says does. Computed once per scenario object."""
+    return _fingerprints(scenario)[0]
 
 
 def public_fingerprint(scenario: Scenario) -> str:
@@ -49,6 +60,16 @@ def public_fingerprint(scenario: Scenario) -> str:
     parties' ids and names — no preferences. The public record carries this one: a
     hash of the whole model would let anyone test guesses of a party's confidential
     values against it."""
+    return _fingerprints(scenario)[1]
+
+
+def _model_fingerprint(scenario: Scenario) -> str:
+    from tratado.formats.yaml_write import scenario_to_dict
+
+    return _sha256(scenario_to_dict(scenario))
+
+
+def _public_fingerprint(scenario: Scenario) -> str:
     from tratado.formats.yaml_write import scenario_to_dict
 
     model = scenario_to_dict(scenario)
