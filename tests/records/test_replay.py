@@ -345,3 +345,29 @@ def test_a_move_budget_failure_is_clock_dependent() -> None:
     verdict = verify(scenario_of("job-offer"), record)
     # the failure is claimed but no logged event carries it: the rules check finds it out
     assert verdict.status == "differs"
+
+
+@pytest.mark.parametrize("case", ["alternating", "mediated", "item-by-item", "single-text"])
+def test_a_public_record_is_checked_against_the_rules(case: str) -> None:
+    from tratado.records import public_record
+
+    scenario = scenario_of(CASES[case][0])
+    public = json.loads(canonical_json(public_record(fresh(case))))
+    verdict = verify(scenario, public)
+    assert verdict.status == "rules-only", str(verdict)
+    public["result"]["turns"] += 1
+    assert verify(scenario, public).status == "differs"
+
+
+@pytest.mark.parametrize("case", ["alternating", "item-by-item", "mediated"])
+def test_a_rules_only_check_still_catches_forged_values(case: str) -> None:
+    """When the negotiators cannot be re-run, everything derived is still recomputed."""
+    scenario = scenario_of(CASES[case][0])
+    record = fresh(case)
+    party = record["parties"][0]
+    record["negotiators"][party] = {"name": "somebody_else:Theirs", "params": {}}
+    assert verify(scenario, record).status == "rules-only"
+    for tamper in (_welfare, _gains, _ended_by, _reason):
+        forged = copy.deepcopy(record)
+        tamper(forged)
+        assert verify(scenario, forged).status == "differs", tamper.__name__
