@@ -102,8 +102,9 @@ class Driver(Generic[S]):
         return self.protocol.result(self._state)
 
     def finish(self) -> EventLog:
-        """Settle the events (at the end of a run) and return them."""
-        self.events.settle(self._state)
+        """Settle the events at the end of a run (the last few stay as they are) and
+        return them."""
+        self.events.settle(self._state, compact=len(self._pending) >= SETTLE_EVERY)
         return self.events
 
     def __repr__(self) -> str:

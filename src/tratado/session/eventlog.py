@@ -2,11 +2,11 @@
 
 A session of 10^7 rounds makes 2 * 10^7 events. Kept as Python objects, that is gigabytes;
 an :class:`EventLog` keeps each event as one integer that packs its kind, who made it and
-what it carries (an index into the distinct packages proposed so far, or a vote) — 8
-bytes per event in an ``array`` — and one shared, immutable :class:`Event` object per
-distinct code, which readers get back. Events the columns cannot hold (a note, a kind a plug-in protocol
-defined, a participant it does not know) are kept as they are; they are rare (a failure
-note ends the talks).
+what it carries (an index into the distinct packages proposed so far, or a vote) — 4 bytes
+per event in an ``array`` (8 past a million distinct packages) — and one shared, immutable
+:class:`Event` object per distinct code, which readers get back. Events the code cannot
+hold (a note, a kind a plug-in protocol defined, a participant it does not know) are kept
+as they are; they are rare (a failure note ends the talks).
 
 The hot loop appends plain events to :attr:`EventLog.pending` (a list, so appending is a
 C call) and the session calls :meth:`EventLog.settle` every few thousand events, which
@@ -45,6 +45,7 @@ _KINDS: tuple[type[Event], ...] = (Propose, Accept, Reject, WalkAway, Vote, Medi
                                    TimeUp)
 _CODE = {cls: code for code, cls in enumerate(_KINDS)}
 _PROPOSE, _VOTE, _MEDIATOR = 0, 4, 5
+_INT32 = 2**31 - 1
 _CARRIES_OUTCOME = (_PROPOSE, _MEDIATOR)
 
 
@@ -53,16 +54,19 @@ class EventLog(Sequence[Event]):
     docstring). ``participants``: who may make events (the clock, ``""``, is added);
     ``initial_state``: the protocol state before any event (the first checkpoint)."""
 
-    __slots__ = ("pending", "_codes", "_other", "_outcomes", "_index", "_events",
+    __slots__ = ("pending", "_codes", "_other", "_outcomes", "_index", "_events", "_seen",
                  "_participants", "_party_index", "_checkpoints")
 
     def __init__(self, participants: Sequence[str], initial_state: Any = None) -> None:
         self.pending: list[Event] = []
-        self._codes = array("q")  # per event: (what + 1) << 24 | kind << 16 | who; -1: other
+        # per event: (what + 1) << 11 | kind << 8 | who, or -1 (kept in _other); 4 bytes
+        # each until a code needs more (over a million distinct packages), then 8
+        self._codes = array("i")
         self._other: dict[int, Event] = {}
         self._outcomes: list[Outcome] = []
         self._index: dict[Outcome, int] = {}
         self._events: dict[int, Event] = {}  # one shared (immutable) event per code
+        self._seen: dict[int, tuple[Event, int]] = {}  # id(event) -> (event, code)
         self._participants = (*participants, "")
         self._party_index = {p: k for k, p in enumerate(self._participants)}
         self._checkpoints: list[tuple[int, Any]] = []
@@ -81,19 +85,27 @@ class EventLog(Sequence[Event]):
         """Add one accepted event (the hot loop appends to :attr:`pending` directly)."""
         self.pending.append(event)
 
-    def settle(self, state: Any = None) -> None:
-        """Move the pending events into the compact column; ``state`` (the protocol state
-        after every event so far) becomes a checkpoint for readers."""
+    def settle(self, state: Any = None, *, compact: bool = True) -> None:
+        """Move the pending events into the compact column (unless ``compact`` is false:
+        at the end of a run, fewer than :data:`SETTLE_EVERY` events may as well stay as
+        they are); ``state`` (the protocol state after every event so far) becomes a
+        checkpoint for readers."""
         pending = self.pending
-        if pending:
-            codes, shared = self._codes, self._events
+        if pending and compact:
+            codes, shared, seen = self._codes, self._events, self._seen
             index, outcomes, parties = self._index, self._outcomes, self._party_index
             other, code_of = self._other, _CODE
             position = len(codes)
             for event in pending:
+                # negotiators hand the same (immutable) event object back again and again
+                hit = seen.get(id(event))
+                if hit is not None and hit[0] is event:
+                    codes.append(hit[1])
+                    position += 1
+                    continue
                 kind = code_of.get(type(event), _OTHER)
                 party = parties.get(event.party)
-                if kind == _OTHER or party is None or event.note:
+                if kind == _OTHER or party is None or party > 255 or event.note:
                     other[position] = event
                     codes.append(-1)
                 else:
@@ -107,10 +119,15 @@ class EventLog(Sequence[Event]):
                         what = 1 if event.prefers else 0  # type: ignore[attr-defined]
                     else:
                         what = -1
-                    code = (what + 1) << 24 | kind << 16 | party
+                    code = (what + 1) << 11 | kind << 8 | party
+                    if code > _INT32 and codes.typecode == "i":
+                        codes = self._codes = array("q", codes)
                     codes.append(code)
                     if code not in shared:
                         shared[code] = event
+                    if len(seen) >= SETTLE_EVERY:
+                        seen.clear()
+                    seen[id(event)] = (event, code)  # the event kept: its id stays its own
                 position += 1
             pending.clear()
         if state is not None and (not self._checkpoints or self._checkpoints[-1][0] < len(self)):
