@@ -157,6 +157,26 @@ class MediatorView:
     )
 
 
+_SIGNATURES: dict[type, inspect.Signature | None] = {}
+
+
+def _signature(cls: type) -> inspect.Signature | None:
+    """The signature of ``cls.__init__``, read once per class (None when ``inspect``
+    cannot read it); ``object``'s takes no arguments."""
+    if cls not in _SIGNATURES:
+        init = inspect.getattr_static(cls, "__init__")
+        if init is object.__init__:
+            found: inspect.Signature | None = inspect.Signature(
+                [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)])
+        else:
+            try:
+                found = inspect.signature(init)
+            except (TypeError, ValueError):
+                found = None
+        _SIGNATURES[cls] = found
+    return _SIGNATURES[cls]
+
+
 class Participant:
     """Anything that produces events in a session: negotiators and mediators.
 
@@ -182,19 +202,26 @@ class Participant:
         (``make("boulware").params == {"e": 0.2}``). A parameter whose default is
         ``None`` shows the value the participant resolved it to when that is a plain
         number, flag or text (``e`` of ``boulware``), and is left out otherwise (an
-        acceptance rule left to its default)."""
+        acceptance rule left to its default). Read once, then kept."""
+        cached = self.__dict__.get("_params")
+        if cached is None:
+            cached = self.__dict__["_params"] = self._bound_params()
+        return dict(cached)
+
+    def _bound_params(self) -> dict[str, Any]:
         args, kwargs = self._init_args
-        if type(self).__init__ is object.__init__:
-            return {}
+        signature = _signature(type(self))
+        if signature is None:
+            return dict(kwargs)
         try:
-            bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
-        except (TypeError, ValueError):
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError:
             return dict(kwargs)
         bound.apply_defaults()
-        signature = bound.signature.parameters
+        declared = signature.parameters
         out: dict[str, Any] = {}
         for key, value in list(bound.arguments.items())[1:]:
-            kind = signature[key].kind
+            kind = declared[key].kind
             if kind is inspect.Parameter.VAR_KEYWORD:
                 out.update(value)
                 continue

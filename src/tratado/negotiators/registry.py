@@ -182,23 +182,30 @@ def spec_name(participant: Participant) -> str:
 def parameters(cls: type[Participant]) -> dict[str, inspect.Parameter]:
     """The parameters of ``cls.__init__`` a spec can set, by name (no ``self``, no
     ``*args`` / ``**kwargs``)."""
-    if cls.__init__ is object.__init__:
-        return {}
-    try:
-        signature = inspect.signature(cls.__init__)
-    except (TypeError, ValueError):
+    from tratado.negotiators.base import _signature
+
+    signature = _signature(cls)
+    if signature is None:
         return {}
     plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     return {name: p for name, p in list(signature.parameters.items())[1:] if p.kind in plain}
 
 
-def _hints(cls: type[Participant]) -> dict[str, Any]:
-    from tratado.negotiators import acceptance
+_HINTS: dict[type, dict[str, Any]] = {}
 
-    try:
-        return typing.get_type_hints(cls.__init__, localns=vars(acceptance))
-    except Exception:  # noqa: BLE001 - a plug-in's annotations may not resolve
-        return {}
+
+def _hints(cls: type[Participant]) -> dict[str, Any]:
+    """The annotations of ``cls.__init__``, resolved once per class ({} when they do not
+    resolve)."""
+    if cls not in _HINTS:
+        from tratado.negotiators import acceptance
+
+        try:
+            _HINTS[cls] = typing.get_type_hints(inspect.getattr_static(cls, "__init__"),
+                                                localns=vars(acceptance))
+        except Exception:  # noqa: BLE001 - a plug-in's annotations may not resolve
+            _HINTS[cls] = {}
+    return _HINTS[cls]
 
 
 _SCALARS = (bool, int, float, str, type(None))
@@ -256,10 +263,10 @@ def convert_params(cls: type[Participant], spec: str,
     accepted parameters."""
     known = parameters(cls)
     hints = _hints(cls)
-    accepted_names = ", ".join(f"{k}={v!r}" for k, v in settable(cls).items()) or "none"
     out: dict[str, Any] = {}
     for key, value in params.items():
         if key not in known:
+            accepted_names = ", ".join(f"{k}={v!r}" for k, v in settable(cls).items()) or "none"
             raise SpecError(f"'{spec}': {cls.__name__} has no parameter '{key}'"
                             f" (its parameters: {accepted_names})")
         accepted = _accepted(hints.get(key))

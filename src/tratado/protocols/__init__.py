@@ -62,8 +62,10 @@ def protocol_class(name: str, *, allow_plugins: bool = True) -> type[Protocol[An
         if not (isinstance(cls, type) and issubclass(cls, Protocol)):
             raise ValueError(f"{name} is not a Protocol class")
         return cls
-    registry = {key: cls for key, cls in protocol_registry().items()
-                if allow_plugins or cls.__module__.startswith("tratado.")}
+    registry = protocol_registry()
+    if not allow_plugins:  # only the built-ins (entry points are looked up below)
+        registry = {key: cls for key, cls in registry.items()
+                    if cls.__module__.startswith("tratado.")}
     if name not in registry:
         for ep in entry_points(group="tratado.protocols"):
             if ep.name == name:
