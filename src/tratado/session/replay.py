@@ -20,8 +20,9 @@ A record is untrusted input. :func:`verify` never takes its word for anything:
 When the negotiators cannot be rebuilt (a plug-in the checker does not have or did not
 allow, a parameter that is not a plain value), or the record is clock-dependent (a
 negotiator failed by running past its move budget, or the clock's ``time-up`` ended the
-talks), the session cannot be re-run faithfully: the record's events are then stepped
-through the protocol, the derived values recomputed and compared the same way, and the
+talks), the session cannot be re-run faithfully: the record's events are then pushed
+through the protocol by a :class:`~tratado.session.driver.Driver` (as a live request
+would be), the derived values recomputed and compared the same way, and the
 verdict says that **only the rules were checked** — the events are legal and the
 numbers follow from them, but nothing shows the negotiators would have made those
 moves. A public record (``"view": "public"``) has no negotiators: it is always checked
@@ -352,25 +353,27 @@ def _compare(record: Mapping[str, Any], again: Mapping[str, Any]) -> None:
 
 
 def _events(scenario: Scenario, protocol: Protocol[Any], entries: Sequence[Any],
-            offset: int = 0) -> tuple[Any, list[Any]]:
-    state = protocol.initial_state()
-    events = []
+            offset: int = 0) -> tuple[Any, Sequence[Any]]:
+    """The record's events pushed through a :class:`~tratado.session.driver.Driver` (the
+    same code a session and a live request go through): the final state and the
+    events, or the first event the rules refuse."""
+    from tratado.session.driver import Driver
+
+    driver = Driver(protocol)
     for k, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise _Differs(f"event {offset + k}: not an object")
+        if driver.is_over:
+            raise _Differs(f"event {offset + k}: logged after the talks ended")
         try:
-            event = event_from_entry(entry, scenario.agenda)
-            state = protocol.step(state, event)
+            driver.submit(event_from_entry(entry, scenario.agenda))
         except (EventRefused, ValueError, KeyError, TypeError) as error:
             who = f" by {excerpt(entry.get('party'))}" if entry.get("party") else ""
             raise _Differs(f"event {offset + k} ({excerpt(entry.get('kind'))}{who}) breaks the"
                            f" rules: {excerpt(error)}") from None
-        events.append(event)
-        if protocol.is_over(state) and k != len(entries) - 1:
-            raise _Differs(f"event {offset + k + 1}: logged after the talks ended")
-    if not protocol.is_over(state):
+    if not driver.is_over:
         raise _Differs("the logged events do not end the talks")
-    return state, events
+    return driver.state, driver.finish()
 
 
 def _failures(events: Sequence[Any], names: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -388,7 +391,7 @@ def _failures(events: Sequence[Any], names: Mapping[str, Any]) -> list[dict[str,
 def _rules_result(scenario: Scenario, protocol: Protocol[Any], entries: Sequence[Any],
                   names: Mapping[str, Any], seed: int, offset: int = 0) -> SessionResult:
     state, events = _events(scenario, protocol, entries, offset)
-    return build_result(scenario, protocol, state, tuple(events), dict(names), seed,
+    return build_result(scenario, protocol, state, events, dict(names), seed,
                         _failures(events, names), 0.0)
 
 
