@@ -371,3 +371,15 @@ def test_a_rules_only_check_still_catches_forged_values(case: str) -> None:
         forged = copy.deepcopy(record)
         tamper(forged)
         assert verify(scenario, forged).status == "differs", tamper.__name__
+
+
+def test_a_rerun_cut_short_by_the_clock_checks_the_rules_only() -> None:
+    """An honest record of talks with a time limit may not re-run the same on a slower
+    machine: that is said, not reported as a lie."""
+    scenario = scenario_of("job-offer")
+    result = Session(scenario, "alternating", ["hardliner", "hardliner"], seed=1,
+                     protocol_options={"deadline": 50}).run()
+    record = result.to_dict(timing=False)
+    record["protocol"]["deadline_seconds"] = 1e-9  # any re-run passes it at once
+    verdict = verify(scenario, record)
+    assert verdict.status == "rules-only" and "clock" in (verdict.why or "")

@@ -316,6 +316,10 @@ def _rerun(base: Scenario, scenario: Scenario, protocol: Protocol[Any],
     except Exception as error:  # noqa: BLE001 - whatever the record set up
         raise _Differs(f"the session cannot be run again ({type(error).__name__}:"
                        f" {excerpt(error)})") from None
+    if any(e.kind == "time-up" for e in result.events[-1:]) or any(
+            "TimeoutError" in f.get("error", "") for f in result.failures):
+        raise _RulesOnly("the re-run was cut short by the clock (its seconds or move budget)"
+                         " on this machine, so it cannot show what the record's run did")
     return _derived(result, record, base)
 
 
