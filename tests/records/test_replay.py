@@ -383,3 +383,39 @@ def test_a_rerun_cut_short_by_the_clock_checks_the_rules_only() -> None:
     record["protocol"]["deadline_seconds"] = 1e-9  # any re-run passes it at once
     verdict = verify(scenario, record)
     assert verdict.status == "rules-only" and "clock" in (verdict.why or "")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=6)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value[:3]):
+            found += _paths(inner, (*prefix, index))
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=st.sampled_from(list(CASES)), data=st.data(), value=JSON_VALUES)
+def test_any_value_anywhere_gives_a_verdict_and_derived_values_cannot_be_forged(
+        case: str, data: st.DataObject, value: Any) -> None:
+    record = fresh(case)
+    path = data.draw(st.sampled_from(_paths(record)))
+    target = record
+    for key in path[:-1]:
+        target = target[key]
+    before = canonical_json(record)
+    target[path[-1]] = value
+    verdict = verify(scenario_of(CASES[case][0]), record)  # never raises
+    if canonical_json(record) != before and path[0] in ("log", "agreement", "result", "items",
+                                                        "parties", "scenario"):
+        assert verdict.status == "differs", (path, str(verdict))
