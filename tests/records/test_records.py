@@ -195,3 +195,20 @@ def test_reading_a_record_checks_limits_on_the_text() -> None:
             parse_record(bad)
     with override(nesting=100):
         assert parse_record('{"x": ' + "[" * 65 + "]" * 65 + "}")["x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40), st.lists(st.integers(0, 40), max_size=6),
+       st.lists(st.integers(0, 40), max_size=6), st.text(max_size=3))
+def test_pieces_compare_whatever_their_boundaries(text: str, cuts: list[int],
+                                                  other_cuts: list[int], extra: str) -> None:
+    from tratado.session.replay import same_text
+
+    def pieces(at: list[int], whole: str) -> list[str]:
+        points = sorted({0, len(whole), *(min(c, len(whole)) for c in at)})
+        return [whole[a:b] for a, b in zip(points, points[1:], strict=False)] + [""]
+
+    text = text.replace("\0", "")
+    assert same_text(pieces(cuts, text), pieces(other_cuts, text))
+    changed = text + extra.replace("\0", "")
+    assert same_text(pieces(cuts, text), pieces(other_cuts, changed)) == (changed == text)

@@ -32,9 +32,8 @@ this way.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import zip_longest
 from typing import Any
 
 from tratado.errors import TratadoError
@@ -337,15 +336,30 @@ def _derived(result: SessionResult, record: Mapping[str, Any], base: Scenario) -
                         what_if=what_if if isinstance(what_if, Mapping) else None)
 
 
+def same_text(first: Iterable[str], second: Iterable[str]) -> bool:
+    """Whether two streams of text pieces join to the same text, whatever their pieces'
+    boundaries (neither is joined whole, no piece is copied)."""
+    left, right = iter(first), iter(second)
+    a, b, i, j = "", "", 0, 0
+    while True:
+        while i == len(a):  # (skipping empty pieces)
+            a, i = next(left, "\0"), 0  # "\0" never occurs in JSON text: the end
+        while j == len(b):
+            b, j = next(right, "\0"), 0
+        if a == "\0" or b == "\0":
+            return a == b
+        size = min(len(a) - i, len(b) - j)
+        if a[i:i + size] != b[j:j + size]:
+            return False
+        i, j = i + size, j + size
+
+
 def _compare(record: Mapping[str, Any], again: Mapping[str, Any]) -> None:
     """Compare the canonical forms piece by piece (the replayed log is built as it is
     compared, never held whole); on the first difference, say where it is."""
     given = {k: v for k, v in record.items() if k not in PROVENANCE}
     again = {k: v for k, v in again.items() if k not in PROVENANCE}
-    for mine, theirs in zip_longest(iter_canonical(given), iter_canonical(again)):
-        if mine != theirs:
-            break
-    else:
+    if same_text(iter_canonical(given), iter_canonical(again)):
         return
     if "log" in again and not isinstance(again["log"], list):
         again["log"] = list(again["log"])
