@@ -4,6 +4,7 @@ in."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from functools import reduce
 from typing import Any
@@ -161,3 +162,33 @@ def test_the_compact_log_widens_its_codes_when_packages_are_many(monkeypatch: An
     events = [Propose("p0", o) for o in outcomes] + [Accept("p1")]
     log = EventLog.of(("p0", "p1"), events)
     assert list(log) == events and log.nbytes() == 8 * len(events)
+
+
+@settings(max_examples=60, deadline=None)
+@given(script=moves(SCENARIO, max_size=40), discount=st.booleans())
+def test_the_fused_log_fold_gives_the_generic_fold(script: list[Any], discount: bool) -> None:
+    protocol = protocol_for("alternating", deadline=4, discounting=discount,
+                            deadline_seconds=60.0)
+    driver = Driver(protocol)
+    for move in script:
+        with contextlib.suppress(EventRefused):
+            driver.submit(as_event(move, driver.whose_turn()))
+    events = list(driver.events)
+    fused_steps, fused_state = protocol.fold_log(protocol.initial_state(), events)
+    assert fused_state == driver.state
+    state, generic = protocol.initial_state(), []
+    for event in events:
+        concerned = getattr(event, "outcome", None)
+        if concerned is None and event.kind in ("accept", "reject", "vote"):
+            concerned = protocol.subject(state)
+        generic.append((protocol.round(state), protocol.time(state), event, concerned))
+        state = protocol.step(state, event)
+    assert fused_steps == generic
+    fused = LogView(SCENARIO, protocol, driver.events)
+    plain = LogView(SCENARIO, protocol, driver.events)
+    try:
+        LogView.fast_fold = False
+        expected = list(plain)
+    finally:
+        LogView.fast_fold = True
+    assert list(fused) == expected and fused[len(events) // 2:] == expected[len(events) // 2:]

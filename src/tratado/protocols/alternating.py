@@ -276,3 +276,52 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 break
             actor = actor + 1 if actor + 1 < n else 0
         return _new(AlternatingState, (turn, offer, proposer, accepts, None, None)), answer, failure
+
+    # -- the log's fast fold --------------------------------------------------------------
+    def fold_log(
+        self, state: AlternatingState, events: Sequence[Event]
+    ) -> tuple[list[tuple[int, float, Event, Outcome | None]], AlternatingState]:
+        """For each of ``events`` in turn, ``(round, time, event, package it concerns)``
+        before it, and the state after them all: what folding :meth:`step` gives (and
+        :meth:`round`, :meth:`time`, :meth:`subject` before each event), fused for the
+        plain moves; any other event goes through :meth:`step` (which may refuse it).
+        The session's log (:mod:`tratado.session.log_view`) reads long logs with it;
+        ``tests/test_driver.py`` checks it against the generic fold."""
+        steps: list[tuple[int, float, Event, Outcome | None]] = []
+        add = steps.append
+        n, total, inv_total, last = self._n, self._total, self._inv_total, self.deadline - 1
+        parties, valid = self.parties, self._valid
+        turn, offer, proposer, accepts, reason, ended_by = state
+        for event in events:
+            cls = type(event)
+            if (reason is None and event.party == parties[turn % n]
+                    and (cls is Propose or (cls is Accept and offer is not None))):
+                now = turn // n
+                if cls is Propose:
+                    outcome = event.outcome  # type: ignore[attr-defined]
+                    try:
+                        known = outcome in valid
+                    except TypeError:
+                        known = False
+                    if not known:
+                        self.check_outcome(outcome)  # as step does: remembers it, or refuses it
+                    add((now if now < last else last, turn * inv_total, event, outcome))
+                    offer, proposer, accepts = outcome, turn % n, 0
+                    turn += 1
+                else:
+                    add((now if now < last else last, turn * inv_total, event, offer))
+                    turn += 1
+                    accepts += 1
+                    if accepts >= n - 1:
+                        reason, ended_by = "agreement", event.party
+                        continue
+                if turn >= total:
+                    reason, ended_by = "deadline", None
+                continue
+            current = _new(AlternatingState, (turn, offer, proposer, accepts, reason, ended_by))
+            concerned = getattr(event, "outcome", None)
+            if concerned is None and event.kind in ("accept", "reject", "vote"):
+                concerned = offer
+            add((self.round(current), self.time(current), event, concerned))
+            turn, offer, proposer, accepts, reason, ended_by = self.step(current, event)
+        return steps, _new(AlternatingState, (turn, offer, proposer, accepts, reason, ended_by))

@@ -85,13 +85,19 @@ def iter_canonical(record: Mapping[str, Any]) -> Iterator[str]:
 
 
 def iter_log(entries: Iterable[Any]) -> Iterator[str]:
-    """The canonical ``log`` array, one entry per piece."""
+    """The canonical ``log`` array, one entry per piece (a block of entries per piece
+    for a lazy log, which builds its canonical texts itself)."""
     opened = False
-    encoded = getattr(entries, "encoded", None)  # a lazy log builds its canonical texts itself
-    texts = encoded(canonical_value, True, (",", ":")) if callable(encoded) else (
-        canonical_value(entry) for entry in entries)
-    for text in texts:
-        yield ("[\n" if not opened else ",\n") + text
+    blocks = getattr(entries, "encoded_blocks", None)
+    if callable(blocks):
+        for block in blocks(canonical_value, True, (",", ":")):
+            if block:
+                yield ("[\n" if not opened else ",\n") + ",\n".join(block)
+                opened = True
+        yield "\n]" if opened else "[]"
+        return
+    for entry in entries:
+        yield ("[\n" if not opened else ",\n") + canonical_value(entry)
         opened = True
     yield "\n]" if opened else "[]"
 

@@ -55,6 +55,7 @@ class EventLog(Sequence[Event]):
     ``initial_state``: the protocol state before any event (the first checkpoint)."""
 
     __slots__ = ("pending", "_codes", "_other", "_outcomes", "_index", "_events", "_seen",
+                 "_remember", "_settled",
                  "_participants", "_party_index", "_checkpoints")
 
     def __init__(self, participants: Sequence[str], initial_state: Any = None) -> None:
@@ -67,6 +68,7 @@ class EventLog(Sequence[Event]):
         self._index: dict[Outcome, int] = {}
         self._events: dict[int, Event] = {}  # one shared (immutable) event per code
         self._seen: dict[int, tuple[Event, int]] = {}  # id(event) -> (event, code)
+        self._remember, self._settled = 1, 0
         self._participants = (*participants, "")
         self._party_index = {p: k for k, p in enumerate(self._participants)}
         self._checkpoints: list[tuple[int, Any]] = []
@@ -96,13 +98,19 @@ class EventLog(Sequence[Event]):
             index, outcomes, parties = self._index, self._outcomes, self._party_index
             other, code_of = self._other, _CODE
             position = len(codes)
+            # negotiators often hand the same (immutable) event object back again and again;
+            # when they do not, looking events up by identity is skipped (tried again now
+            # and then)
+            remember = self._remember > 0 or self._settled % 8 == 0
+            hits = 0
             for event in pending:
-                # negotiators hand the same (immutable) event object back again and again
-                hit = seen.get(id(event))
-                if hit is not None and hit[0] is event:
-                    codes.append(hit[1])
-                    position += 1
-                    continue
+                if remember:
+                    hit = seen.get(id(event))
+                    if hit is not None and hit[0] is event:
+                        codes.append(hit[1])
+                        position += 1
+                        hits += 1
+                        continue
                 kind = code_of.get(type(event), _OTHER)
                 party = parties.get(event.party)
                 if kind == _OTHER or party is None or party > 255 or event.note:
@@ -125,10 +133,13 @@ class EventLog(Sequence[Event]):
                     codes.append(code)
                     if code not in shared:
                         shared[code] = event
-                    if len(seen) >= SETTLE_EVERY:
-                        seen.clear()
-                    seen[id(event)] = (event, code)  # the event kept: its id stays its own
+                    if remember:
+                        if len(seen) >= SETTLE_EVERY:
+                            seen.clear()
+                        seen[id(event)] = (event, code)  # the event kept: its id stays its own
                 position += 1
+            self._remember = 1 if remember and 4 * hits >= len(pending) else 0
+            self._settled += 1
             pending.clear()
         if state is not None and (not self._checkpoints or self._checkpoints[-1][0] < len(self)):
             self._checkpoints.append((len(self), state))

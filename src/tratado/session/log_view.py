@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
-from typing import Any, overload
+from typing import Any, ClassVar, overload
 
 import numpy as np
 
@@ -39,6 +39,10 @@ class LogView(Sequence[dict[str, Any]]):
     ``extra``: keys added to every entry (e.g. ``{"item": issue}``)."""
 
     __slots__ = ("scenario", "protocol", "events", "_discounts", "_extra")
+
+    fast_fold: ClassVar[bool] = True
+    """Use the protocol's fused ``fold_log`` where it has one (same steps as folding
+    ``step``; ``tests/test_driver.py`` checks it)."""
 
     def __init__(self, scenario: Scenario, protocol: Protocol[Any], events: Sequence[Event],
                  discounts: Sequence[float] | None = None,
@@ -71,9 +75,14 @@ class LogView(Sequence[dict[str, Any]]):
         blocks of :data:`BLOCK`."""
         protocol, events = self.protocol, self.events
         state = self._state_before(start)
+        fused = getattr(protocol, "fold_log", None) if self.fast_fold else None
         step, round_of, time_of, subject = (protocol.step, protocol.round, protocol.time,
                                             protocol.subject)
         for begin in range(start, stop, BLOCK):
+            if fused is not None:  # the protocol's own fold, fused (alternating offers)
+                steps, state = fused(state, events[begin:min(stop, begin + BLOCK)])
+                yield steps
+                continue
             block = []
             for event in events[begin:min(stop, begin + BLOCK)]:
                 outcome = event_outcome(event)
@@ -123,18 +132,31 @@ class LogView(Sequence[dict[str, Any]]):
         text ``encode(entry)`` gives when ``encode`` uses those settings (e.g. the
         canonical form of :mod:`tratado.records`). The text of each package, its
         utilities and each name is made once per log, not once per entry."""
+        for block in self.encoded_blocks(encode, sort_keys, separators):
+            yield from block
+
+    def encoded_blocks(self, encode: Callable[[Any], str] | None = None,
+                       sort_keys: bool = False, separators: tuple[str, str] = (", ", ": "),
+                       ) -> Iterator[list[str]]:
+        """:meth:`encoded`, a block of entries (a list of their texts) at a time: for a
+        writer that joins them (a long log is written in a few thousand pieces, not one
+        per entry)."""
         ids, describe = self.scenario.party_ids, self.scenario.agenda.describe
         factors = self._discounts
         dumps: Callable[[Any], str] = encode or json.JSONEncoder(ensure_ascii=False).encode
         extra = {k: dumps(v) for k, v in self._extra.items()}
         templates: dict[tuple[bool, bool, bool], str] = {}
         packages: dict[Outcome, tuple[str, str]] = {}
-        # (id(event), id(package)) -> (event, package, text with turn, round and time left
-        # open); the objects are kept so that their ids stay theirs while cached
-        texts: dict[tuple[int, int], tuple[Event, Outcome | None, str]] = {}
+        # (id(event), id(package)) -> (event, package, the entry's text with turn, round
+        # and time left open, as its format method); the objects are kept so that their
+        # ids stay theirs while cached
+        texts: dict[tuple[int, int], tuple[Event, Outcome | None, Callable[..., str]]] = {}
+        time_text = float.__repr__
         turn = 0
         for block in self._steps(0, len(self)):
             table = self._utilities(block)
+            out: list[str] = []
+            add = out.append
             for round_, time, event, outcome in block:
                 hit = texts.get((id(event), id(outcome)))
                 if hit is None or factors is not None:
@@ -163,9 +185,10 @@ class LogView(Sequence[dict[str, Any]]):
                         .replace("\x00", "{0}").replace("\x01", "{1}").replace("\x02", "{2}")
                     if len(texts) >= BLOCK:
                         texts.clear()
-                    hit = texts[id(event), id(outcome)] = (event, outcome, text)
-                yield hit[2].format(turn, round_, float.__repr__(time))
+                    hit = texts[id(event), id(outcome)] = (event, outcome, text.format)
+                add(hit[2](turn, round_, time_text(time)))
                 turn += 1
+            yield out
 
     # -- Sequence ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -252,6 +275,13 @@ class ItemLogs(Sequence[dict[str, Any]]):
         for part in self.parts:
             yield from part.encoded(encode, sort_keys, separators)
 
+    def encoded_blocks(self, encode: Callable[[Any], str] | None = None,
+                       sort_keys: bool = False, separators: tuple[str, str] = (", ", ": "),
+                       ) -> Iterator[list[str]]:
+        """Entries' JSON texts a block at a time (see :meth:`LogView.encoded_blocks`)."""
+        for part in self.parts:
+            yield from part.encoded_blocks(encode, sort_keys, separators)
+
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
     @overload
@@ -304,14 +334,10 @@ def write_json(document: Any, write: Callable[[str], Any], level: int = 0) -> No
         inner = "\n" + pad + "  "
         write("[" + inner)
         first = True
-        chunk: list[str] = []
-        for text in document.encoded():
-            chunk.append(text)
-            if len(chunk) >= BLOCK:
-                write(("" if first else "," + inner) + ("," + inner).join(chunk))
-                first, chunk = False, []
-        if chunk:
-            write(("" if first else "," + inner) + ("," + inner).join(chunk))
+        for block in document.encoded_blocks():
+            if block:
+                write(("" if first else "," + inner) + ("," + inner).join(block))
+                first = False
         write("\n" + pad + "]")
         return
     if isinstance(document, dict) and document:
