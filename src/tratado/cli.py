@@ -434,8 +434,11 @@ def replay(log_file: Path, scenario_path: tuple[str, ...], allow_plugins: bool) 
     else:
         sources = resolve_source(record.get("source"), log_file.parent)
         if sources is None:
-            raise TratadoError("the record does not say where its scenario is, or the file"
-                               " it names is not there.", file=str(log_file), field="source",
+            what = ("a public record carries no file paths, so it does not say where its"
+                    " scenario is." if record.get("view") == "public" else
+                    "the record does not say where its scenario is, or the file it names is"
+                    " not there.")
+            raise TratadoError(what, file=str(log_file), field="source",
                                fix="pass --scenario FILE (the scenario the session ran on).")
     from tratado.formats import load
 

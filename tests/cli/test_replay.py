@@ -195,6 +195,8 @@ def test_public_record_drops_the_confidential_parts(tmp_path):
     assert invoke("public-record", str(log), str(public)).exit_code == 0
     text = public.read_text(encoding="utf-8")
     assert '"utilities"' not in text and '"negotiators"' not in text and '"seed"' not in text
+    unsourced = invoke("replay", str(public))
+    assert unsourced.exit_code == 2 and "a public record carries no file paths" in unsourced.stderr
     result = invoke("replay", str(public), "--scenario", "venezuela-2021")
     assert result.exit_code == 3 and "Only the rules were checked" in result.stdout
     again = invoke("public-record", str(log), str(public))
