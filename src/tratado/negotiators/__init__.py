@@ -3,7 +3,8 @@
 See :mod:`tratado.negotiators.base` for the API and what a negotiator is given,
 :mod:`tratado.negotiators.acceptance` for the acceptance rules, and
 :mod:`tratado.negotiators.registry` for finding negotiators by name, ``module:Class``
-or metadata. Built-in: ``boulware``, ``linear``, ``conceder``, ``time-based``,
+or metadata, with parameters (``make("boulware:e=0.3")``, :func:`spec_of` gives the
+spec back). Built-in: ``boulware``, ``linear``, ``conceder``, ``time-based``,
 ``hardliner``, ``tit-for-tat``, ``nice-tit-for-tat``, ``aspiration``, ``random`` and
 the default ``frequency``.
 """
@@ -31,7 +32,20 @@ from tratado.negotiators.base import (
     PublicScenario,
     Record,
 )
-from tratado.negotiators.registry import describe, find, make, negotiator_class, registered
+from tratado.negotiators.registry import (
+    SpecError,
+    describe,
+    find,
+    make,
+    make_mediator,
+    mediator_class,
+    negotiator_class,
+    parse_spec,
+    registered,
+    registered_mediators,
+    settable,
+    spec_of,
+)
 
 DEFAULT_NEGOTIATOR = "frequency"
 
@@ -40,5 +54,6 @@ __all__ = [
     "AcceptAboveReservation", "AcceptAfter", "AcceptNext", "AcceptanceRule", "AllOf", "AnyOf",
     "Mediator", "MediatorView", "Negotiator",
     "NegotiatorView", "Never", "Participant", "PublicParty", "PublicScenario", "Record",
-    "describe", "find", "make", "negotiator_class", "registered", "table_utility",
+    "SpecError", "describe", "find", "make", "make_mediator", "mediator_class", "negotiator_class",
+    "parse_spec", "registered", "registered_mediators", "settable", "spec_of", "table_utility",
 ]

@@ -179,6 +179,28 @@ def spec_name(participant: Participant) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+def spec_of(participant: Participant) -> str | None:
+    """The spec that builds ``participant`` again: ``"boulware:e=0.3"`` (its
+    :func:`spec_name` and every parameter as ``:key=value``); ``None`` when a parameter
+    cannot be written in a spec (an object, or text holding ``:``, ``,`` or ``=``, or
+    text that would read as a number, flag or none)."""
+    parts = [spec_name(participant)]
+    for key, value in participant.params.items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif value is None:
+            text = "none"
+        elif isinstance(value, int | float):
+            text = repr(value)
+        elif isinstance(value, str) and value.strip() == value and value and not any(
+                c in value for c in ":,=") and _convert(value, ()) == value:
+            text = value
+        else:
+            return None
+        parts.append(f"{key}={text}")
+    return ":".join(parts)
+
+
 def parameters(cls: type[Participant]) -> dict[str, inspect.Parameter]:
     """The parameters of ``cls.__init__`` a spec can set, by name (no ``self``, no
     ``*args`` / ``**kwargs``)."""
