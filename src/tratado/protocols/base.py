@@ -107,6 +107,8 @@ def checked_deadline(value: object, unit: str = "rounds") -> int:
     what any run could reach would only hang). Else :class:`DeadlineRefused`, up front,
     before anything runs."""
     most = limit("rounds")
+    if type(value) is int and 1 <= value <= most:
+        return value
     fix = (f"give a deadline from 1 to {most:,} {unit}; to allow more, set"
            f" {env_name('rounds')} (docs/security.md).")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
