@@ -192,3 +192,10 @@ def test_the_fused_log_fold_gives_the_generic_fold(script: list[Any], discount: 
     finally:
         LogView.fast_fold = True
     assert list(fused) == expected and fused[len(events) // 2:] == expected[len(events) // 2:]
+
+
+def test_a_whole_number_is_taken_where_a_number_is_expected() -> None:
+    from tratado.negotiators.registry import make
+
+    assert make("conceder", e=4).params["e"] == 4.0
+    assert isinstance(make("conceder", e=4).params["e"], float)

@@ -298,7 +298,8 @@ def convert_params(cls: type[Participant], spec: str,
         try:
             if isinstance(value, str):
                 value = _convert(value, accepted)
-            elif accepted and not isinstance(value, accepted):
+            elif accepted and not isinstance(value, accepted) and not (
+                    float in accepted and isinstance(value, int)):  # 4 for a float: 4.0
                 raise TypeError
             if isinstance(value, bool) and accepted and bool not in accepted:
                 raise TypeError
