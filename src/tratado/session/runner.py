@@ -72,6 +72,10 @@ from tratado.session.result import (
     public_scenario,
 )
 
+CLOCK_EVERY = 256
+"""Moves the fused loop plays between two looks at the clock (``deadline_seconds``): the
+talks may run that many moves past the deadline in seconds (well under a millisecond)."""
+
 
 class Session:
     """Runs ``protocol`` on ``scenario`` with one negotiator per party.
@@ -212,12 +216,17 @@ class Session:
             else actor.mover() for party, actor in actors.items()}
         seconds = protocol.deadline_seconds
         simple = seconds is None and self.move_budget is None
+        # with a clock, the fused loop pauses every CLOCK_EVERY moves to look at it
+        pause = SETTLE_EVERY if seconds is None else CLOCK_EVERY
         started = perf_counter()
         while turn := driver.whose_turn():
             if fast is not None:
+                if seconds is not None and perf_counter() - started > seconds:
+                    driver.submit(protocol.time_up_event())
+                    continue
                 # plain moves fused (AlternatingOffers.play); any other answer is judged below
                 state, answer, error = protocol.play(  # type: ignore[attr-defined]
-                    driver.state, fast, pending, SETTLE_EVERY)
+                    driver.state, fast, pending, pause)
                 driver.adopt(state)
                 if answer is PAUSED or protocol.is_over(state):
                     continue
@@ -252,12 +261,14 @@ class Session:
     ) -> list[Callable[[Outcome | None, float], Event]] | None:
         """The parties' ``take_turn`` hooks, in party order, when the fused loop
         :meth:`AlternatingOffers.play` may stand for stepping the protocol move by move:
-        plain alternating offers (not a subclass), no clock (``deadline_seconds``), no move
-        budget, and every party an in-process :class:`Negotiator` that started and whose
-        move is the protocol's ``ask`` (``act`` and ``mover`` not overridden). Else None."""
+        plain alternating offers (not a subclass), no move budget, and every party an
+        in-process :class:`Negotiator` that started and whose move is the protocol's
+        ``ask`` (``act`` and ``mover`` not overridden). Else None. With a clock
+        (``deadline_seconds``) the loop looks at it every :data:`CLOCK_EVERY` moves
+        instead of before every move."""
         protocol = self.protocol
         if not (self.fast_path and type(protocol) is AlternatingOffers and not self._broken
-                and self.move_budget is None and protocol.deadline_seconds is None):
+                and self.move_budget is None):
             return None
         hooks: list[Callable[[Outcome | None, float], Event]] = []
         for party in protocol.parties:
