@@ -199,3 +199,13 @@ def test_a_whole_number_is_taken_where_a_number_is_expected() -> None:
 
     assert make("conceder", e=4).params["e"] == 4.0
     assert isinstance(make("conceder", e=4).params["e"], float)
+
+
+def test_parameters_kept_per_class_tell_one_from_true_and_from_one_point_zero() -> None:
+    from tratado.negotiators.registry import SpecError, make
+
+    assert make("conceder", e=1).params == {"e": 1.0}
+    with pytest.raises(SpecError):
+        make("conceder", e=True)
+    assert make("linear", e=2.0).params == make("linear", e=2).params == {"e": 2.0}
+    assert make("boulware").params == {"e": 0.2} and make("boulware").params == {"e": 0.2}

@@ -158,6 +158,36 @@ class MediatorView:
 
 
 _SIGNATURES: dict[type, inspect.Signature | None] = {}
+_BOUND: dict[tuple[Any, ...], list[tuple[str, Any]] | None] = {}
+
+
+def _bound_arguments(cls: type, signature: inspect.Signature, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    """The arguments of ``cls(*args, **kwargs)`` by name, defaults filled in, ``self``
+    left out (None when they do not fit the signature). Kept per class and arguments when
+    these are plain values (a tournament builds the same negotiators again and again)."""
+    key: tuple[Any, ...] | None = None
+    if all(isinstance(v, _PLAIN) for v in args) and all(
+            isinstance(v, _PLAIN) for v in kwargs.values()):
+        key = (cls, tuple((type(v), v) for v in args),  # 1 is not True, nor 1.0
+               tuple(sorted((k, type(v).__name__, v) for k, v in kwargs.items())))
+        if key in _BOUND:
+            return _BOUND[key]
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        found = None
+    else:
+        bound.apply_defaults()
+        found = list(bound.arguments.items())[1:]
+    if key is not None:
+        if len(_BOUND) >= 4096:
+            _BOUND.clear()
+        _BOUND[key] = found
+    return found
+
+
+_PLAIN = (bool, int, float, str, type(None))
 
 
 def _signature(cls: type) -> inspect.Signature | None:
@@ -213,14 +243,12 @@ class Participant:
         signature = _signature(type(self))
         if signature is None:
             return dict(kwargs)
-        try:
-            bound = signature.bind(self, *args, **kwargs)
-        except TypeError:
+        arguments = _bound_arguments(type(self), signature, args, kwargs)
+        if arguments is None:
             return dict(kwargs)
-        bound.apply_defaults()
         declared = signature.parameters
         out: dict[str, Any] = {}
-        for key, value in list(bound.arguments.items())[1:]:
+        for key, value in arguments:
             kind = declared[key].kind
             if kind is inspect.Parameter.VAR_KEYWORD:
                 out.update(value)

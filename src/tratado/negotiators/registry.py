@@ -313,12 +313,31 @@ def convert_params(cls: type[Participant], spec: str,
     return out
 
 
+_CHECKED: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _checked_params(cls: type[Any], spec: str, params: dict[str, Any]) -> dict[str, Any]:
+    """:func:`convert_params`, kept per class, spec and (plain) parameters: a tournament
+    builds the same negotiators again and again. Refusals are not kept."""
+    try:
+        key = (cls, spec, tuple((k, type(v), v) for k, v in params.items()))  # 1 is not True
+        hit = _CHECKED.get(key)
+    except TypeError:  # a value that cannot be a key: check it afresh
+        return convert_params(cls, spec, params)
+    if hit is None:
+        hit = convert_params(cls, spec, params)
+        if len(_CHECKED) >= 4096:
+            _CHECKED.clear()
+        _CHECKED[key] = hit
+    return dict(hit)
+
+
 def build(cls: type[Any], spec: str, params: dict[str, Any],
           objects: dict[str, Any] | None = None) -> Any:
     """``cls(**params, **objects)``: ``params`` (text or JSON values) checked by
     :func:`convert_params`, ``objects`` (Python objects, e.g. an acceptance rule) passed
     as they are. A value the class itself refuses is a :class:`SpecError` saying so."""
-    checked = convert_params(cls, spec, params)
+    checked = _checked_params(cls, spec, params)
     try:
         return cls(**checked, **(objects or {}))
     except (TypeError, ValueError) as error:
