@@ -29,6 +29,8 @@ MODULES = (
     ("tratado.protocols", "Protocols: the rules of a negotiation as state machines"),
     ("tratado.negotiators", "Negotiators and mediators"),
     ("tratado.session", "Sessions: running, recording and replaying negotiations"),
+    ("tratado.records", "Session records: canonical JSON, fingerprints, the public record"),
+    ("tratado.experiments", "Experiments: runs of many sessions"),
 )
 
 

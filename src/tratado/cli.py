@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -44,7 +46,11 @@ def _dump(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 scenario_argument = click.argument("scenario", nargs=-1, required=True)
+
+
 def _parse_reservations(ctx: click.Context, param: click.Parameter,
                         values: tuple[str, ...]) -> dict[str, float]:
     parsed: dict[str, float] = {}
@@ -90,7 +96,11 @@ def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[An
     what-ifs; also the line that tells the reader what was changed ("" when nothing was)."""
     from tratado.formats import load
 
-    loaded = _notes_on_stderr(lambda: load(*scenario))
+    return _what_if(_notes_on_stderr(lambda: load(*scenario)), reservations)
+
+
+def _what_if(loaded: Any, reservations: dict[str, float]) -> tuple[Any, str]:
+    """``loaded`` with the --reservation what-ifs applied, and the line that says so."""
     if not reservations:
         return loaded, ""
     try:
@@ -101,6 +111,41 @@ def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[An
         f"{party} {loaded.party(party).preferences.reservation_value:.2f} -> {value:.2f}"
         for party, value in reservations.items())
     return changed, f"What-if (the file is unchanged): no-deal values {changes}.\n"
+
+
+def output_options(*, json_help: str, plot_help: str | None = None,
+                   log_help: str | None = None) -> Callable[[F], F]:
+    """The output options every command shares, declared once: ``--json`` (``as_json``),
+    and where the command has them ``--log FILE`` (``log_file``) and ``--plot FILE``
+    (``plot_file``). Each command says what it prints or writes."""
+
+    def decorate(command: F) -> F:
+        if plot_help is not None:
+            command = click.option("--plot", "plot_file",
+                                   type=click.Path(dir_okay=False, path_type=Path),
+                                   help=plot_help)(command)
+        if log_help is not None:
+            command = click.option("--log", "log_file",
+                                   type=click.Path(dir_okay=False, path_type=Path),
+                                   help=log_help)(command)
+        return click.option("--json", "as_json", is_flag=True, help=json_help)(command)
+
+    return decorate
+
+
+def _check_outputs(inputs: tuple[str, ...], **outputs: Path | None) -> None:
+    """Before any work: refuse an output that is an input or another output (``--log
+    mine.yaml`` on ``mine.yaml``, ``--log same.png --plot same.png``), and a plot whose
+    format cannot be drawn."""
+    from tratado.files import refuse_clashes
+
+    refuse_clashes({f"--{name}": path for name, path in outputs.items()},
+                   [name for name in inputs if Path(name).exists()])
+    plot = outputs.get("plot")
+    if plot is not None:
+        from tratado.report.plot import check_plot_target
+
+        check_plot_target(plot)
 
 
 max_outcomes_option = click.option(
@@ -124,9 +169,9 @@ def cli() -> None:
 
 @cli.command()
 @scenario_argument
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of the report.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw the utility space to FILE (.png, .svg or .pdf; needs matplotlib).")
+@output_options(
+    json_help="Print one JSON document instead of the report.",
+    plot_help="Draw the utility space to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--frontier-rows", type=click.IntRange(min=2), default=15, show_default=True,
               help="Efficient packages listed in the report.")
 @reservation_option
@@ -139,10 +184,7 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
     Kalai–Smorodinsky, egalitarian and utilitarian packages, the opposition level
     and who cares most about which issue.
     """
-    if plot_file is not None:
-        from tratado.report.plot import check_plot_target
-
-        check_plot_target(plot_file)
+    _check_outputs(scenario, plot=plot_file)
     loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
 
@@ -215,7 +257,8 @@ def _names() -> str:
 
 
 def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
-    from tratado.negotiators import DEFAULT_NEGOTIATOR, negotiator_class
+    from tratado.negotiators import DEFAULT_NEGOTIATOR
+    from tratado.negotiators.registry import make
 
     ids = scenario.party_ids
     specs = [v.strip() for v in value.split(",")] if value else [DEFAULT_NEGOTIATOR] * len(ids)
@@ -228,19 +271,13 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
         sys.path.insert(0, os.getcwd())  # module:Class is looked up from the current folder too
     for spec in specs:
         try:
-            negotiator_class(spec)
-        except Exception as exc:  # a user's module may fail to import in any way
+            make(spec)  # builds it once: checks the name, the parameters and their values
+        except Exception as exc:  # a user's module may fail to import or build in any way
             raise TratadoError(str(exc).rstrip(".") + ".", field="--negotiators",
-                               fix="`tratado negotiators` lists the built-in ones.") from None
+                               fix="write NAME or NAME:key=value[:key=value] per party;"
+                               " `tratado negotiators` lists the negotiators and their"
+                               " parameters.") from None
     return specs
-
-
-def _scenario_fingerprint(scenario: Any) -> str:
-    import hashlib
-
-    from tratado.formats.yaml_write import dumps_yaml
-
-    return hashlib.sha256(dumps_yaml(scenario).encode("utf-8")).hexdigest()
 
 
 @cli.command()
@@ -248,7 +285,8 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--protocol", default="alternating", show_default=True,
               help="How the talks run: alternating, single-text, mediated, or module:Class.")
 @click.option("--negotiators", "negotiator_names", metavar="NAME[,NAME...]",
-              help="One negotiator per party, in party order (default: frequency for each).")
+              help="One negotiator per party, in party order (default: frequency for each);"
+              " parameters after the name: boulware:e=0.3, frequency:e=0.5:candidates=32.")
 @click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the scenario's).")
 @click.option("--seconds", type=click.FloatRange(min=0, min_open=True),
               help="Also end the talks after this many seconds of wall-clock time.")
@@ -261,13 +299,12 @@ def _scenario_fingerprint(scenario: Any) -> str:
               help="Negotiate the agenda as one package or item by item (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of every random choice: the same seed gives the same log.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole session record as JSON.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also save the session record (JSON) to FILE, for `tratado replay`.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw what was on the table (each party's offers, or the mediator's"
-              " texts and proposals and what became of them) over the utility space and"
-              " over time, to FILE (.png, .svg or .pdf; needs matplotlib).")
+@output_options(
+    json_help="Print the whole session record as JSON.",
+    log_help="Also save the session record (JSON) to FILE, for `tratado replay`.",
+    plot_help="Draw what was on the table (each party's offers, or the mediator's"
+    " texts and proposals and what became of them) over the utility space and"
+    " over time, to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 @reservation_option
@@ -283,55 +320,39 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
     package.
     """
-    from tratado.files import refuse_clashes
+    _check_outputs(scenario, log=log_file, plot=plot_file)
+    from tratado.formats import load
 
-    refuse_clashes({"--log": log_file, "--plot": plot_file}, scenario)
-    if plot_file is not None:
-        from tratado.report.plot import check_plot_target
-
-        check_plot_target(plot_file)
-    loaded, what_if = _load(scenario, reservations)
+    base = _notes_on_stderr(lambda: load(*scenario))
+    loaded, what_if = _what_if(base, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
-    from tratado.protocols import protocol_class
-
-    try:
-        protocol_class(protocol)
-    except ValueError as exc:
-        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
-                           fix=f"use one of: {_names()}, or module:Class.") from None
-    options: dict[str, Any] = {}
-    if rounds is not None:
-        options["deadline"] = rounds
-    if seconds is not None:
-        options["deadline_seconds"] = seconds
+    _check_protocol(protocol)
+    options: dict[str, Any] = {key: value for key, value in (
+        ("deadline", rounds), ("deadline_seconds", seconds), ("agreement", agreement))
+        if value is not None}
     if discounting:
         options["discounting"] = True
-    if agreement is not None:
-        options["agreement"] = agreement
-    from tratado.session import Session, evaluate
-    from tratado.session.evaluate import frontier_and_nash
+    from tratado.records import scenario_source, write_record
+    from tratado.session.simulation import simulate as run
 
-    try:
-        result = Session(loaded, protocol, specs, seed, move_budget=move_budget,
-                         protocol_options=options).run()
-    except (TypeError, ValueError) as exc:
-        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
-                           fix="leave out the options this protocol does not take (docs/protocols.md lists"
-                           " each protocol's options).") from None
-    evaluate(result, loaded)
-    record = result.to_dict(timing=False)
-    record["scenario_source"] = [str(s) for s in scenario]
-    if reservations:
-        record["what_if"] = {"reservation_values": reservations}
-    record["scenario_sha256"] = _scenario_fingerprint(loaded)
+    with _protocol_errors(protocol, rounds):
+        simulation = run(base, specs, protocol, seed, reservations=reservations,
+                         move_budget=move_budget,
+                         source=scenario_source(scenario, log_file.parent if log_file else None),
+                         **options)
+    record = simulation.record  # its log is built as it is written, entry by entry
     if log_file is not None:
-        log_file.write_text(_dump(record) + "\n", encoding="utf-8")
+        from tratado.files import atomic_writer
+
+        with atomic_writer(log_file) as out:
+            write_record(record, out)  # type: ignore[arg-type]
     if plot_file is not None:
         from tratado.report.session_plot import plot_session
+        from tratado.session.evaluate import frontier_and_nash
 
         plot_session(loaded, record, *frontier_and_nash(loaded), plot_file)
     if as_json:
-        click.echo(_dump(record))
+        write_record(record, sys.stdout)
         return
     from tratado.report.session_report import render_session
 
@@ -340,6 +361,32 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
         if path is not None:
             click.echo(f"{what} written to {path}")
+
+
+def _check_protocol(protocol: str) -> None:
+    from tratado.protocols import protocol_class
+
+    try:
+        protocol_class(protocol)
+    except ValueError as exc:
+        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
+                           fix=f"use one of: {_names()}, or module:Class.") from None
+
+
+@contextmanager
+def _protocol_errors(protocol: str, rounds: int | None,
+                     fix: str = "leave out the options this protocol does not take"
+                     " (docs/protocols.md lists each protocol's options).") -> Iterator[None]:
+    """A protocol that refuses its options is the user's mistake: say which."""
+    try:
+        yield
+    except TratadoError as exc:
+        if exc.field == "deadline" and rounds is not None:
+            exc.field = "--rounds"
+        raise
+    except (TypeError, ValueError) as exc:
+        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
+                           fix=fix) from None
 
 
 @cli.command("compare-agendas")
@@ -351,8 +398,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 @click.option("--rounds", type=click.IntRange(min=1),
               help="Deadline in rounds, shared out between the items (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print both session records as one JSON document.")
+@output_options(json_help="Print both session records as one JSON document.")
 @reservation_option
 def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
                     rounds: int | None, seed: int, as_json: bool,
@@ -364,7 +410,8 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     side: each party's utility and gain, welfare, distance to the Pareto frontier and
     to the Nash package, and where the two agreements differ.
     """
-    from tratado.session import compare_agendas as run_both
+    from tratado.experiments import compare_agendas as run_both
+    from tratado.records import build_record
     from tratado.session import evaluate
 
     loaded, _ = _load(scenario, reservations)
@@ -372,12 +419,19 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
     try:
         runs = run_both(loaded, protocol, specs, seed, **options)
+    except TratadoError as exc:
+        if exc.field == "deadline" and rounds is not None:
+            exc.field = "--rounds"
+        raise
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot settle item by item: {exc}.",
                            field="--protocol", fix="use alternating or mediated.") from None
-    package, items = (evaluate(run, loaded).to_dict(timing=False) for run in runs)
+    package, items = (build_record(evaluate(run, loaded), lazy_log=True) for run in runs)
     if as_json:
-        click.echo(_dump({"package": package, "item_by_item": items}))
+        from tratado.session.log_view import write_json
+
+        write_json({"package": package, "item_by_item": items}, sys.stdout.write)
+        sys.stdout.write("\n")
         return
     from tratado.report.session_report import render_agenda_comparison
 
@@ -387,60 +441,86 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
 @cli.command()
 @click.argument("log_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_path", multiple=True,
-              help="The scenario the session ran on (default: the one named in the log).")
-def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
-    """Re-run a logged session through its protocol and say whether it reproduces.
+              help="The scenario the session ran on (default: the record's source, found from"
+              " the record's folder).")
+@click.option("--allow-plugins", is_flag=True,
+              help="Let the record's module:Class negotiators and protocol be imported (runs"
+              " their code: only for records you trust).")
+def replay(log_file: Path, scenario_path: tuple[str, ...], allow_plugins: bool) -> None:
+    """Rebuild a logged session, run it again and say whether it reproduces.
 
-    Exit code 0 when every logged event replays and gives the same log and result,
-    1 when it does not (the first difference is printed), 2 for unreadable input.
+    The scenario (its fingerprint checked), protocol, negotiators with their
+    parameters and seed come from the record; every derived value is recomputed, and
+    the new record must equal LOG_FILE byte for byte in canonical form. Only
+    registered negotiators and protocols are loaded unless --allow-plugins is given.
+
+    Exit code 0: it reproduces. 1: it does not (the first difference is printed).
+    3: only the rules were checked (the negotiators could not be re-run, or the
+    session depended on the clock; the reason is printed). 2: unreadable input.
     """
-    from tratado.session import check_replay
+    from tratado.records import read_record, resolve_source
+    from tratado.session.replay import DIFFERS, REPRODUCES, verify
 
+    record = read_record(log_file)
+    if "tratado_record" not in record:
+        raise TratadoError("this JSON is not a session record (it has no 'tratado_record' format"
+                           " version; records from tratado before format 1 lack it too).",
+                           file=str(log_file), field="tratado_record",
+                           fix="give the JSON saved by `tratado simulate --log FILE`, or run"
+                           " the simulation again to get a record in the current format.")
+    if scenario_path:
+        sources: list[str] | None = list(scenario_path)
+    else:
+        sources = resolve_source(record.get("source"), log_file.parent)
+        if sources is None:
+            what = ("a public record carries no file paths, so it does not say where its"
+                    " scenario is." if record.get("view") == "public" else
+                    "the record does not say where its scenario is, or the file it names is"
+                    " not there.")
+            raise TratadoError(what, file=str(log_file), field="source",
+                               fix="pass --scenario FILE (the scenario the session ran on).")
+    from tratado.formats import load
+
+    verdict = verify(load(*(sources or ())), record, allow_plugins=allow_plugins)
+    click.echo(str(verdict))
+    if verdict.status == DIFFERS:
+        sys.exit(1)
+    if verdict.status != REPRODUCES:
+        sys.exit(3)
+
+
+@cli.command("public-record")
+@click.argument("log_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def public_record_command(log_file: Path, output: Path, force: bool) -> None:
+    """Write the public record of LOG_FILE to OUTPUT: what may be shared.
+
+    Keeps who proposed or answered what and when, the agreement and how the talks
+    ended; drops every utility, gain, welfare and distance, the what-ifs, the
+    negotiators and seed, the fingerprint of the preferences and the file paths.
+    """
+    from tratado.files import atomic_writer, refuse_clashes, refuse_overwrite
+    from tratado.records import RecordError, public_record, read_record, write_record
+
+    refuse_clashes({"OUTPUT": output}, [log_file])
+    refuse_overwrite(output, force)
+    record = read_record(log_file)
     try:
-        record = json.loads(log_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TratadoError("the file does not exist.", file=str(log_file),
-                           fix="give the JSON saved by `tratado simulate --log FILE`.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TratadoError(f"this is not a session record ({exc}).", file=str(log_file),
-                           fix="give the JSON saved by `tratado simulate --log FILE` or --json.") from None
-    needed = ("protocol", "log", "negotiators", "seed", "result")
-    if not isinstance(record, dict) or any(key not in record for key in needed):
-        raise TratadoError("this JSON is not a session record.", file=str(log_file),
-                           field=", ".join(needed),
-                           fix="give the JSON saved by `tratado simulate --log FILE` or --json.")
-    recorded = record.get("scenario_source")
-    if not scenario_path and recorded is not None and (
-            not isinstance(recorded, list) or not all(isinstance(s, str) for s in recorded)):
-        raise TratadoError("the log names its scenario in a form tratado cannot read.",
-                           file=str(log_file), field="scenario_source",
-                           fix="pass --scenario FILE.")
-    sources = scenario_path or tuple(recorded or ())
-    if not sources:
-        raise TratadoError("the log does not say which scenario it ran on.", file=str(log_file),
-                           field="scenario_source", fix="pass --scenario FILE.")
-    what_if = record.get("what_if") or {}
-    reservations = what_if.get("reservation_values") if isinstance(what_if, dict) else None
-    if not isinstance(reservations, dict) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in reservations.values()):
-        reservations = {}
-    scenario, _ = _load(tuple(sources), {str(k): float(v) for k, v in reservations.items()})
-    expected = record.get("scenario_sha256")
-    if expected and expected != _scenario_fingerprint(scenario):
-        click.echo("warning: the scenario differs from the one the session ran on.", err=True)
-    problem = check_replay(scenario, record)
-    if problem is None:
-        click.echo(f"Reproduces: {len(record['log'])} events replayed through the "
-                   f"'{record['protocol']['name']}' protocol give the same log and result.")
-        return
-    click.echo(f"Does not reproduce: {problem}.")
-    sys.exit(1)
+        public = public_record(record)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        raise RecordError("this JSON is not an analyst's session record.", file=str(log_file),
+                          fix="give the JSON saved by `tratado simulate --log FILE`.") from None
+    with atomic_writer(output) as out:
+        write_record(public, out)  # type: ignore[arg-type]
+    click.echo(f"Public record written to {output}")
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+@output_options(json_help="Print the listing as JSON.")
 def negotiators(as_json: bool) -> None:
-    """List the negotiators `simulate --negotiators` can name, with their metadata."""
+    """List the negotiators `simulate --negotiators` can name, with their metadata and
+    parameters (set one as NAME:key=value, e.g. boulware:e=0.3)."""
     from tratado.negotiators import describe, registered
 
     listing = {name: describe(cls) for name, cls in registered().items()}
@@ -452,6 +532,9 @@ def negotiators(as_json: bool) -> None:
                   if info.get(key)]
         extra = f" [{', '.join(traits)}]" if traits else ""
         click.echo(f"{name:<18} {info['description']}{extra}")
+        if info["params"]:
+            shown = ", ".join(f"{key}={value}" for key, value in info["params"].items())
+            click.echo(f"{'':<18} parameters: {shown}")
 
 
 @cli.command()

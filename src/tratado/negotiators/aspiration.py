@@ -28,9 +28,6 @@ class Aspiration(Negotiator):
             raise ValueError("beta must be positive")
         self.beta = float(beta)
 
-    def __repr__(self) -> str:
-        return f"Aspiration(beta={self.beta})"
-
     def start(self) -> None:
         self._utils = self.table.utilities
         self._outcomes = self.table.outcomes

@@ -40,11 +40,12 @@ protocol's mediator id; it overrides ``act``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class Record(Sequence[Event]):
 
     __slots__ = ("_events",)
 
-    def __init__(self, events: list[Event]) -> None:
+    def __init__(self, events: Sequence[Event]) -> None:
         self._events = events
 
     def __len__(self) -> int:
@@ -156,14 +157,114 @@ class MediatorView:
     )
 
 
+_SIGNATURES: dict[type, inspect.Signature | None] = {}
+_BOUND: dict[tuple[Any, ...], list[tuple[str, Any]] | None] = {}
+
+
+def _bound_arguments(cls: type, signature: inspect.Signature, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    """The arguments of ``cls(*args, **kwargs)`` by name, defaults filled in, ``self``
+    left out (None when they do not fit the signature). Kept per class and arguments when
+    these are plain values (a tournament builds the same negotiators again and again)."""
+    key: tuple[Any, ...] | None = None
+    if all(isinstance(v, _PLAIN) for v in args) and all(
+            isinstance(v, _PLAIN) for v in kwargs.values()):
+        key = (cls, tuple((type(v), v) for v in args),  # 1 is not True, nor 1.0
+               tuple(sorted((k, type(v).__name__, v) for k, v in kwargs.items())))
+        if key in _BOUND:
+            return _BOUND[key]
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        found = None
+    else:
+        bound.apply_defaults()
+        found = list(bound.arguments.items())[1:]
+    if key is not None:
+        if len(_BOUND) >= 4096:
+            _BOUND.clear()
+        _BOUND[key] = found
+    return found
+
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _signature(cls: type) -> inspect.Signature | None:
+    """The signature of ``cls.__init__``, read once per class (None when ``inspect``
+    cannot read it); ``object``'s takes no arguments."""
+    if cls not in _SIGNATURES:
+        init = inspect.getattr_static(cls, "__init__")
+        if init is object.__init__:
+            found: inspect.Signature | None = inspect.Signature(
+                [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)])
+        else:
+            try:
+                found = inspect.signature(init)
+            except (TypeError, ValueError):
+                found = None
+        _SIGNATURES[cls] = found
+    return _SIGNATURES[cls]
+
+
 class Participant:
-    """Anything that produces events in a session: negotiators and mediators."""
+    """Anything that produces events in a session: negotiators and mediators.
+
+    Every participant keeps the arguments it was built with (:attr:`params`, as
+    Axelrod's players keep ``init_kwargs``): its ``repr`` shows them, session records
+    store them, and replay rebuilds the participant from them."""
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     stochastic: ClassVar[bool] = False
     _seed: tuple[int, int] = (0, 0)
     _rng: np.random.Generator | None = None
+    _init_args: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        self = super().__new__(cls)
+        self._init_args = (args, dict(kwargs))
+        return self
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The arguments this participant was built with, by name, defaults filled in
+        (``make("boulware").params == {"e": 0.2}``). A parameter whose default is
+        ``None`` shows the value the participant resolved it to when that is a plain
+        number, flag or text (``e`` of ``boulware``), and is left out otherwise (an
+        acceptance rule left to its default). Read once, then kept."""
+        cached = self.__dict__.get("_params")
+        if cached is None:
+            cached = self.__dict__["_params"] = self._bound_params()
+        return dict(cached)
+
+    def _bound_params(self) -> dict[str, Any]:
+        args, kwargs = self._init_args
+        signature = _signature(type(self))
+        if signature is None:
+            return dict(kwargs)
+        arguments = _bound_arguments(type(self), signature, args, kwargs)
+        if arguments is None:
+            return dict(kwargs)
+        declared = signature.parameters
+        out: dict[str, Any] = {}
+        for key, value in arguments:
+            kind = declared[key].kind
+            if kind is inspect.Parameter.VAR_KEYWORD:
+                out.update(value)
+                continue
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                value = list(value)
+            if value is None:
+                value = getattr(self, key, None)
+                if not isinstance(value, bool | int | float | str):
+                    continue
+            out[key] = value
+        return out
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.params.items())
+        return f"{type(self).__name__}({shown})"
 
     def act(self, state: Any) -> Event:
         """This participant's move in the protocol's current (public) ``state``."""
@@ -206,9 +307,6 @@ class Negotiator(Participant):
     def default_acceptance(self) -> AcceptanceRule:
         """The acceptance rule used when none is given (accept what beats my next offer)."""
         return AcceptNext()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
     # -- set up by the session ------------------------------------------------------------
     def begin(self, view: NegotiatorView) -> None:

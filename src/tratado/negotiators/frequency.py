@@ -49,9 +49,6 @@ class FrequencyNegotiator(Negotiator):
         self.e = float(e)
         self.candidates = int(candidates)
 
-    def __repr__(self) -> str:
-        return f"FrequencyNegotiator(e={self.e}, candidates={self.candidates})"
-
     def default_acceptance(self) -> AcceptanceRule:
         return AcceptNext() | (AcceptAfter(0.98) & AcceptAboveReservation())
 

@@ -39,6 +39,7 @@ import numpy as np
 from tratado.analysis.space import pareto_frontier, rational_threshold
 from tratado.negotiators.base import Mediator
 from tratado.parties import Party
+from tratado.protocols.base import Protocol
 from tratado.protocols.events import Accept, Event, MediatorProposal, Outcome, Reject
 from tratado.scenario import Scenario
 
@@ -192,3 +193,18 @@ class Neutral(Mediator):
             return MediatorProposal(me, self.improvement(state.settlement))
         self._learn()
         return MediatorProposal(me, self.select())
+
+
+DEFAULT_MEDIATORS: dict[str, type[Mediator]] = {
+    "single-text": SingleTextMediator,
+    "mediated": Neutral,
+}
+"""The mediator a session uses, by protocol name, when it is given none (protocols do
+not import mediators: the session wires them)."""
+
+
+def default_mediator(protocol: Protocol[Any]) -> Mediator | None:
+    """A fresh default mediator for ``protocol``: :data:`DEFAULT_MEDIATORS` by its name,
+    else the protocol's own ``default_mediator()`` hook (plug-in protocols), else None."""
+    cls = DEFAULT_MEDIATORS.get(protocol.name)
+    return cls() if cls is not None else protocol.default_mediator()

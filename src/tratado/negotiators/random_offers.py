@@ -22,9 +22,6 @@ class RandomNegotiator(Negotiator):
             raise ValueError("p_accept must be between 0 and 1")
         self.p_accept = float(p_accept)
 
-    def __repr__(self) -> str:
-        return f"RandomNegotiator(p_accept={self.p_accept})"
-
     def start(self) -> None:
         utilities = self.table.utilities
         self._low = min(bisect_left(utilities, self.reservation_value), len(utilities) - 1)

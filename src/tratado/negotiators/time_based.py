@@ -40,9 +40,6 @@ class TimeBased(Negotiator):
         if not self.e > 0:
             raise ValueError("the concession exponent e must be positive")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(e={self.e})"
-
     def start(self) -> None:
         utilities = self.table.utilities
         self._utils = utilities

@@ -28,7 +28,10 @@ package on the table, if any).
     what the move of a negotiator that crashed, answered nonsense or ran past its
     budget counts as under this protocol's rule.
 ``default_mediator() -> Mediator | None``
-    the mediator the session uses when none is given (mediated protocols).
+    a hook for plug-in protocols: the mediator the session uses when none is given.
+    Built-in protocols import no mediator (a protocol never imports a negotiator or a
+    mediator); the session finds theirs in
+    :data:`tratado.negotiators.mediators.DEFAULT_MEDIATORS`.
 ``details(state) -> dict[str, Outcome | bool | None]``
     named packages and flags worth recording besides the agreement (e.g. the
     settlement before a post-settlement improvement); the session renders them.
@@ -52,12 +55,15 @@ is imported; :func:`tratado.protocols.protocol_class` finds them (built-ins and 
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from typing import Protocol as Structural
 
+from tratado.errors import TratadoError
+from tratado.limits import env_name, excerpt, limit
 from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
 
 if TYPE_CHECKING:
@@ -88,6 +94,41 @@ class ProtocolResult:
     round: int
     turns: int
     ended_by: str | None = None
+
+
+class DeadlineRefused(TratadoError, ValueError):
+    """A deadline tratado will not run: not a whole number of at least one, or beyond the
+    ``rounds`` limit (:mod:`tratado.limits`)."""
+
+
+def checked_deadline(value: object, unit: str = "rounds") -> int:
+    """``value`` as a deadline in ``unit``: a whole number from 1 to ``limit("rounds")``
+    (10 million by default; a session keeps a few bytes per move, and a deadline beyond
+    what any run could reach would only hang). Else :class:`DeadlineRefused`, up front,
+    before anything runs."""
+    most = limit("rounds")
+    if type(value) is int and 1 <= value <= most:
+        return value
+    fix = (f"give a deadline from 1 to {most:,} {unit}; to allow more, set"
+           f" {env_name('rounds')} (docs/security.md).")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise DeadlineRefused(f"the deadline {excerpt(value)} is not a number of {unit}.",
+                              field="deadline", fix=fix)
+    try:
+        number = float(value)
+        whole = int(number) if math.isfinite(number) and number == int(number) else None
+    except (ValueError, OverflowError):
+        whole = None
+    if whole is None:
+        raise DeadlineRefused(f"the deadline {excerpt(value)} is not a whole number of {unit}.",
+                              field="deadline", fix=fix)
+    if whole < 1:
+        raise DeadlineRefused(f"the deadline must be at least one of the {unit}, not"
+                              f" {excerpt(value)}.", field="deadline", fix=fix)
+    if whole > most:
+        raise DeadlineRefused(f"a deadline of {excerpt(value)} {unit} is beyond what tratado"
+                              f" runs ({most:,}).", field="deadline", fix=fix)
+    return whole
 
 
 _REGISTRY: dict[str, type[Protocol[Any]]] = {}

@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -58,7 +58,7 @@ from tratado.protocols.events import (
 )
 
 if TYPE_CHECKING:
-    from tratado.negotiators.base import Mediator, Negotiator
+    from tratado.negotiators.base import Negotiator
     from tratado.scenario import Scenario
 
 RULES = ("unanimity", "majority")
@@ -103,8 +103,7 @@ class SingleText(EndsByReason[SingleTextState]):
         deadline_seconds: float | None = None,
     ) -> None:
         super().__init__(parties, shape)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one proposal")
+        deadline = checked_deadline(deadline, "proposals")
         if rule not in RULES or search not in SEARCHES:
             raise ValueError(f"rule is one of {RULES} and search one of {SEARCHES}")
         if int(max_changes) < 1 or (patience is not None and int(patience) < 1):
@@ -137,11 +136,6 @@ class SingleText(EndsByReason[SingleTextState]):
             "patience": self.patience, "start": None if self.start is None else list(self.start),
             "deadline_seconds": self.deadline_seconds,
         }
-
-    def default_mediator(self) -> Mediator:
-        from tratado.negotiators.mediators import SingleTextMediator
-
-        return SingleTextMediator()
 
     # -- the state machine ----------------------------------------------------------
     def initial_state(self) -> SingleTextState:

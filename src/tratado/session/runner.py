@@ -55,10 +55,15 @@ from tratado.negotiators.base import (
     Participant,
     Record,
 )
+from tratado.negotiators.mediators import default_mediator
 from tratado.negotiators.registry import make
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
-from tratado.protocols.alternating import AlternatingOffers
+from tratado.protocols.alternating import PAUSED, AlternatingOffers
+from tratado.records import negotiator_entry
 from tratado.scenario import Scenario
+from tratado.session import items
+from tratado.session.driver import Driver
+from tratado.session.eventlog import SETTLE_EVERY, EventLog
 from tratado.session.result import (
     FAILURE,
     SessionResult,
@@ -66,6 +71,10 @@ from tratado.session.result import (
     participant_name,
     public_scenario,
 )
+
+CLOCK_EVERY = 256
+"""Moves the fused loop plays between two looks at the clock (``deadline_seconds``): the
+talks may run that many moves past the deadline in seconds (well under a millisecond)."""
 
 
 class Session:
@@ -76,7 +85,8 @@ class Session:
     a mapping ``{party id: negotiator}``; each a :class:`Negotiator` or a name /
     ``module:Class``. ``mediator``: required when the protocol has a mediator id.
     ``move_budget``: seconds one move may take before it counts as a failure.
-    A mediated protocol without a given ``mediator`` gets its ``default_mediator()``.
+    A mediated protocol without a given ``mediator`` gets its default one
+    (:func:`tratado.negotiators.mediators.default_mediator`).
     With ``agreement="item-by-item"`` (a protocol option, or the scenario's rule for
     protocols that support it) :meth:`run` negotiates the issues one at a time
     (:mod:`tratado.session.items`).
@@ -122,7 +132,7 @@ class Session:
         if len({id(n) for n in self.negotiators}) != len(self.negotiators):
             raise ValueError("each party needs its own negotiator object")
         if protocol.mediator and mediator is None:
-            mediator = protocol.default_mediator()
+            mediator = default_mediator(protocol)
             if mediator is None:
                 raise ValueError(f"the '{protocol.name}' protocol needs a mediator")
         self.mediator = mediator
@@ -161,75 +171,104 @@ class Session:
         """Run the talks to their end and return the result (repeatable: same seed,
         same result)."""
         if self.protocol.agreement == "item-by-item":
-            from tratado.session.items import run_item_by_item
-
-            return run_item_by_item(self)
+            return self.run_items()
         return self.run_package()
 
+    def run_items(self) -> SessionResult:
+        """Run the talks item by item (:mod:`tratado.session.items`): one sub-session per
+        issue, in agenda order, each on its sub-scenario with its share of the rounds and
+        its own seed, until all are agreed or one fails."""
+        scenario, protocol = self.scenario, self.protocol
+        total = int(protocol.params().get("deadline", scenario.rules.deadline))
+        n = len(scenario.agenda)
+        agreed: list[int] = []
+        parts: list[SessionResult] = []
+        used = 0
+        started = perf_counter()
+        for k in range(n):
+            rounds = items.item_deadline(total, used, k, n)
+            sub = items.item_scenario(scenario, agreed, rounds)
+            part = Session(sub, items.item_protocol(protocol, sub, rounds), self.negotiators,
+                           items.item_seed(self.seed, k), mediator=self.mediator,
+                           move_budget=self.move_budget).run_package()
+            parts.append(part)
+            used += part.round + 1
+            if part.outcome is None:
+                break
+            agreed.append(part.outcome[0])
+        return items.combine_items(scenario, protocol, self.seed, parts,
+                                   perf_counter() - started, self.move_budget)
+
     def run_package(self) -> SessionResult:
-        """Run the protocol on the whole agenda at once (``run`` for package talks)."""
+        """Run the protocol on the whole agenda at once (``run`` for package talks): ask
+        the participants whose turn it is for their moves and submit them to a
+        :class:`~tratado.session.driver.Driver`."""
         protocol = self.protocol
-        events: list[Event] = []  # the log, and the public record negotiators read
-        actors = self._begin(Record(events))
+        driver = Driver(protocol)
+        # the log, and the public record negotiators read: compact, settled every few
+        # thousand events (memory stays small however long the talks)
+        pending = driver.events.pending
+        actors = self._begin(Record(driver.events))
         failures: list[dict[str, str]] = []
-        step = protocol.step
-        whose_turn = protocol.whose_turn
-        record = events.append
         fast = self._fast_turns(actors)
         movers = {} if fast is not None else {
             party: _failed_start(self._broken[party]) if party in self._broken
             else actor.mover() for party, actor in actors.items()}
-        state = protocol.initial_state()
         seconds = protocol.deadline_seconds
         simple = seconds is None and self.move_budget is None
+        # with a clock, the fused loop pauses every CLOCK_EVERY moves to look at it
+        pause = SETTLE_EVERY if seconds is None else CLOCK_EVERY
         started = perf_counter()
-        while turn := whose_turn(state):
+        while turn := driver.whose_turn():
             if fast is not None:
+                if seconds is not None and perf_counter() - started > seconds:
+                    driver.submit(protocol.time_up_event())
+                    continue
                 # plain moves fused (AlternatingOffers.play); any other answer is judged below
-                state, answer, error = protocol.play(state, fast, events)  # type: ignore[attr-defined]
-                if protocol.is_over(state):
-                    break
-                party = whose_turn(state)[0]
+                state, answer, error = protocol.play(  # type: ignore[attr-defined]
+                    driver.state, fast, pending, pause)
+                driver.adopt(state)
+                if answer is PAUSED or protocol.is_over(state):
+                    continue
+                party = protocol.whose_turn(state)[0]
                 if error is not None:
-                    state, event = self._fail(party, state, error, failures)
+                    self._fail(driver, party, error, failures)
                 else:
-                    state, event = self._judge(party, state, answer, failures)
-                record(event)
+                    self._judge(driver, party, answer, failures)
                 continue
             if simple and len(turn) == 1:
                 party = turn[0]
                 try:
-                    answer = movers[party](state)
+                    answer = movers[party](driver.state)
                 except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
-                    state, event = self._fail(party, state, error, failures)
+                    self._fail(driver, party, error, failures)
                 else:
-                    state, event = self._judge(party, state, answer, failures)
-                record(event)
+                    self._judge(driver, party, answer, failures)
                 continue
             if seconds is not None and perf_counter() - started > seconds:
-                event = protocol.time_up_event()
-                state = step(state, event)
-                record(event)
+                driver.submit(protocol.time_up_event())
                 continue
+            state = driver.state
             answers = [(party, self._timed_act(movers[party], state)) for party in turn]
             for party, answer in answers:
-                state, event = self._apply(party, state, answer, failures)
-                record(event)
-                if protocol.is_over(state):
+                self._apply(driver, party, answer, failures)
+                if driver.is_over:
                     break
-        return self._result(state, tuple(events), failures, perf_counter() - started)
+        return self._result(driver.state, driver.finish(), failures, perf_counter() - started)
 
     def _fast_turns(
         self, actors: dict[str, Participant]
     ) -> list[Callable[[Outcome | None, float], Event]] | None:
         """The parties' ``take_turn`` hooks, in party order, when the fused loop
         :meth:`AlternatingOffers.play` may stand for stepping the protocol move by move:
-        plain alternating offers (not a subclass), no clock (``deadline_seconds``), no move
-        budget, and every party an in-process :class:`Negotiator` that started and whose
-        move is the protocol's ``ask`` (``act`` and ``mover`` not overridden). Else None."""
+        plain alternating offers (not a subclass), no move budget, and every party an
+        in-process :class:`Negotiator` that started and whose move is the protocol's
+        ``ask`` (``act`` and ``mover`` not overridden). Else None. With a clock
+        (``deadline_seconds``) the loop looks at it every :data:`CLOCK_EVERY` moves
+        instead of before every move."""
         protocol = self.protocol
         if not (self.fast_path and type(protocol) is AlternatingOffers and not self._broken
-                and self.move_budget is None and protocol.deadline_seconds is None):
+                and self.move_budget is None):
             return None
         hooks: list[Callable[[Outcome | None, float], Event]] = []
         for party in protocol.parties:
@@ -242,16 +281,16 @@ class Session:
         return hooks
 
     def _judge(
-        self, party: str, state: Any, answer: Any, failures: list[dict[str, str]]
-    ) -> tuple[Any, Event]:
-        """Step ``party``'s ``answer``; anything else than an event of its own the protocol
-        accepts is its failure."""
+        self, driver: Driver[Any], party: str, answer: Any, failures: list[dict[str, str]]
+    ) -> None:
+        """Submit ``party``'s ``answer``; anything else than an event of its own the
+        protocol accepts is its failure."""
         try:
             if answer.party != party:
                 raise EventRefused(f"it answered as '{answer.party}'")
-            return self.protocol.step(state, answer), answer
+            driver.submit(answer)
         except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
-            return self._fail(party, state, error, failures)
+            self._fail(driver, party, error, failures)
 
     def _timed_act(self, move: Callable[[Any], Event], state: Any) -> object:
         """The participant's answer, or the exception that stands for its failure."""
@@ -266,29 +305,30 @@ class Session:
         return answer
 
     def _apply(
-        self, party: str, state: Any, answer: object, failures: list[dict[str, str]]
-    ) -> tuple[Any, Event]:
+        self, driver: Driver[Any], party: str, answer: object, failures: list[dict[str, str]]
+    ) -> None:
         if isinstance(answer, Event) and answer.party == party:
             try:
-                return self.protocol.step(state, answer), answer
+                driver.submit(answer)
+                return
             except Exception as error:  # noqa: BLE001
                 problem: Exception = error
         elif isinstance(answer, Exception):
             problem = answer
         else:
             problem = EventRefused("it did not answer with an event of its own")
-        return self._fail(party, state, problem, failures)
+        self._fail(driver, party, problem, failures)
 
     def _fail(
-        self, party: str, state: Any, error: Exception, failures: list[dict[str, str]]
-    ) -> tuple[Any, Event]:
+        self, driver: Driver[Any], party: str, error: Exception, failures: list[dict[str, str]]
+    ) -> None:
+        """Submit the protocol's ``failure_event`` for ``party``'s move."""
         if isinstance(error, EventRefused):
             message = f"refused: {error.reason}"
         else:
             message = f"{type(error).__name__}: {error}"
-        event = self.protocol.failure_event(party, state, FAILURE + message)
         failures.append({"party": party, "negotiator": self._name_of(party), "error": message})
-        return self.protocol.step(state, event), event
+        driver.submit(self.protocol.failure_event(party, driver.state, FAILURE + message))
 
     def _name_of(self, party: str) -> str:
         if party in self._ids:
@@ -296,14 +336,16 @@ class Session:
         return participant_name(self.mediator) if self.mediator is not None else party
 
     def _result(
-        self, state: Any, events: tuple[Event, ...], failures: list[dict[str, str]],
+        self, state: Any, events: EventLog, failures: list[dict[str, str]],
         elapsed: float,
     ) -> SessionResult:
-        names = {p: participant_name(n) for p, n in zip(self._ids, self.negotiators, strict=True)}
+        names = {p: negotiator_entry(n) for p, n in zip(self._ids, self.negotiators, strict=True)}
         if self.mediator is not None and self.protocol.mediator:
-            names[self.protocol.mediator] = participant_name(self.mediator)
-        return build_result(self.scenario, self.protocol, state, events, names, self.seed,
-                            failures, elapsed)
+            names[self.protocol.mediator] = negotiator_entry(self.mediator)
+        result = build_result(self.scenario, self.protocol, state, events, names, self.seed,
+                              failures, elapsed)
+        result.move_budget = self.move_budget
+        return result
 
 
 def _failed_start(error: Exception) -> Callable[[Any], Event]:
