@@ -9,6 +9,10 @@ The model (:class:`Agenda`, :class:`Issue`, preferences, :class:`Party`,
     a.pareto                                # the exact Pareto frontier
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tratado.agenda import Agenda, Issue, OffAgendaTopic
@@ -19,7 +23,7 @@ from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, 
 from tratado.scenario import Scenario
 
 if TYPE_CHECKING:
-    from tratado.analysis.summary import analyze
+    from tratado.analysis.summary import Analysis
 
 __version__ = "0.1.0"
 
@@ -31,10 +35,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Load :func:`analyze` (and with it numpy-heavy analysis code) on first use."""
-    if name == "analyze":
-        from tratado.analysis.summary import analyze
+def analyze(scenario: Scenario | str | os.PathLike[str], *,
+            reservation_values: Mapping[str, float] | None = None, **options: Any) -> Analysis:
+    """Analyse ``scenario`` exactly: a :class:`Scenario`, a file or folder (:func:`load`)
+    or a bundled example's name (``"venezuela-2021"``). ``reservation_values``
+    (``{party id: value}``) is a what-if; other options go to
+    :func:`tratado.analysis.analyze` (``max_outcomes``, ``count_limit``)."""
+    from tratado.analysis.summary import analyze as exact
 
-        return analyze
-    raise AttributeError(f"module 'tratado' has no attribute '{name}'")
+    if not isinstance(scenario, Scenario):
+        scenario = load(os.fspath(scenario))
+    return exact(scenario, reservation_values=reservation_values, **options)

@@ -16,7 +16,6 @@ It is also the notebook entry point, ``tratado.analyze``::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,13 +158,13 @@ class Analysis:
         return out
 
 
-def analyze(scenario: Scenario | str | os.PathLike[str], max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
+def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
             count_limit: int = 10_000_000,
             reservation_values: Mapping[str, float] | None = None) -> Analysis:
     """Analyse ``scenario`` exactly.
 
-    ``scenario`` is a :class:`~tratado.scenario.Scenario`, a file or folder
-    (:func:`tratado.load`) or a bundled example's name (``"venezuela-2021"``).
+    ``scenario`` is a :class:`~tratado.scenario.Scenario` (analysis does no I/O;
+    :func:`tratado.analyze` also takes a file, a folder or a bundled example's name).
     ``reservation_values`` (``{party id: value}``) is a what-if: those no-deal values
     replace the scenario's for this analysis.  ``max_outcomes`` bounds enumeration
     (non-linear preferences; linear-additive frontiers never enumerate). The rational
@@ -176,10 +175,6 @@ def analyze(scenario: Scenario | str | os.PathLike[str], max_outcomes: int = DEF
     Problems predicted to take too long are refused with an estimate (see
     :mod:`tratado.analysis.budget`).
     """
-    if not isinstance(scenario, Scenario):
-        from tratado.formats import load
-
-        scenario = load(os.fspath(scenario))
     if reservation_values:
         scenario = scenario.with_reservation_values(reservation_values)
     frontier = pareto_frontier(scenario, max_outcomes)
