@@ -335,7 +335,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     from tratado.records import scenario_source, write_record
     from tratado.session.simulation import simulate as run
 
-    with _protocol_errors(protocol, rounds):
+    with _protocol_errors(protocol, rounds, scenario):
         simulation = run(base, specs, protocol, seed, reservations=reservations,
                          move_budget=move_budget,
                          source=scenario_source(scenario, log_file.parent if log_file else None),
@@ -374,15 +374,19 @@ def _check_protocol(protocol: str) -> None:
 
 
 @contextmanager
-def _protocol_errors(protocol: str, rounds: int | None,
+def _protocol_errors(protocol: str, rounds: int | None, scenario: tuple[str, ...] = (),
                      fix: str = "leave out the options this protocol does not take"
                      " (docs/protocols.md lists each protocol's options).") -> Iterator[None]:
-    """A protocol that refuses its options is the user's mistake: say which."""
+    """A protocol that refuses its options is the user's mistake: say which (``--rounds``,
+    or the scenario file's ``rules.deadline``)."""
     try:
         yield
     except TratadoError as exc:
         if exc.field == "deadline" and rounds is not None:
             exc.field = "--rounds"
+        elif exc.field == "deadline":
+            exc.field = "rules.deadline"
+            exc.located(file=", ".join(scenario) or None)
         raise
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
@@ -422,6 +426,9 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     except TratadoError as exc:
         if exc.field == "deadline" and rounds is not None:
             exc.field = "--rounds"
+        elif exc.field == "deadline":
+            exc.field = "rules.deadline"
+            exc.located(file=", ".join(scenario) or None)
         raise
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot settle item by item: {exc}.",

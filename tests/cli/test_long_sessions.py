@@ -170,3 +170,16 @@ def test_json_prints_the_same_record_the_log_saves(tmp_path: Path) -> None:
     printed = invoke(*args, "--json").stdout
     invoke(*args, "--log", str(log))
     assert json.loads(printed)["log"] == json.loads(log.read_text(encoding="utf-8"))["log"]
+
+
+def test_an_absurd_deadline_in_the_scenario_file_is_refused_naming_it(tmp_path: Path) -> None:
+    scenario = tmp_path / "long.yaml"
+    invoke("convert", "job-offer", str(scenario))
+    text = scenario.read_text(encoding="utf-8")
+    assert "\n  deadline: 20\n" in text
+    scenario.write_text(text.replace("\n  deadline: 20\n", "\n  deadline: 100000000\n"),
+                        encoding="utf-8")
+    result = invoke("simulate", str(scenario), "--negotiators", "hardliner,hardliner")
+    assert result.exit_code == 2
+    assert str(scenario) in result.stderr and "rules.deadline" in result.stderr
+    assert "TRATADO_LIMIT_ROUNDS" in result.stderr

@@ -102,6 +102,7 @@ class LogView(Sequence[dict[str, Any]]):
 
     # -- entries -----------------------------------------------------------------------
     def entries(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
+        """The entries of events ``start..stop``, built a block at a time."""
         ids, describe = self.scenario.party_ids, self.scenario.agenda.describe
         factors, extra = self._discounts, self._extra
         turn = start

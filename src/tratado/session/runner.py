@@ -5,21 +5,22 @@ protocol has one), a seed, and the event log.
     result.agreement          # {issue: option} or None
     result.to_json()          # the whole record, one JSON document
 
-How a session runs: it asks the protocol whose turn it is, asks that participant for
-its move (``participant.act(state)``), steps the protocol, and appends the event to
-the log. (Alternating offers between in-process negotiators take a fused loop,
-:meth:`~tratado.protocols.alternating.AlternatingOffers.play`, that makes the same calls
-and produces the same events and states; see :attr:`Session.fast_path`.) When several
-participants are asked at once (a vote), all answer on the same
-public record before any answer is stepped. If an answer ends the
-talks (a walk-away), the answers gathered after it are not stepped and stay out of
-the log. A participant that raises, answers
-something that is not a valid event for itself, answers an event the protocol refuses,
-or (with ``move_budget``) takes longer than its budget, is *failed*: the protocol's
-``failure_event`` stands for its move (alternating offers: walking away), the event
-carries ``note="failure: ..."``, the result lists it by negotiator name, and the
-reason becomes ``error``. With the protocol's ``deadline_seconds`` the session sends
-the clock's ``time-up`` event once the wall clock passes it.
+How a session runs: it asks its :class:`~tratado.session.driver.Driver` whose turn it
+is, asks that participant for its move (``participant.act(state)``) and submits it to
+the driver, which checks it against the protocol and records it in the compact
+:class:`~tratado.session.eventlog.EventLog`. (Alternating offers between in-process
+negotiators take a fused loop, :meth:`~tratado.protocols.alternating.AlternatingOffers.play`,
+that makes the same calls and produces the same events and states; see
+:attr:`Session.fast_path`.) When several participants are asked at once (a vote), all
+answer on the same public record before any answer is submitted. If an answer ends the
+talks (a walk-away), the answers gathered after it are not submitted and stay out of the
+log. A participant that raises, answers something that is not a valid event for itself,
+answers an event the protocol refuses, or (with ``move_budget``) takes longer than its
+budget, is *failed*: the protocol's ``failure_event`` stands for its move (alternating
+offers: walking away), the event carries ``note="failure: ..."``, the result lists it by
+negotiator name, and the reason becomes ``error``. With the protocol's
+``deadline_seconds`` the session sends the clock's ``time-up`` event once the wall clock
+passes it (the fused loop looks at the clock every :data:`CLOCK_EVERY` moves).
 
 Randomness: only the seed. Participant ``k`` (parties in order, then the mediator)
 draws from ``default_rng(SeedSequence(seed, spawn_key=(k,)))``. A ``None`` seed is
