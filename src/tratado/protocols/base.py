@@ -228,7 +228,7 @@ class Protocol(ABC, Generic[S]):
     def check_outcome(self, outcome: object) -> Outcome:
         """``outcome`` if it is a valid package for this agenda, else ``EventRefused``."""
         checked = self._checked
-        if checked.get(id(outcome)) is not outcome:  # not this very object, checked before
+        if checked.get(id(outcome), _UNCHECKED) is not outcome:  # not this object, checked before
             if not isinstance(outcome, tuple) or len(outcome) != len(self.shape):
                 raise EventRefused(
                     f"a package names one option index per issue ({len(self.shape)} issues)"
@@ -291,6 +291,7 @@ class EndsByReason(Protocol[E]):
 
 
 _CHECKED_LIMIT = 1024
+_UNCHECKED: Any = object()  # the default of the identity lookup: never an answer (None may be)
 _CHECKED: dict[tuple[int, ...], dict[int, Outcome]] = {}
 
 
