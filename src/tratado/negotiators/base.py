@@ -40,11 +40,13 @@ protocol's mediator id; it overrides ``act``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, overload
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -88,19 +90,40 @@ class PublicScenario:
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicScenario:
+        """The public part of ``scenario``, as a deep copy: nothing in it is shared with
+        the scenario, so writing into it (even through ``object.__setattr__``) cannot
+        change the agenda the session records and reports."""
         parties = tuple(
             PublicParty(p.id, p.name, p.short_name, p.delegation) for p in scenario.parties
         )
-        return cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
-                   scenario.description)
+        public = cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
+                     scenario.description)
+        return copy.deepcopy(public)
 
     @property
     def party_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.parties)
 
 
+def own_copy(preferences: Preferences) -> Preferences:
+    """The copy of a party's ``preferences`` its negotiator is given (one per preferences
+    object, kept while it lives, so the negotiator's tables are built once): changing it
+    cannot change the utilities the session records."""
+    duplicate = _OWN_COPIES.get(preferences)
+    if duplicate is None:
+        duplicate = _OWN_COPIES[preferences] = copy.deepcopy(preferences)
+    return duplicate
+
+
+_OWN_COPIES: WeakKeyDictionary[Preferences, Preferences] = WeakKeyDictionary()
+
+
 class Record(Sequence[Event]):
-    """The public record: the events accepted so far, read-only, oldest first."""
+    """The public record: the events accepted so far, read-only, oldest first.
+
+    What a negotiator holds is a mirror the session appends to, beside its own log: a
+    negotiator that writes into the mirror (``record._events``) only blinds itself; the
+    session's record does not change."""
 
     __slots__ = ("_events",)
 

@@ -205,31 +205,35 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         state: AlternatingState,
         take_turns: Sequence[Callable[[Outcome | None, float], Event]],
         log: list[Event],
-    ) -> tuple[AlternatingState, object, Exception | None]:
+        public: list[Event] | None = None,
+    ) -> tuple[AlternatingState, object, BaseException | None]:
         """Play the plain moves from ``state``: what ``step`` would do for each, fused.
 
         ``take_turns[k]`` is party ``k``'s ``take_turn`` hook, called exactly as
-        :meth:`ask` calls it; each move played is appended to ``log`` before the next is
-        asked for (the public record). A move is played here only when it is a
+        :meth:`ask` calls it; each move played is appended to ``log`` (the session's
+        record) and to ``public`` (the mirror the negotiators read) before the next is
+        asked for. A move is played here only when it is a
         ``Propose`` of a valid package or an ``Accept`` of the offer on the table, by the
         party whose turn it is, and gives the very state :meth:`step` would (checking a
         new package with :meth:`check_outcome`, as :meth:`step` does). Stops when the
         talks are over or at the first other answer, returned unplayed for the caller to
         judge through :meth:`step` (with its failure handling): ``(state, answer, None)``,
-        or ``(state, None, error)`` when the hook raised ``error``.
+        or ``(state, None, error)`` when the hook raised ``error`` (any exception,
+        ``SystemExit`` included).
         """
         if state.reason is not None:
             return state, None, None
         n, total, inv_total = self._n, self._total, self._inv_total
         parties, valid, append = self.parties, self._valid, log.append
+        show = (public if public is not None else []).append
         turn, offer, proposer, accepts = state.turn, state.offer, state.proposer, state.accepts
         actor = turn % n
         answer: object = None
-        failure: Exception | None = None
+        failure: BaseException | None = None
         while True:
             try:
                 event = take_turns[actor](offer, turn * inv_total)
-            except Exception as error:  # noqa: BLE001 - the caller records the failure
+            except BaseException as error:  # noqa: BLE001 - the caller records the failure
                 failure = error
                 break
             cls = type(event)
@@ -248,12 +252,14 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 turn += 1
                 offer, proposer, accepts = outcome, actor, 0
                 append(event)
+                show(event)
                 if turn >= total:
                     return _new(AlternatingState, (turn, offer, proposer, 0, "deadline", None)), None, None
             elif cls is Accept and offer is not None and event.party == parties[actor]:
                 turn += 1
                 accepts += 1
                 append(event)
+                show(event)
                 if accepts >= n - 1:
                     return (_new(AlternatingState, (turn, offer, proposer, accepts, "agreement",
                                                     event.party)), None, None)

@@ -20,7 +20,6 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from tratado.negotiators._tables import cached_table
 from tratado.negotiators.base import Participant, PublicScenario
 from tratado.protocols import Event, Protocol
 from tratado.protocols.events import Outcome
@@ -153,17 +152,22 @@ def session_log(
 
 
 def utilities_of(scenario: Scenario, outcome: tuple[int, ...]) -> list[float]:
-    """Every party's utility of one outcome (from the negotiators' cached tables when
-    they exist, else one vectorised evaluation)."""
-    agenda = scenario.agenda
-    values = []
-    for party in scenario.parties:
-        table = cached_table(agenda, party.preferences)
-        if table is None or outcome not in table.lookup:
-            row = np.array([outcome], dtype=np.int64)
-            return [float(u) for u in scenario.utilities(row)[0]]
-        values.append(table.lookup[outcome])
-    return values
+    """Every party's utility of one outcome: one vectorised evaluation, remembered per
+    scenario (never read from a negotiator's tables, which a negotiator could change)."""
+    known = _AGREED.get(scenario)
+    if known is None:
+        known = _AGREED[scenario] = {}
+    values = known.get(outcome)
+    if values is None:
+        row = np.array([outcome], dtype=np.int64)
+        values = [float(u) for u in scenario.utilities(row)[0]]
+        if len(known) >= 4096:
+            known.clear()
+        known[tuple(int(i) for i in outcome)] = values
+    return list(values)
+
+
+_AGREED: WeakKeyDictionary[Scenario, dict[tuple[int, ...], list[float]]] = WeakKeyDictionary()
 
 
 def render_details(scenario: Scenario, details: dict[str, Any]) -> dict[str, Any]:

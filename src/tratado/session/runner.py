@@ -42,6 +42,7 @@ reproduces the log and the result.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from time import perf_counter
 from typing import Any, ClassVar
 
@@ -54,11 +55,13 @@ from tratado.negotiators.base import (
     NegotiatorView,
     Participant,
     Record,
+    own_copy,
 )
-from tratado.negotiators.registry import make
+from tratado.negotiators.plugins import create
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
 from tratado.protocols.alternating import AlternatingOffers
 from tratado.scenario import Scenario
+from tratado.session.guard import interrupts, is_real_interrupt, watching_interrupts
 from tratado.session.result import (
     FAILURE,
     SessionResult,
@@ -87,6 +90,7 @@ class Session:
     """
 
     fast_path: ClassVar[bool] = True
+    _watch: bool = False
 
     def __init__(
         self,
@@ -117,7 +121,7 @@ class Session:
                 " give one per party, in party order"
             )
         self.negotiators: list[Negotiator] = [
-            make(n) if isinstance(n, str) else n for n in negotiators
+            create(n) if isinstance(n, str) else n for n in negotiators
         ]
         if len({id(n) for n in self.negotiators}) != len(self.negotiators):
             raise ValueError("each party needs its own negotiator object")
@@ -130,30 +134,34 @@ class Session:
         self.seed = int(np.random.SeedSequence().entropy if seed is None else seed)  # type: ignore[arg-type]
 
     def _begin(self, record: Record) -> dict[str, Participant]:
-        self._broken: dict[str, Exception] = {}
+        self._broken: dict[str, BaseException] = {}
+        self._interrupts: int | None = interrupts() if self._watch else None
         public = public_scenario(self.scenario)
         actors: dict[str, Participant] = {}
         for k, (party, negotiator) in enumerate(
             zip(self.scenario.parties, self.negotiators, strict=True)
         ):
             negotiator.seed(self.seed, k)
-            view = NegotiatorView(party.id, party.preferences, public, self.protocol, record)
+            view = NegotiatorView(party.id, own_copy(party.preferences), public,
+                                  self.protocol.public_copy(), record)
             actors[party.id] = negotiator
             try:
                 negotiator.begin(view)
-            except Exception as error:  # noqa: BLE001 - fails on its first turn instead
+            except BaseException as error:  # noqa: BLE001 - fails on its first turn instead
+                self._escape(error)
                 self._broken[party.id] = error
         if self.protocol.mediator and self.mediator is not None:
             secrets = (
-                {p.id: p.preferences for p in self.scenario.parties}
+                {p.id: own_copy(p.preferences) for p in self.scenario.parties}
                 if self.protocol.mediator_sees_preferences else {}
             )
             self.mediator.seed(self.seed, len(self.negotiators))
             actors[self.protocol.mediator] = self.mediator
             try:
-                self.mediator.begin(MediatorView(self.protocol.mediator, public, self.protocol,
-                                                 record, secrets))
-            except Exception as error:  # noqa: BLE001
+                self.mediator.begin(MediatorView(self.protocol.mediator, public,
+                                                 self.protocol.public_copy(), record, secrets))
+            except BaseException as error:  # noqa: BLE001
+                self._escape(error)
                 self._broken[self.protocol.mediator] = error
         return actors
 
@@ -168,13 +176,28 @@ class Session:
 
     def run_package(self) -> SessionResult:
         """Run the protocol on the whole agenda at once (``run`` for package talks)."""
+        participants: list[Participant] = [*self.negotiators]
+        if self.mediator is not None:
+            participants.append(self.mediator)
+        # plug-ins may raise KeyboardInterrupt themselves: tell it from the user's Ctrl-C
+        self._watch = any(not type(p).__module__.startswith("tratado.") for p in participants)
+        with watching_interrupts() if self._watch else nullcontext():
+            return self._run_package()
+
+    def _run_package(self) -> SessionResult:
         protocol = self.protocol
-        events: list[Event] = []  # the log, and the public record negotiators read
-        actors = self._begin(Record(events))
+        events: list[Event] = []  # the log: the session's own, out of participants' reach
+        shown: list[Event] = []  # its mirror: the public record participants read
+        actors = self._begin(Record(shown))
         failures: list[dict[str, str]] = []
         step = protocol.step
         whose_turn = protocol.whose_turn
-        record = events.append
+        log, show = events.append, shown.append
+
+        def record(event: Event) -> None:
+            log(event)
+            show(event)
+
         fast = self._fast_turns(actors)
         movers = {} if fast is not None else {
             party: _failed_start(self._broken[party]) if party in self._broken
@@ -186,7 +209,7 @@ class Session:
         while turn := whose_turn(state):
             if fast is not None:
                 # plain moves fused (AlternatingOffers.play); any other answer is judged below
-                state, answer, error = protocol.play(state, fast, events)  # type: ignore[attr-defined]
+                state, answer, error = protocol.play(state, fast, events, shown)  # type: ignore[attr-defined]
                 if protocol.is_over(state):
                     break
                 party = whose_turn(state)[0]
@@ -200,7 +223,7 @@ class Session:
                 party = turn[0]
                 try:
                     answer = movers[party](state)
-                except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
+                except BaseException as error:  # noqa: BLE001 - any failure is the negotiator's
                     state, event = self._fail(party, state, error, failures)
                 else:
                     state, event = self._judge(party, state, answer, failures)
@@ -250,7 +273,7 @@ class Session:
             if answer.party != party:
                 raise EventRefused(f"it answered as '{answer.party}'")
             return self.protocol.step(state, answer), answer
-        except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
+        except BaseException as error:  # noqa: BLE001 - any failure is the negotiator's
             return self._fail(party, state, error, failures)
 
     def _timed_act(self, move: Callable[[Any], Event], state: Any) -> object:
@@ -258,7 +281,7 @@ class Session:
         start = perf_counter()
         try:
             answer = move(state)
-        except Exception as error:  # noqa: BLE001 - any failure is the participant's
+        except BaseException as error:  # noqa: BLE001 - any failure is the participant's
             return error
         spent = perf_counter() - start
         if self.move_budget is not None and spent > self.move_budget:
@@ -272,16 +295,23 @@ class Session:
             try:
                 return self.protocol.step(state, answer), answer
             except Exception as error:  # noqa: BLE001
-                problem: Exception = error
-        elif isinstance(answer, Exception):
+                problem: BaseException = error
+        elif isinstance(answer, BaseException):
             problem = answer
         else:
             problem = EventRefused("it did not answer with an event of its own")
         return self._fail(party, state, problem, failures)
 
+    def _escape(self, error: BaseException) -> None:
+        """Re-raise the user's Ctrl-C (see :mod:`tratado.session.guard`); any other
+        exception is the participant's failure."""
+        if is_real_interrupt(error, self._interrupts):
+            raise error
+
     def _fail(
-        self, party: str, state: Any, error: Exception, failures: list[dict[str, str]]
+        self, party: str, state: Any, error: BaseException, failures: list[dict[str, str]]
     ) -> tuple[Any, Event]:
+        self._escape(error)
         if isinstance(error, EventRefused):
             message = f"refused: {error.reason}"
         else:
@@ -306,7 +336,7 @@ class Session:
                             failures, elapsed)
 
 
-def _failed_start(error: Exception) -> Callable[[Any], Event]:
+def _failed_start(error: BaseException) -> Callable[[Any], Event]:
     """The mover of a negotiator whose ``begin`` raised: it fails on its first turn."""
 
     def move(state: Any) -> Event:

@@ -1,0 +1,82 @@
+"""Creating negotiators by name, with plug-in failures said in words.
+
+:func:`create` builds a negotiator from a registered name or ``module:Class`` like
+:func:`~tratado.negotiators.registry.make`, but a constructor that raises (a plug-in's
+``__init__`` may fail in any way) becomes a :class:`NegotiatorError` naming the
+negotiator and what it raised, which the command line prints as one paragraph.
+:func:`describe_failure` turns a session's failure entry into a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tratado.errors import TratadoError
+from tratado.negotiators.base import Negotiator
+from tratado.negotiators.registry import negotiator_class
+
+
+class NegotiatorError(TratadoError):
+    """A negotiator could not be found or created."""
+
+
+def create(spec: str, **params: Any) -> Negotiator:
+    """A new negotiator from a name or ``module:Class`` (see :func:`make`); a constructor
+    that raises becomes a :class:`NegotiatorError` naming ``spec``."""
+    cls = negotiator_class(spec)
+    try:
+        return cls(**params)
+    except BaseException as error:  # noqa: BLE001 - a plug-in's constructor may do anything
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        raise NegotiatorError(
+            f"the negotiator '{spec}' could not be created: its constructor raised"
+            f" {_said(error)}.",
+            field="--negotiators",
+            fix="fix the negotiator's __init__, or choose another negotiator"
+                " (`tratado negotiators` lists the built-in ones).",
+        ) from None
+
+
+def _said(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__} ({text})" if text else type(error).__name__
+
+
+_WHAT = {
+    "raised": "raised {detail}",
+    "refused": "made a move the rules refuse: {detail}",
+    "invalid": "answered something that is not a move of its own: {detail}",
+    "timeout": "ran past its time budget: {detail}",
+    "exit": "tried to end the program ({detail}); the session went on without it",
+}
+
+
+def describe_failure(failure: Mapping[str, Any]) -> str:
+    """One sentence for a session's failure entry (``party``, ``negotiator``, ``error``):
+    which party, which negotiator, what it did."""
+    party = failure.get("party", "?")
+    negotiator = failure.get("negotiator", "?")
+    error = str(failure.get("error", ""))
+    kind, detail = failure_kind(error)
+    what = _WHAT[kind].format(detail=detail)
+    return f"{party}'s negotiator ({negotiator}) failed: it {what}."
+
+
+def failure_kind(error: str) -> tuple[str, str]:
+    """``(kind, detail)`` of a failure's ``error`` text: ``raised``, ``refused``,
+    ``invalid``, ``timeout`` or ``exit``."""
+    if error.startswith("refused: "):
+        detail = error.removeprefix("refused: ")
+        if detail.startswith(("it answered as", "it did not answer")):
+            return "invalid", detail
+        return "refused", detail
+    name, _, message = error.partition(": ")
+    if name == "TimeoutError":
+        return "timeout", message or "no answer in time"
+    if name in ("SystemExit", "KeyboardInterrupt", "GeneratorExit"):
+        return "exit", f"{name}{' ' + message if message else ''}"
+    if name and name.isidentifier():
+        return "raised", f"{name}" + (f" ({message})" if message else "")
+    return "raised", error
