@@ -130,8 +130,8 @@ class Spy(Negotiator):
 
 def _sentinel_in(objects: list[Any]) -> bool:
     for obj in objects:
-        weights = getattr(obj, "weights", None) if not isinstance(obj, type) else None
         try:
+            weights = getattr(obj, "weights", None) if not isinstance(obj, type) else None
             if weights is not None and any(abs(float(w) - SENTINEL) < 1e-12 for w in weights):
                 return True
         except Exception:  # noqa: BLE001, S112 - any object may refuse to be read

@@ -196,6 +196,16 @@ class Participant:
         """The callable the session calls for each move (default: :meth:`act`)."""
         return self.act
 
+    def clock(self, move_budget: float | None, deadline: float | None) -> None:
+        """Told by the session once the talks start: the seconds one move may take and
+        the ``time.perf_counter()`` reading at which the talks end (``None``: no limit).
+        In-process participants ignore it (the session judges their moves once they
+        return); a process-isolated one stops a move that runs past either."""
+
+    def end(self) -> None:
+        """Called by the session once the talks are over (a process-isolated participant
+        stops its process here)."""
+
     def seed(self, entropy: int, index: int) -> None:
         """Set the seed the session spawned for this participant (``rng`` is lazy)."""
         self._seed = (entropy, index)

@@ -9,6 +9,7 @@ negotiator and what it raised, which the command line prints as one paragraph.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -80,3 +81,12 @@ def failure_kind(error: str) -> tuple[str, str]:
     if name and name.isidentifier():
         return "raised", f"{name}" + (f" ({message})" if message else "")
     return "raised", error
+
+
+def failure_traceback(error: BaseException, lines: int = 12) -> str:
+    """The last ``lines`` lines of the traceback of ``error`` (a process-isolated
+    negotiator's comes from its child); for ``--debug``, never for the record."""
+    text = getattr(error, "traceback_text", None)
+    if not text:
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return "\n".join(str(text).rstrip().splitlines()[-lines:])

@@ -57,7 +57,8 @@ from tratado.negotiators.base import (
     Record,
     own_copy,
 )
-from tratado.negotiators.plugins import create
+from tratado.negotiators.isolated import DeadlineReached
+from tratado.negotiators.plugins import create, failure_traceback
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
 from tratado.protocols.alternating import AlternatingOffers
 from tratado.scenario import Scenario
@@ -136,6 +137,9 @@ class Session:
     def _begin(self, record: Record) -> dict[str, Participant]:
         self._broken: dict[str, BaseException] = {}
         self._interrupts: int | None = interrupts() if self._watch else None
+        self.tracebacks: dict[str, str] = {}
+        seconds = self.protocol.deadline_seconds
+        deadline = None if seconds is None else perf_counter() + seconds
         public = public_scenario(self.scenario)
         actors: dict[str, Participant] = {}
         for k, (party, negotiator) in enumerate(
@@ -145,6 +149,7 @@ class Session:
             view = NegotiatorView(party.id, own_copy(party.preferences), public,
                                   self.protocol.public_copy(), record)
             actors[party.id] = negotiator
+            negotiator.clock(self.move_budget, deadline)
             try:
                 negotiator.begin(view)
             except BaseException as error:  # noqa: BLE001 - fails on its first turn instead
@@ -157,6 +162,7 @@ class Session:
             )
             self.mediator.seed(self.seed, len(self.negotiators))
             actors[self.protocol.mediator] = self.mediator
+            self.mediator.clock(self.move_budget, deadline)
             try:
                 self.mediator.begin(MediatorView(self.protocol.mediator, public,
                                                  self.protocol.public_copy(), record, secrets))
@@ -181,14 +187,18 @@ class Session:
             participants.append(self.mediator)
         # plug-ins may raise KeyboardInterrupt themselves: tell it from the user's Ctrl-C
         self._watch = any(not type(p).__module__.startswith("tratado.") for p in participants)
+        shown: list[Event] = []  # the mirror of the log: the public record participants read
         with watching_interrupts() if self._watch else nullcontext():
-            return self._run_package()
+            actors = self._begin(Record(shown))
+            try:
+                return self._run_package(actors, shown)
+            finally:
+                for actor in actors.values():
+                    actor.end()
 
-    def _run_package(self) -> SessionResult:
+    def _run_package(self, actors: dict[str, Participant], shown: list[Event]) -> SessionResult:
         protocol = self.protocol
         events: list[Event] = []  # the log: the session's own, out of participants' reach
-        shown: list[Event] = []  # its mirror: the public record participants read
-        actors = self._begin(Record(shown))
         failures: list[dict[str, str]] = []
         step = protocol.step
         whose_turn = protocol.whose_turn
@@ -291,6 +301,9 @@ class Session:
     def _apply(
         self, party: str, state: Any, answer: object, failures: list[dict[str, str]]
     ) -> tuple[Any, Event]:
+        if isinstance(answer, DeadlineReached):  # an isolated move outlived the talks' clock
+            event = self.protocol.time_up_event()
+            return self.protocol.step(state, event), event
         if isinstance(answer, Event) and answer.party == party:
             try:
                 return self.protocol.step(state, answer), answer
@@ -315,7 +328,8 @@ class Session:
         if isinstance(error, EventRefused):
             message = f"refused: {error.reason}"
         else:
-            message = f"{type(error).__name__}: {error}"
+            message = f"{getattr(error, 'kind', type(error).__name__)}: {error}".rstrip(": ")
+        self.tracebacks[party] = failure_traceback(error)
         event = self.protocol.failure_event(party, state, FAILURE + message)
         failures.append({"party": party, "negotiator": self._name_of(party), "error": message})
         return self.protocol.step(state, event), event
