@@ -177,7 +177,9 @@ def _names() -> str:
     return ", ".join(protocol_registry())
 
 
-def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
+def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = False) -> list[str]:
+    """The negotiator names, one per party, each checked; with ``plugins_apart`` a
+    ``module:Class`` is not imported here (its own process will, see --isolate)."""
     from tratado.negotiators import DEFAULT_NEGOTIATOR, negotiator_class
 
     ids = scenario.party_ids
@@ -190,6 +192,8 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
     if any(":" in spec for spec in specs) and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # module:Class is looked up from the current folder too
     for spec in specs:
+        if plugins_apart and ":" in spec:
+            continue
         try:
             negotiator_class(spec)
         except Exception as exc:  # a user's module may fail to import in any way
@@ -217,6 +221,12 @@ def _scenario_fingerprint(scenario: Any) -> str:
               help="Also end the talks after this many seconds of wall-clock time.")
 @click.option("--move-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time one move may take; a negotiator that takes longer is failed and named.")
+@click.option("--isolate/--no-isolate", default=None,
+              help="Run plug-in negotiators (module:Class) each in a process of its own, where"
+              " it sees only its own preferences and a move that never returns is stopped"
+              " (default: on with --move-budget or --seconds).")
+@click.option("--debug", is_flag=True,
+              help="After a negotiator's failure, also print the last lines of its traceback.")
 @click.option("--discounting", is_flag=True,
               help="Apply each party's per-round discount factor (from the scenario) to what any"
               " agreement, or no agreement, is worth.")
@@ -234,7 +244,7 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @reservation_option
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
              rounds: int | None, seconds: float | None, move_budget: float | None,
-             discounting: bool, agreement: str | None,
+             isolate: bool | None, debug: bool, discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
              moves: int, reservations: dict[str, float]) -> None:
     """How will the talks go under this protocol and these negotiators?
@@ -249,7 +259,14 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 
         check_plot_target(plot_file)
     loaded, what_if = _load(scenario, reservations)
-    specs = _negotiator_specs(negotiator_names, loaded)
+    plugins = [s.strip() for s in (negotiator_names or "").split(",") if ":" in s]
+    if isolate is None:
+        isolate = bool(plugins) and (move_budget is not None or seconds is not None)
+        if isolate:
+            click.echo(f"note: running {', '.join(plugins)} in a process of its own, so that"
+                       " --move-budget and --seconds hold even on a move that never returns"
+                       " (--no-isolate keeps plug-ins in this process).", err=True)
+    specs = _negotiator_specs(negotiator_names, loaded, plugins_apart=isolate)
     from tratado.protocols import protocol_class
 
     try:
@@ -269,13 +286,24 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     from tratado.session import Session, evaluate
     from tratado.session.evaluate import frontier_and_nash
 
+    negotiators: list[Any] = list(specs)
+    if isolate:
+        from tratado.negotiators.isolated import isolated
+
+        negotiators = [isolated(s) if ":" in s else s for s in specs]
     try:
-        result = Session(loaded, protocol, specs, seed, move_budget=move_budget,
-                         protocol_options=options).run()
+        session = Session(loaded, protocol, negotiators, seed, move_budget=move_budget,
+                          protocol_options=options)
+        result = session.run()
+    except TratadoError:
+        raise
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
                            fix="leave out the options this protocol does not take (docs/protocols.md lists"
                            " each protocol's options).") from None
+    if debug:  # on stderr, never in the record
+        for party, text in getattr(session, "tracebacks", {}).items():
+            click.echo(f"Traceback of {party}'s negotiator (last lines):\n{text}", err=True)
     evaluate(result, loaded)
     record = result.to_dict(timing=False)
     record["scenario_source"] = [str(s) for s in scenario]

@@ -50,7 +50,7 @@ _WHAT = {
     "refused": "made a move the rules refuse: {detail}",
     "invalid": "answered something that is not a move of its own: {detail}",
     "timeout": "ran past its time budget: {detail}",
-    "exit": "tried to end the program ({detail}); the session went on without it",
+    "exit": "tried to end the program ({detail}), which counts as failing",
 }
 
 
