@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pytest
 from engine_builders import make_scenario, reachable
 
 from tratado import Agenda, Issue, LinearAdditive, Party, Scenario
+from tratado.formats import load
 from tratado.negotiators import Negotiator, make, registered
 from tratado.negotiators.base import NegotiatorView, Record
 from tratado.protocols import AlternatingOffers, Event, Propose
@@ -159,6 +161,19 @@ class TestNiceTitForTat(NegotiatorContract):
 
     def test_two_nice_negotiators_agree(self) -> None:
         assert play("nice-tit-for-tat", "nice-tit-for-tat").agreement is not None
+
+    @pytest.mark.parametrize("example", ["job-offer", "venezuela-2021", "river-basin"])
+    def test_nice_negotiators_do_not_deadlock_on_the_bundled_examples(self,
+                                                                      example: str) -> None:
+        scenario = load(example)
+        result = Session(scenario, "alternating", ["nice-tit-for-tat"] * scenario.n_parties,
+                         seed=0).run()
+        assert result.reason == "agreement"
+        assert all(result.gains[p] >= -1e-9 for p in scenario.party_ids)
+
+    def test_kindness_is_checked(self) -> None:
+        with pytest.raises(ValueError, match="kindness"):
+            make("nice-tit-for-tat", kindness=0.0)
 
 
 class TestAspiration(NegotiatorContract):

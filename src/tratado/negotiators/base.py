@@ -339,8 +339,20 @@ class Negotiator(Participant):
         return self.acceptance(self, offer, t, mine)
 
     def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
-        """Single negotiating text: do I prefer ``change`` to ``draft``?"""
+        """Single negotiating text: do I prefer ``change`` to ``draft``? (default:
+        truthfully, iff it is worth strictly more to me)."""
         return self.utility(change) > self.utility(draft)
+
+    def conceding_vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """A single-text vote that concedes over time: yes to a change worth more to me,
+        and also to one worth less that still reaches ``threshold(t)`` (my aspiration now,
+        never below no deal). Early, while the aspiration is high, it is the truthful
+        vote; as the aspiration falls it lets the draft move toward what the others need.
+        Time-based negotiators vote this way."""
+        new, old = self.utility(change), self.utility(draft)
+        if new > old:
+            return True
+        return new < old and new >= max(self.threshold(t), self.reservation_value)
 
     def threshold(self, t: float) -> float:
         """The least own utility I accept from a mediator at relative time ``t``

@@ -205,6 +205,8 @@ class Isolated(Negotiator):
     def _ask(self, request: tuple[Any, ...], budget: float | None, what: str) -> dict[str, Any]:
         child = self._child
         if child is None or not child.running:
+            if self._deadline is not None and perf_counter() >= self._deadline:
+                raise DeadlineReached("the talks' deadline in seconds has passed")
             raise PluginFailure("ProcessStopped", f"its process had stopped ({self._stopped})")
         wait, by_deadline = self._limit(budget)
         answer = child.ask(request, wait if wait != float("inf") else None)
