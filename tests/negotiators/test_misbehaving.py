@@ -8,12 +8,17 @@ from typing import Any
 
 import pytest
 from engine_builders import make_scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from misbehaving import KINDS
 
 from tratado.negotiators import Negotiator
 from tratado.negotiators.plugins import NegotiatorError
 from tratado.protocols import Event, Outcome, Propose
 from tratado.session import Session, replay
+
+PROTOCOLS = ("alternating", "single-text", "mediated")
+# (an endless loop is fuzzed only in a process of its own: in process nothing can stop it)
 
 
 class ProposesNone(Negotiator):
@@ -78,3 +83,24 @@ def test_a_real_ctrl_c_still_stops_the_run() -> None:
     with pytest.raises(KeyboardInterrupt):
         Session(scenario, "alternating", ["boulware", PressesCtrlC()], seed=1).run()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(set(KINDS) - {"loops"})), protocol=st.sampled_from(PROTOCOLS),
+       position=st.integers(0, 2), n_parties=st.integers(2, 3), seed=st.integers(0, 3))
+def test_fuzz_a_misbehaving_plugin_ends_the_session_sanely(
+    kind: str, protocol: str, position: int, n_parties: int, seed: int
+) -> None:
+    scenario = make_scenario(sizes=(3, 3), n_parties=n_parties, reservation=0.1, deadline=5,
+                             seed=seed)
+    position %= n_parties
+    negotiators: list[Negotiator | str] = ["conceder"] * n_parties
+    negotiators[position] = KINDS[kind]()
+    result = Session(scenario, protocol, negotiators, seed=seed).run()
+    bad = scenario.party_ids[position]
+    assert {f["party"] for f in result.failures} <= {bad}  # nobody else is blamed
+    if result.failures:
+        assert result.failures[0]["negotiator"] == kind
+    assert result.reason in ("agreement", "deadline", "walk-away", "rejection", "error")
+    assert "HACKED" not in result.to_json()
+    assert replay(scenario, result.to_dict())  # the record replays

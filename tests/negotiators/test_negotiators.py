@@ -13,6 +13,7 @@ from tratado import Agenda, Issue, LinearAdditive, Party, Scenario
 from tratado.formats import load
 from tratado.negotiators import Negotiator, make, registered
 from tratado.negotiators.base import NegotiatorView, Record
+from tratado.negotiators.isolated import isolated
 from tratado.protocols import AlternatingOffers, Event, Propose
 from tratado.session import Session, SessionResult, public_scenario
 
@@ -76,6 +77,28 @@ class NegotiatorContract:
         assert id(scenario.parties[0].preferences) not in found
         assert id(scenario.parties[2].preferences) not in found
         assert id(scenario) not in found
+
+    def test_is_handed_copies_not_the_sessions_objects(self) -> None:
+        scenario = make_scenario(n_parties=2, deadline=6)
+        negotiator = self.make()
+        session = Session(scenario, "alternating", [negotiator, "boulware"], seed=5)
+        result = session.run()
+        view = negotiator.view
+        assert view.protocol is not session.protocol
+        assert view.scenario.agenda == scenario.agenda
+        assert view.scenario.agenda is not scenario.agenda
+        assert view.preferences is not scenario.parties[0].preferences
+        assert list(view.record) == list(result.events)  # the mirror of the log
+        found = {id(o) for o in reachable(negotiator)}
+        assert id(result.events) not in found and id(session.protocol) not in found
+
+    @pytest.mark.slow  # a child process per negotiator: run with `pytest -m slow`
+    def test_plays_the_same_in_a_process_of_its_own(self) -> None:
+        scenario = make_scenario(sizes=(4, 3), reservation=0.2, deadline=8)
+        apart = Session(scenario, "alternating",
+                        [isolated(self.spec, **self.params), "conceder"], seed=3).run()
+        inside = Session(scenario, "alternating", [self.make(), "conceder"], seed=3).run()
+        assert apart.to_json(timing=False) == inside.to_json(timing=False)
 
     def test_never_proposes_or_accepts_less_than_no_deal(self) -> None:
         scenario = make_scenario(sizes=(5, 5), reservation=(0.4, 0.3), deadline=30)
