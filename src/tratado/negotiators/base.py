@@ -11,8 +11,13 @@ object, a :class:`NegotiatorView`, holding:
 * ``record`` — the public record: a read-only :class:`Record` of the events so far.
 
 So another party's preferences cannot be reached from what a negotiator is given
-(tests walk the object graph to check it). In-process negotiators are ordinary Python
-code and trusted not to go looking elsewhere; the live service runs them apart.
+(tests walk the object graph to check it). Each is a copy — the rules
+(:meth:`Protocol.public_copy`), a deep copy of the public scenario, a copy of its own
+preferences (:func:`own_copy`), and a mirror of the session's log — so what a
+negotiator writes into its view never reaches the session's record. In-process
+negotiators are nevertheless ordinary Python code, trusted not to go looking elsewhere
+(``gc.get_objects()`` reaches everything); :mod:`tratado.negotiators.isolated` runs one
+in a process of its own, where nothing else is there to find.
 
 Writing one takes a few lines: subclass :class:`Negotiator`, declare ``name`` and the
 metadata, and implement ``propose(t)`` (and, if wanted, ``start()`` to precompute and

@@ -7,7 +7,11 @@ protocol has one), a seed, and the event log.
 
 How a session runs: it asks the protocol whose turn it is, asks that participant for
 its move (``participant.act(state)``), steps the protocol, and appends the event to
-the log. (Alternating offers between in-process negotiators take a fused loop,
+the log — its own list — and to the public record participants read (a mirror: a
+participant that writes into its record changes nothing the session keeps). Each
+participant is handed copies (see :mod:`tratado.negotiators.base`), is told the move
+budget and the deadline (``Participant.clock``) before it begins, and ``end()`` once
+the talks are over. (Alternating offers between in-process negotiators take a fused loop,
 :meth:`~tratado.protocols.alternating.AlternatingOffers.play`, that makes the same calls
 and produces the same events and states; see :attr:`Session.fast_path`.) When several
 participants are asked at once (a vote), all answer on the same
@@ -15,11 +19,16 @@ public record before any answer is stepped. If an answer ends the
 talks (a walk-away), the answers gathered after it are not stepped and stay out of
 the log. A participant that raises, answers
 something that is not a valid event for itself, answers an event the protocol refuses,
-or (with ``move_budget``) takes longer than its budget, is *failed*: the protocol's
+or (with ``move_budget``) takes longer than its budget, is *failed* — any exception
+counts, ``SystemExit`` included; only the user's own Ctrl-C stops the run
+(:mod:`tratado.session.guard`) — : the protocol's
 ``failure_event`` stands for its move (alternating offers: walking away), the event
 carries ``note="failure: ..."``, the result lists it by negotiator name, and the
-reason becomes ``error``. With the protocol's ``deadline_seconds`` the session sends
-the clock's ``time-up`` event once the wall clock passes it.
+reason becomes ``error``; the last lines of its traceback are kept in
+:attr:`Session.tracebacks` (for ``--debug``; never in the record). With the protocol's
+``deadline_seconds`` the session sends the clock's ``time-up`` event once the wall clock
+passes it; a process-isolated participant's move still running then is stopped, and
+the clock's event stands for it.
 
 Randomness: only the seed. Participant ``k`` (parties in order, then the mediator)
 draws from ``default_rng(SeedSequence(seed, spawn_key=(k,)))``. A ``None`` seed is
