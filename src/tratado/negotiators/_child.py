@@ -1,5 +1,5 @@
-"""The child program of a process-isolated negotiator (``python -m
-tratado.negotiators._child``); see :mod:`tratado.negotiators.isolated`.
+"""The child program of a process-isolated negotiator (:func:`main`, run in a fresh
+interpreter); see :mod:`tratado.negotiators.isolated`.
 
 It keeps the protocol's pipes to itself (the plug-in's ``print`` goes to stderr, and
 its standard input reads nothing), then answers the parent's requests one at a time:
@@ -136,6 +136,3 @@ def main() -> None:
             text = json.dumps(_error(error))
         write_message(answers, text.encode())
 
-
-if __name__ == "__main__":
-    main()

@@ -7,8 +7,8 @@ negotiator given as a name or ``module:Class`` in a child process instead::
 
     Session(scenario, "alternating", ["boulware", isolated("mymod:Mine", budget=1.0)])
 
-The child (``python -m tratado.negotiators._child``, a fresh interpreter that imports
-only tratado and the plug-in) receives its own party's preferences, the public
+The child (:mod:`tratado.negotiators._child` in a fresh interpreter that imports only
+tratado and the plug-in) receives its own party's preferences, the public
 scenario, the rules, and the public record incrementally, before each move — nothing
 else exists there to be found. The parent never imports the plug-in. Each move waits
 at most ``budget`` seconds (default: the session's ``move_budget``) and never past the
@@ -88,8 +88,9 @@ class _Child:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tratado.negotiators._child"],
+            [sys.executable, "-c", "from tratado.negotiators._child import main; main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+            start_new_session=True,  # the user's Ctrl-C reaches tratado, which stops it
         )
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
