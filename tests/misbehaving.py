@@ -153,3 +153,14 @@ KINDS: dict[str, type[Negotiator]] = {
                               AppendsToRecord, ClearsRecord, SetsDeadline, HacksAgenda,
                               HacksOwnPreferences)
 }
+
+
+class Dies(Negotiator):
+    """Ends its own process at once (only meaningful in a process of its own)."""
+
+    name = "dies"
+
+    def act(self, state: Any) -> Event:
+        import os
+
+        os._exit(3)

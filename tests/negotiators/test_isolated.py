@@ -12,7 +12,7 @@ from misbehaving import SENTINEL
 
 from tratado import LinearAdditive, Scenario
 from tratado.negotiators.isolated import Isolated, isolated
-from tratado.negotiators.plugins import NegotiatorError
+from tratado.negotiators.plugins import NegotiatorError, describe_failure
 from tratado.protocols import Propose, TimeUp, WalkAway
 from tratado.session import Session, replay
 
@@ -114,3 +114,14 @@ def test_the_child_is_stopped_when_the_talks_end_and_restarted_for_the_next() ->
     for seed in (1, 2):
         result = Session(scenario, "alternating", ["conceder", proxy], seed=seed).run()
         assert not result.failures and proxy._child is None
+
+
+def test_a_child_that_ends_itself_is_that_negotiators_failure() -> None:
+    scenario = make_scenario(reservation=0.2, deadline=10)
+    result = Session(scenario, "alternating", ["boulware", isolated("misbehaving:Dies")],
+                     seed=1).run()
+    assert result.failures == [{"party": "p1", "negotiator": "dies", "error":
+                                "ProcessEnded: during its move, with exit code 3"}]
+    assert describe_failure(result.failures[0]) == (
+        "p1's negotiator (dies) failed: it ended its own process during its move, with exit"
+        " code 3.")

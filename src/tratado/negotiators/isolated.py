@@ -81,6 +81,9 @@ class DeadlineReached(TimeoutError):
     """The session's deadline in seconds passed while a process-isolated move ran."""
 
 
+_ENDED: dict[str, Any] = {"error": "ProcessEnded"}  # by identity: the child is gone
+
+
 class _Child:
     """One child process, its pipes, and a thread that reads its answers."""
 
@@ -119,17 +122,25 @@ class _Child:
         self.answers.put(None)
 
     def ask(self, request: tuple[Any, ...], timeout: float | None) -> dict[str, Any] | None:
-        """Send ``request``; the answer, or None when none came within ``timeout``
-        seconds (``None``: no limit) or the child ended."""
+        """Send ``request``; the answer, :data:`_ENDED` when the child ended without one,
+        or None when none came within ``timeout`` seconds (``None``: no limit)."""
         stdin = self.process.stdin
         assert stdin is not None
         try:
             write_message(stdin, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
-            return None
+            return _ENDED
         try:
-            return self.answers.get(timeout=None if timeout is None else max(timeout, 0.0))
+            answer = self.answers.get(timeout=None if timeout is None else max(timeout, 0.0))
         except queue.Empty:
+            return None
+        return _ENDED if answer is None else answer
+
+    def exit_code(self) -> int | None:
+        """The child's exit code once it has ended (waiting a moment for it)."""
+        try:
+            return self.process.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
             return None
 
     def stop(self) -> None:
@@ -208,15 +219,16 @@ class Isolated(Negotiator):
         if child is None or not child.running:
             if self._deadline is not None and perf_counter() >= self._deadline:
                 raise DeadlineReached("the talks' deadline in seconds has passed")
-            raise PluginFailure("ProcessStopped", f"its process had stopped ({self._stopped})")
+            raise PluginFailure("ProcessStopped", f"earlier: {self._stopped}")
         wait, by_deadline = self._limit(budget)
         answer = child.ask(request, wait if wait != float("inf") else None)
-        if answer is None:
-            code = child.process.poll()
+        if answer is _ENDED:  # the child ended without answering
+            code = child.exit_code()
             child.stop()
-            if code is not None:
-                self._stopped = f"it ended with exit code {code}"
-                raise PluginFailure("ProcessEnded", f"its process ended ({what}, exit code {code})")
+            self._stopped = f"it ended with exit code {code}"
+            raise PluginFailure("ProcessEnded", f"during {what}, with exit code {code}")
+        if answer is None:
+            child.stop()
             if by_deadline:
                 self._stopped = "the talks' deadline passed"
                 raise DeadlineReached("the talks' deadline in seconds passed during its move")

@@ -51,6 +51,8 @@ _WHAT = {
     "invalid": "answered something that is not a move of its own: {detail}",
     "timeout": "ran past its time budget: {detail}",
     "exit": "tried to end the program ({detail}), which counts as failing",
+    "ended": "ended its own process {detail}",
+    "stopped": "could not move: its process had been stopped {detail}",
 }
 
 
@@ -67,7 +69,8 @@ def describe_failure(failure: Mapping[str, Any]) -> str:
 
 def failure_kind(error: str) -> tuple[str, str]:
     """``(kind, detail)`` of a failure's ``error`` text: ``raised``, ``refused``,
-    ``invalid``, ``timeout`` or ``exit``."""
+    ``invalid``, ``timeout``, ``exit``, or — for a process-isolated negotiator —
+    ``ended`` (its process ended by itself) or ``stopped``."""
     if error.startswith("refused: "):
         detail = error.removeprefix("refused: ")
         if detail.startswith(("it answered as", "it did not answer")):
@@ -76,6 +79,10 @@ def failure_kind(error: str) -> tuple[str, str]:
     name, _, message = error.partition(": ")
     if name == "TimeoutError":
         return "timeout", message or "no answer in time"
+    if name == "ProcessEnded":
+        return "ended", message
+    if name == "ProcessStopped":
+        return "stopped", message
     if name in ("SystemExit", "KeyboardInterrupt", "GeneratorExit"):
         return "exit", f"{name}{' ' + message if message else ''}"
     if name and name.isidentifier():
