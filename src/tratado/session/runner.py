@@ -337,7 +337,8 @@ class Session:
         if isinstance(error, EventRefused):
             message = f"refused: {error.reason}"
         else:
-            message = f"{getattr(error, 'kind', type(error).__name__)}: {error}".rstrip(": ")
+            name = getattr(error, "kind", type(error).__name__)
+            message = f"{name}: {error}" if str(error) else str(name)
         self.tracebacks[party] = failure_traceback(error)
         event = self.protocol.failure_event(party, state, FAILURE + message)
         failures.append({"party": party, "negotiator": self._name_of(party), "error": message})
