@@ -222,9 +222,10 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--move-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time one move may take; a negotiator that takes longer is failed and named.")
 @click.option("--isolate/--no-isolate", default=None,
-              help="Run plug-in negotiators (module:Class) each in a process of its own, where"
-              " it sees only its own preferences and a move that never returns is stopped"
-              " (default: on with --move-budget or --seconds).")
+              help="Run plug-in negotiators (module:Class, or registered by another package)"
+              " each in a process of its own, where it sees only its own preferences and a"
+              " move that never returns is stopped (default: on with --move-budget or"
+              " --seconds).")
 @click.option("--debug", is_flag=True,
               help="After a negotiator's failure, also print the last lines of its traceback.")
 @click.option("--discounting", is_flag=True,
@@ -259,7 +260,9 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 
         check_plot_target(plot_file)
     loaded, what_if = _load(scenario, reservations)
-    plugins = [s.strip() for s in (negotiator_names or "").split(",") if ":" in s]
+    from tratado.negotiators.plugins import is_plugin
+
+    plugins = [s.strip() for s in (negotiator_names or "").split(",") if is_plugin(s.strip())]
     if isolate is None:
         isolate = bool(plugins) and (move_budget is not None or seconds is not None)
         if isolate:
@@ -290,7 +293,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     if isolate:
         from tratado.negotiators.isolated import isolated
 
-        negotiators = [isolated(s) if ":" in s else s for s in specs]
+        negotiators = [isolated(s) if is_plugin(s) else s for s in specs]
     try:
         session = Session(loaded, protocol, negotiators, seed, move_budget=move_budget,
                           protocol_options=options)

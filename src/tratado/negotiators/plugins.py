@@ -15,7 +15,7 @@ from typing import Any
 
 from tratado.errors import TratadoError
 from tratado.negotiators.base import Negotiator
-from tratado.negotiators.registry import negotiator_class
+from tratado.negotiators.registry import negotiator_class, registered
 
 
 class NegotiatorError(TratadoError):
@@ -38,6 +38,15 @@ def create(spec: str, **params: Any) -> Negotiator:
             fix="fix the negotiator's __init__, or choose another negotiator"
                 " (`tratado negotiators` lists the built-in ones).",
         ) from None
+
+
+def is_plugin(spec: str) -> bool:
+    """Whether ``spec`` names code from outside tratado: a ``module:Class``, or a name
+    another package registered (an entry point). Unknown names are not plug-ins."""
+    if ":" in spec:
+        return True
+    cls = registered().get(spec)
+    return cls is not None and not cls.__module__.startswith("tratado.")
 
 
 def _said(error: BaseException) -> str:
