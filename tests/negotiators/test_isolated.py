@@ -125,3 +125,11 @@ def test_a_child_that_ends_itself_is_that_negotiators_failure() -> None:
     assert describe_failure(result.failures[0]) == (
         "p1's negotiator (dies) failed: it ended its own process during its move, with exit"
         " code 3.")
+
+
+def test_a_large_request_reaches_the_child() -> None:
+    scenario = make_scenario(sizes=(6000, 2), reservation=0.2, deadline=4)  # > 32 KiB
+    alone = Session(scenario, "alternating", [isolated("boulware"), "conceder"], seed=1).run()
+    inside = Session(scenario, "alternating", ["boulware", "conceder"], seed=1).run()
+    assert not alone.failures
+    assert alone.to_json(timing=False) == inside.to_json(timing=False)

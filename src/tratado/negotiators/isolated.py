@@ -82,6 +82,7 @@ class DeadlineReached(TimeoutError):
 
 
 _ENDED: dict[str, Any] = {"error": "ProcessEnded"}  # by identity: the child is gone
+_PIPE_SAFE = 32_768  # requests up to this size are written directly (a pipe holds 64 KiB)
 
 
 class _Child:
@@ -126,10 +127,21 @@ class _Child:
         or None when none came within ``timeout`` seconds (``None``: no limit)."""
         stdin = self.process.stdin
         assert stdin is not None
-        try:
-            write_message(stdin, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            return _ENDED
+        body = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(body) <= _PIPE_SAFE:  # fits the pipe's buffer: the write cannot block
+            try:
+                write_message(stdin, body)
+            except OSError:
+                return _ENDED
+        else:  # a child that stops reading must not hang the session: write aside
+            sent: list[bool] = []
+            writer = threading.Thread(target=_write, args=(stdin, body, sent), daemon=True)
+            writer.start()
+            writer.join(timeout)
+            if writer.is_alive():
+                return None
+            if not sent:
+                return _ENDED
         try:
             answer = self.answers.get(timeout=None if timeout is None else max(timeout, 0.0))
         except queue.Empty:
@@ -149,6 +161,14 @@ class _Child:
     @property
     def running(self) -> bool:
         return self.process.poll() is None
+
+
+def _write(stream: Any, body: bytes, sent: list[bool]) -> None:
+    try:
+        write_message(stream, body)
+        sent.append(True)
+    except OSError:
+        pass
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
@@ -173,6 +193,8 @@ class Isolated(Negotiator):
 
     def __init__(self, spec: str, budget: float | None = None, *,
                  start_budget: float = START_BUDGET, **params: Any) -> None:
+        if budget is not None and not budget > 0:
+            raise ValueError("a move budget is a positive number of seconds")
         self.spec = spec
         self.params = params
         self.budget = budget
