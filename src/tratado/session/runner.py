@@ -97,10 +97,15 @@ class Session:
     ``fast_path`` (class attribute, on by default): play alternating offers between
     in-process negotiators through the fused loop :meth:`AlternatingOffers.play`
     (same events, same states, same record; ``tests/test_fast_path.py`` checks it).
+
+    ``tracebacks`` (after a run): for each participant that failed, the last lines of
+    its traceback (for ``--debug``; never part of the record). Item-by-item talks keep
+    them in each item's own session.
     """
 
     fast_path: ClassVar[bool] = True
     _watch: bool = False
+    tracebacks: dict[str, str]
 
     def __init__(
         self,
@@ -146,7 +151,7 @@ class Session:
     def _begin(self, record: Record) -> dict[str, Participant]:
         self._broken: dict[str, BaseException] = {}
         self._interrupts: int | None = interrupts() if self._watch else None
-        self.tracebacks: dict[str, str] = {}
+        self.tracebacks = {}
         seconds = self.protocol.deadline_seconds
         deadline = None if seconds is None else perf_counter() + seconds
         public = public_scenario(self.scenario)
