@@ -174,7 +174,7 @@ class Slow(Negotiator):
     ("negotiator", "name", "error"),
     [
         (Crashing(), f"{__name__}:Crashing", "RuntimeError: boom"),
-        (Nonsense(), f"{__name__}:Nonsense", "AttributeError"),
+        (Nonsense(), f"{__name__}:Nonsense", "refused: it answered something that is not an event"),
         (Impostor(), f"{__name__}:Impostor", "answered as"),
     ],
 )

@@ -256,9 +256,11 @@ def _names() -> str:
     return ", ".join(protocol_registry())
 
 
-def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
+def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = False) -> list[str]:
+    """The negotiator specs, one per party, each checked by building it once; with
+    ``plugins_apart`` a plug-in is not imported here (its own process will, see --isolate)."""
     from tratado.negotiators import DEFAULT_NEGOTIATOR
-    from tratado.negotiators.registry import make
+    from tratado.negotiators.plugins import create, is_plugin
 
     ids = scenario.party_ids
     specs = [v.strip() for v in value.split(",")] if value else [DEFAULT_NEGOTIATOR] * len(ids)
@@ -270,8 +272,12 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
     if any(":" in spec for spec in specs) and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # module:Class is looked up from the current folder too
     for spec in specs:
+        if plugins_apart and is_plugin(spec):
+            continue
         try:
-            make(spec)  # builds it once: checks the name, the parameters and their values
+            create(spec)  # builds it once: checks the name, the parameters and their values
+        except TratadoError:
+            raise  # a constructor that raised: said by create, naming the negotiator
         except Exception as exc:  # a user's module may fail to import or build in any way
             raise TratadoError(str(exc).rstrip(".") + ".", field="--negotiators",
                                fix="write NAME or NAME:key=value[:key=value] per party;"
@@ -292,6 +298,13 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
               help="Also end the talks after this many seconds of wall-clock time.")
 @click.option("--move-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time one move may take; a negotiator that takes longer is failed and named.")
+@click.option("--isolate/--no-isolate", default=None,
+              help="Run plug-in negotiators (module:Class, or registered by another package)"
+              " each in a process of its own, where it sees only its own preferences and a"
+              " move that never returns is stopped (default: on with --move-budget or"
+              " --seconds).")
+@click.option("--debug", is_flag=True,
+              help="After a negotiator's failure, also print the last lines of its traceback.")
 @click.option("--discounting", is_flag=True,
               help="Apply each party's per-round discount factor (from the scenario) to what any"
               " agreement, or no agreement, is worth.")
@@ -310,7 +323,7 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
 @reservation_option
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
              rounds: int | None, seconds: float | None, move_budget: float | None,
-             discounting: bool, agreement: str | None,
+             isolate: bool | None, debug: bool, discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
              moves: int, reservations: dict[str, float]) -> None:
     """How will the talks go under this protocol and these negotiators?
@@ -325,7 +338,16 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 
     base = _notes_on_stderr(lambda: load(*scenario))
     loaded, what_if = _what_if(base, reservations)
-    specs = _negotiator_specs(negotiator_names, loaded)
+    from tratado.negotiators.plugins import is_plugin
+
+    plugins = [s.strip() for s in (negotiator_names or "").split(",") if is_plugin(s.strip())]
+    if isolate is None:
+        isolate = bool(plugins) and (move_budget is not None or seconds is not None)
+        if isolate:
+            click.echo(f"note: running {', '.join(plugins)} in a process of its own, so that"
+                       " --move-budget and --seconds hold even on a move that never returns"
+                       " (--no-isolate keeps plug-ins in this process).", err=True)
+    specs = _negotiator_specs(negotiator_names, loaded, plugins_apart=isolate)
     _check_protocol(protocol)
     options: dict[str, Any] = {key: value for key, value in (
         ("deadline", rounds), ("deadline_seconds", seconds), ("agreement", agreement))
@@ -335,11 +357,19 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     from tratado.records import scenario_source, write_record
     from tratado.session.simulation import simulate as run
 
+    negotiators: list[Any] = list(specs)
+    if isolate:
+        from tratado.negotiators.isolated import isolated
+
+        negotiators = [isolated(s) if is_plugin(s) else s for s in specs]
     with _protocol_errors(protocol, rounds, scenario):
-        simulation = run(base, specs, protocol, seed, reservations=reservations,
+        simulation = run(base, negotiators, protocol, seed, reservations=reservations,
                          move_budget=move_budget,
                          source=scenario_source(scenario, log_file.parent if log_file else None),
                          **options)
+    if debug:  # on stderr, never in the record
+        for party, text in simulation.tracebacks.items():
+            click.echo(f"Traceback of {party}'s negotiator (last lines):\n{text}", err=True)
     record = simulation.record  # its log is built as it is written, entry by entry
     if log_file is not None:
         from tratado.files import atomic_writer

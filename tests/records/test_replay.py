@@ -319,7 +319,7 @@ def test_a_mediator_is_recorded_and_rebuilt_with_its_parameters() -> None:
     record = result.to_dict(timing=False)
     mediator = result.protocol.mediator
     assert record["negotiators"][mediator] == {"name": "single-text-mediator",
-                                               "params": {"opening": "random"}}
+                                               "params": {"opening": "random", "repeat": True}}
     assert verify(scenario, record).reproduces
     record["negotiators"][mediator]["params"]["opening"] = "middle"
     assert verify(scenario, record).status == "differs"

@@ -6,7 +6,9 @@ See :mod:`tratado.negotiators.base` for the API and what a negotiator is given,
 or metadata, with parameters (``make("boulware:e=0.3")``, :func:`spec_of` gives the
 spec back). Built-in: ``boulware``, ``linear``, ``conceder``, ``time-based``,
 ``hardliner``, ``tit-for-tat``, ``nice-tit-for-tat``, ``aspiration``, ``random`` and
-the default ``frequency``.
+the default ``frequency``. :func:`isolated` (:mod:`tratado.negotiators.isolated`) runs
+a negotiator in a process of its own: budgets that hold on moves that never return, and
+no other party's preferences within reach; in process, negotiators are trusted code.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tratado.negotiators.base import (
     PublicScenario,
     Record,
 )
+from tratado.negotiators.isolated import Isolated, isolated
+from tratado.negotiators.plugins import NegotiatorError, create, describe_failure
 from tratado.negotiators.registry import (
     SpecError,
     describe,
@@ -56,4 +60,5 @@ __all__ = [
     "NegotiatorView", "Never", "Participant", "PublicParty", "PublicScenario", "Record",
     "SpecError", "describe", "find", "make", "make_mediator", "mediator_class", "negotiator_class",
     "parse_spec", "registered", "registered_mediators", "settable", "spec_of", "table_utility",
+    "Isolated", "NegotiatorError", "create", "describe_failure", "isolated",
 ]

@@ -46,6 +46,11 @@ class Aspiration(Negotiator):
         self._read_record()
         return float(self._floor + (self._top - self._floor) * (1.0 - t**self.beta))
 
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: the conceding vote (a worse change passes once it reaches the
+        aspiration at ``t``)."""
+        return self.conceding_vote(draft, change, t)
+
     def propose(self, t: float) -> Outcome:
         self._read_record()
         target = self._floor + (self._top - self._floor) * (1.0 - t**self.beta)

@@ -11,8 +11,13 @@ object, a :class:`NegotiatorView`, holding:
 * ``record`` — the public record: a read-only :class:`Record` of the events so far.
 
 So another party's preferences cannot be reached from what a negotiator is given
-(tests walk the object graph to check it). In-process negotiators are ordinary Python
-code and trusted not to go looking elsewhere; the live service runs them apart.
+(tests walk the object graph to check it). Each is a copy — the rules
+(:meth:`Protocol.public_copy`), a deep copy of the public scenario, a copy of its own
+preferences (:func:`own_copy`), and a mirror of the session's log — so what a
+negotiator writes into its view never reaches the session's record. In-process
+negotiators are nevertheless ordinary Python code, trusted not to go looking elsewhere
+(``gc.get_objects()`` reaches everything); :mod:`tratado.negotiators.isolated` runs one
+in a process of its own, where nothing else is there to find.
 
 Writing one takes a few lines: subclass :class:`Negotiator`, declare ``name`` and the
 metadata, and implement ``propose(t)`` (and, if wanted, ``start()`` to precompute and
@@ -40,12 +45,14 @@ protocol's mediator id; it overrides ``act``.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -89,27 +96,52 @@ class PublicScenario:
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicScenario:
+        """The public part of ``scenario``, as a deep copy: nothing in it is shared with
+        the scenario, so writing into it (even through ``object.__setattr__``) cannot
+        change the agenda the session records and reports."""
         parties = tuple(
             PublicParty(p.id, p.name, p.short_name, p.delegation) for p in scenario.parties
         )
-        return cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
-                   scenario.description)
+        public = cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
+                     scenario.description)
+        return copy.deepcopy(public)
 
     @property
     def party_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.parties)
 
 
-class Record(Sequence[Event]):
-    """The public record: the events accepted so far, read-only, oldest first."""
+def own_copy(preferences: Preferences) -> Preferences:
+    """The copy of a party's ``preferences`` its negotiator is given (one per preferences
+    object, kept while it lives, so the negotiator's tables are built once): changing it
+    cannot change the utilities the session records."""
+    duplicate = _OWN_COPIES.get(preferences)
+    if duplicate is None:
+        duplicate = _OWN_COPIES[preferences] = copy.deepcopy(preferences)
+    return duplicate
 
-    __slots__ = ("_events",)
+
+_OWN_COPIES: WeakKeyDictionary[Preferences, Preferences] = WeakKeyDictionary()
+
+
+class Record(Sequence[Event]):
+    """The public record: the events accepted so far, read-only, oldest first.
+
+    It reads the session's own log (no copy: sessions of millions of moves stay small)
+    and offers nothing that changes it: no ``append``, no ``clear``, no ``_events``; a
+    slice or an iteration gives tuples. A negotiator that tries to write into it fails
+    its move (and is named). In-process negotiators are trusted code all the same —
+    Python cannot stop code in the same process from reaching any object; a
+    process-isolated negotiator (:func:`tratado.negotiators.isolated`) gets its own copy
+    of the record, in its own process."""
+
+    __slots__ = ("__log",)
 
     def __init__(self, events: Sequence[Event]) -> None:
-        self._events = events
+        self.__log = events
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self.__log)
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
@@ -117,15 +149,15 @@ class Record(Sequence[Event]):
     def __getitem__(self, index: slice) -> Sequence[Event]: ...
     def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
         if isinstance(index, slice):
-            return tuple(self._events[index])
-        return self._events[index]
+            return tuple(self.__log[index])
+        return self.__log[index]
 
     def __iter__(self) -> Iterator[Event]:
-        return iter(tuple(self._events))
+        return iter(tuple(self.__log))
 
     def since(self, start: int) -> tuple[Event, ...]:
         """Events from position ``start`` on (read new events incrementally)."""
-        return tuple(self._events[start:])
+        return tuple(self.__log[start:])
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,6 +306,16 @@ class Participant:
         """The callable the session calls for each move (default: :meth:`act`)."""
         return self.act
 
+    def clock(self, move_budget: float | None, deadline: float | None) -> None:
+        """Told by the session once the talks start: the seconds one move may take and
+        the ``time.perf_counter()`` reading at which the talks end (``None``: no limit).
+        In-process participants ignore it (the session judges their moves once they
+        return); a process-isolated one stops a move that runs past either."""
+
+    def end(self) -> None:
+        """Called by the session once the talks are over (a process-isolated participant
+        stops its process here)."""
+
     def seed(self, entropy: int, index: int) -> None:
         """Set the seed the session spawned for this participant (``rng`` is lazy)."""
         self._seed = (entropy, index)
@@ -366,14 +408,14 @@ class Negotiator(Participant):
     def new_offers(self) -> list[tuple[str, Outcome]]:
         """``(party, package)`` for each package another party proposed since the last
         call, oldest first (opponent models read the record incrementally with this)."""
-        events = self.view.record._events
-        start, self._offers_seen = self._offers_seen, len(events)
-        return [(e.party, e.outcome) for e in events[start:]
+        record = self.view.record
+        start, self._offers_seen = self._offers_seen, len(record)
+        return [(e.party, e.outcome) for e in record.since(start)
                 if type(e) is Propose and e.party != self.party]
 
     def offers_by(self, party: str) -> list[Outcome]:
         """Packages ``party`` has proposed so far, oldest first."""
-        return [e.outcome for e in self.view.record._events
+        return [e.outcome for e in self.view.record
                 if type(e) is Propose and e.party == party]
 
     # -- the moves ---------------------------------------------------------------------------
@@ -404,8 +446,20 @@ class Negotiator(Participant):
         return self.acceptance(self, offer, t, mine)
 
     def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
-        """Single negotiating text: do I prefer ``change`` to ``draft``?"""
+        """Single negotiating text: do I prefer ``change`` to ``draft``? (default:
+        truthfully, iff it is worth strictly more to me)."""
         return self.utility(change) > self.utility(draft)
+
+    def conceding_vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """A single-text vote that concedes over time: yes to a change worth more to me,
+        and also to one worth less that still reaches ``threshold(t)`` (my aspiration now,
+        never below no deal). Early, while the aspiration is high, it is the truthful
+        vote; as the aspiration falls it lets the draft move toward what the others need.
+        Time-based negotiators vote this way."""
+        new, old = self.utility(change), self.utility(draft)
+        if new > old:
+            return True
+        return new < old and new >= max(self.threshold(t), self.reservation_value)
 
     def threshold(self, t: float) -> float:
         """The least own utility I accept from a mediator at relative time ``t``

@@ -98,6 +98,11 @@ class FrequencyNegotiator(Negotiator):
         """The own utility aimed at, at relative time ``t``."""
         return float(self._top - self._span * t ** (1.0 / self.e))
 
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: the conceding vote (a worse change passes once it reaches the
+        curve at ``t``)."""
+        return self.conceding_vote(draft, change, t)
+
     def threshold(self, t: float) -> float:
         """In mediated protocols: accept what reaches the target curve at ``t``."""
         return max(self.target(t), self.reservation_value)

@@ -34,3 +34,11 @@ class RandomNegotiator(Negotiator):
         if self.utility(offer) < self.reservation_value:
             return False
         return bool(self.rng.random() < self.p_accept)
+
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: yes to a change worth more to it; yes with probability
+        ``p_accept`` to a worse one it still prefers to no deal."""
+        new, old = self.utility(change), self.utility(draft)
+        if new > old:
+            return True
+        return new >= self.reservation_value and bool(self.rng.random() < self.p_accept)

@@ -169,7 +169,11 @@ def mediator_class(spec: str, *, allow_plugins: bool = True) -> type[Mediator]:
 
 def spec_name(participant: Participant) -> str:
     """The name that finds ``participant``'s class again: its registered name when the
-    registry gives back this very class, else ``module:Class``."""
+    registry gives back this very class, else ``module:Class``; for a process-isolated
+    negotiator, the name in the spec it runs."""
+    spec = getattr(participant, "spec", None)
+    if getattr(participant, "isolated", False) and isinstance(spec, str):
+        return parse_spec(spec)[0]
     cls = type(participant)
     name = cls.__dict__.get("name")
     registry: dict[str, type[Any]] = (

@@ -66,6 +66,11 @@ class TimeBased(Negotiator):
         """In mediated protocols: accept what reaches the curve at ``t`` (its aspiration)."""
         return max(self.target(t), self.reservation_value)
 
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: the conceding vote (a worse change passes once it reaches the
+        curve at ``t``)."""
+        return self.conceding_vote(draft, change, t)
+
     def propose(self, t: float) -> Outcome:
         i = bisect_left(self._utils, self._top - self._span * t**self._inv_e)
         return self._outcomes[i if i <= self._last else self._last]

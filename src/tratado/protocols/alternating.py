@@ -207,20 +207,21 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         take_turns: Sequence[Callable[[Outcome | None, float], Event]],
         log: list[Event],
         pause: int | None = None,
-    ) -> tuple[AlternatingState, object, Exception | None]:
+    ) -> tuple[AlternatingState, object, BaseException | None]:
         """Play the plain moves from ``state``: what ``step`` would do for each, fused.
 
         ``take_turns[k]`` is party ``k``'s ``take_turn`` hook, called exactly as
-        :meth:`ask` calls it; each move played is appended to ``log`` before the next is
-        asked for (the public record). A move is played here only when it is a
+        :meth:`ask` calls it; each move played is appended to ``log`` (the session's
+        record, which the negotiators read through a read-only view) before the next is
+        asked for. A move is played here only when it is a
         ``Propose`` of a valid package or an ``Accept`` of the offer on the table, by the
         party whose turn it is, and gives the very state :meth:`step` would (checking a
         new package with :meth:`check_outcome`, as :meth:`step` does). Stops when the
         talks are over or at the first other answer, returned unplayed for the caller to
         judge through :meth:`step` (with its failure handling): ``(state, answer, None)``,
-        or ``(state, None, error)`` when the hook raised ``error``. With ``pause``, also
-        stops (``(state, PAUSED, None)``, talks not over) once ``pause`` moves are played, so
-        that the caller can tidy its log.
+        or ``(state, None, error)`` when the hook raised ``error`` (any exception,
+        ``SystemExit`` included). With ``pause``, also stops (``(state, PAUSED, None)``,
+        talks not over) once ``pause`` moves are played, so that the caller can tidy its log.
         """
         if state.reason is not None:
             return state, None, None
@@ -230,11 +231,11 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         actor = turn % n
         stop = total if pause is None else min(total, turn + pause)
         answer: object = None
-        failure: Exception | None = None
+        failure: BaseException | None = None
         while True:
             try:
                 event = take_turns[actor](offer, turn * inv_total)
-            except Exception as error:  # noqa: BLE001 - the caller records the failure
+            except BaseException as error:  # noqa: BLE001 - the caller records the failure
                 failure = error
                 break
             cls = type(event)

@@ -261,6 +261,17 @@ class Protocol(ABC, Generic[S]):
         """Named packages and flags to record besides the agreement (default: none)."""
         return {}
 
+    def public_copy(self) -> Protocol[S]:
+        """A copy of these rules for a participant to read: setting an attribute on it,
+        or changing one of its containers, does not reach this protocol (the session's).
+        The copy starts with its own caches of checked packages."""
+        duplicate = object.__new__(type(self))
+        fields = {name: value.copy() if type(value) in _CONTAINERS else value
+                  for name, value in vars(self).items()}
+        fields["_valid"], fields["_checked"] = set(), {}
+        vars(duplicate).update(fields)
+        return duplicate
+
     def time_up_event(self) -> Event:
         """The clock's event when ``deadline_seconds`` has passed."""
         return TimeUp()
@@ -269,7 +280,7 @@ class Protocol(ABC, Generic[S]):
     def check_outcome(self, outcome: object) -> Outcome:
         """``outcome`` if it is a valid package for this agenda, else ``EventRefused``."""
         checked = self._checked
-        if checked.get(id(outcome)) is not outcome:  # not this very object, checked before
+        if checked.get(id(outcome), _UNCHECKED) is not outcome:  # not this object, checked before
             if not isinstance(outcome, tuple) or len(outcome) != len(self.shape):
                 raise EventRefused(
                     f"a package names one option index per issue ({len(self.shape)} issues)"
@@ -332,6 +343,8 @@ class EndsByReason(Protocol[E]):
 
 
 _CHECKED_LIMIT = 1024
+_CONTAINERS = (dict, set, list)  # what public_copy copies (one level) instead of sharing
+_UNCHECKED: Any = object()  # the default of the identity lookup: never an answer (None may be)
 _CHECKED: dict[tuple[int, ...], dict[int, Outcome]] = {}
 
 

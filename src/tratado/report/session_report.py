@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tratado.negotiators.plugins import describe_failure
 from tratado.records import negotiator_label
 from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.report.transcript import Narrator, package_lines
@@ -116,7 +117,7 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
     if result.get("distance_to_nash") is not None:
         out.append(f"  Distance to the Nash package: {result['distance_to_nash']:.3f}")
     for failure in result.get("failures", []):
-        out.append(wrap(f"Failure: {failure}"))
+        out.append(wrap(f"Failure: {describe_failure(failure)}"))
     return "\n".join(out)
 
 

@@ -21,7 +21,6 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from tratado.negotiators import table_utility
 from tratado.negotiators.base import Participant, PublicScenario
 from tratado.protocols import Event, Protocol
 from tratado.scenario import Scenario
@@ -141,17 +140,22 @@ def session_log(
 
 
 def utilities_of(scenario: Scenario, outcome: tuple[int, ...]) -> list[float]:
-    """Every party's utility of one outcome (from the negotiators' cached tables when
-    they exist, else one vectorised evaluation)."""
-    agenda = scenario.agenda
-    values = []
-    for party in scenario.parties:
-        value = table_utility(agenda, party.preferences, outcome)
-        if value is None:
-            row = np.array([outcome], dtype=np.int64)
-            return [float(u) for u in scenario.utilities(row)[0]]
-        values.append(value)
-    return values
+    """Every party's utility of one outcome: one vectorised evaluation, remembered per
+    scenario (never read from a negotiator's tables, which a negotiator could change)."""
+    known = _AGREED.get(scenario)
+    if known is None:
+        known = _AGREED[scenario] = {}
+    values = known.get(outcome)
+    if values is None:
+        row = np.array([outcome], dtype=np.int64)
+        values = [float(u) for u in scenario.utilities(row)[0]]
+        if len(known) >= 4096:
+            known.clear()
+        known[tuple(int(i) for i in outcome)] = values
+    return list(values)
+
+
+_AGREED: WeakKeyDictionary[Scenario, dict[tuple[int, ...], list[float]]] = WeakKeyDictionary()
 
 
 def render_details(scenario: Scenario, details: dict[str, Any]) -> dict[str, Any]:

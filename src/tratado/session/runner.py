@@ -8,19 +8,28 @@ protocol has one), a seed, and the event log.
 How a session runs: it asks its :class:`~tratado.session.driver.Driver` whose turn it
 is, asks that participant for its move (``participant.act(state)``) and submits it to
 the driver, which checks it against the protocol and records it in the compact
-:class:`~tratado.session.eventlog.EventLog`. (Alternating offers between in-process
-negotiators take a fused loop, :meth:`~tratado.protocols.alternating.AlternatingOffers.play`,
-that makes the same calls and produces the same events and states; see
-:attr:`Session.fast_path`.) When several participants are asked at once (a vote), all
-answer on the same public record before any answer is submitted. If an answer ends the
-talks (a walk-away), the answers gathered after it are not submitted and stay out of the
-log. A participant that raises, answers something that is not a valid event for itself,
-answers an event the protocol refuses, or (with ``move_budget``) takes longer than its
-budget, is *failed*: the protocol's ``failure_event`` stands for its move (alternating
-offers: walking away), the event carries ``note="failure: ..."``, the result lists it by
-negotiator name, and the reason becomes ``error``. With the protocol's
-``deadline_seconds`` the session sends the clock's ``time-up`` event once the wall clock
-passes it (the fused loop looks at the clock every :data:`CLOCK_EVERY` moves).
+:class:`~tratado.session.eventlog.EventLog`. Participants read that log through a
+:class:`~tratado.negotiators.base.Record`, which offers no way to change it; each is handed
+copies of the rules, the public scenario and its own preferences (see
+:mod:`tratado.negotiators.base`), is told the move budget and the deadline
+(``Participant.clock``) before it begins, and ``end()`` once the talks are over.
+(Alternating offers between in-process negotiators take a fused loop,
+:meth:`~tratado.protocols.alternating.AlternatingOffers.play`, that makes the same calls
+and produces the same events and states; see :attr:`Session.fast_path`.) When several
+participants are asked at once (a vote), all answer on the same public record before any
+answer is submitted. If an answer ends the talks (a walk-away), the answers gathered
+after it are not submitted and stay out of the log. A participant that raises, answers
+something that is not a valid event for itself, answers an event the protocol refuses,
+or (with ``move_budget``) takes longer than its budget, is *failed* — any exception
+counts, ``SystemExit`` included; only the user's own Ctrl-C stops the run
+(:mod:`tratado.session.guard`): the protocol's ``failure_event`` stands for its move
+(alternating offers: walking away), the event carries ``note="failure: ..."``, the
+result lists it by negotiator name, and the reason becomes ``error``; the last lines of
+its traceback are kept in :attr:`Session.tracebacks` (for ``--debug``; never in the
+record). With the protocol's ``deadline_seconds`` the session sends the clock's
+``time-up`` event once the wall clock passes it (the fused loop looks at the clock every
+:data:`CLOCK_EVERY` moves); a process-isolated participant's move still running then is
+stopped, and the clock's event stands for it.
 
 Randomness: only the seed. Participant ``k`` (parties in order, then the mediator)
 draws from ``default_rng(SeedSequence(seed, spawn_key=(k,)))``. A ``None`` seed is
@@ -43,6 +52,7 @@ reproduces the log and the result.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from time import perf_counter
 from typing import Any, ClassVar
 
@@ -55,9 +65,11 @@ from tratado.negotiators.base import (
     NegotiatorView,
     Participant,
     Record,
+    own_copy,
 )
+from tratado.negotiators.isolated import DeadlineReached
 from tratado.negotiators.mediators import default_mediator
-from tratado.negotiators.registry import make
+from tratado.negotiators.plugins import create, failure_traceback
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
 from tratado.protocols.alternating import PAUSED, AlternatingOffers
 from tratado.records import negotiator_entry
@@ -65,6 +77,7 @@ from tratado.scenario import Scenario
 from tratado.session import items
 from tratado.session.driver import Driver
 from tratado.session.eventlog import SETTLE_EVERY, EventLog
+from tratado.session.guard import interrupts, is_real_interrupt, watching_interrupts
 from tratado.session.result import (
     FAILURE,
     SessionResult,
@@ -95,9 +108,15 @@ class Session:
     ``fast_path`` (class attribute, on by default): play alternating offers between
     in-process negotiators through the fused loop :meth:`AlternatingOffers.play`
     (same events, same states, same record; ``tests/test_fast_path.py`` checks it).
+
+    ``tracebacks`` (after a run): for each participant that failed, the last lines of
+    its traceback (for ``--debug``; never part of the record). Item-by-item talks keep
+    them in each item's own session.
     """
 
     fast_path: ClassVar[bool] = True
+    _watch: bool = False
+    tracebacks: dict[str, str]
 
     def __init__(
         self,
@@ -128,7 +147,7 @@ class Session:
                 " give one per party, in party order"
             )
         self.negotiators: list[Negotiator] = [
-            make(n) if isinstance(n, str) else n for n in negotiators
+            create(n) if isinstance(n, str) else n for n in negotiators
         ]
         if len({id(n) for n in self.negotiators}) != len(self.negotiators):
             raise ValueError("each party needs its own negotiator object")
@@ -139,32 +158,42 @@ class Session:
         self.mediator = mediator
         self.move_budget = move_budget
         self.seed = int(np.random.SeedSequence().entropy if seed is None else seed)  # type: ignore[arg-type]
+        self.tracebacks = {}
 
     def _begin(self, record: Record) -> dict[str, Participant]:
-        self._broken: dict[str, Exception] = {}
+        self._broken: dict[str, BaseException] = {}
+        self._interrupts: int | None = interrupts() if self._watch else None
+        self.tracebacks = {}
+        seconds = self.protocol.deadline_seconds
+        deadline = None if seconds is None else perf_counter() + seconds
         public = public_scenario(self.scenario)
         actors: dict[str, Participant] = {}
         for k, (party, negotiator) in enumerate(
             zip(self.scenario.parties, self.negotiators, strict=True)
         ):
             negotiator.seed(self.seed, k)
-            view = NegotiatorView(party.id, party.preferences, public, self.protocol, record)
+            view = NegotiatorView(party.id, own_copy(party.preferences), public,
+                                  self.protocol.public_copy(), record)
             actors[party.id] = negotiator
+            negotiator.clock(self.move_budget, deadline)
             try:
                 negotiator.begin(view)
-            except Exception as error:  # noqa: BLE001 - fails on its first turn instead
+            except BaseException as error:  # noqa: BLE001 - fails on its first turn instead
+                self._escape(error)
                 self._broken[party.id] = error
         if self.protocol.mediator and self.mediator is not None:
             secrets = (
-                {p.id: p.preferences for p in self.scenario.parties}
+                {p.id: own_copy(p.preferences) for p in self.scenario.parties}
                 if self.protocol.mediator_sees_preferences else {}
             )
             self.mediator.seed(self.seed, len(self.negotiators))
             actors[self.protocol.mediator] = self.mediator
+            self.mediator.clock(self.move_budget, deadline)
             try:
-                self.mediator.begin(MediatorView(self.protocol.mediator, public, self.protocol,
-                                                 record, secrets))
-            except Exception as error:  # noqa: BLE001
+                self.mediator.begin(MediatorView(self.protocol.mediator, public,
+                                                 self.protocol.public_copy(), record, secrets))
+            except BaseException as error:  # noqa: BLE001
+                self._escape(error)
                 self._broken[self.protocol.mediator] = error
         return actors
 
@@ -189,9 +218,11 @@ class Session:
         for k in range(n):
             rounds = items.item_deadline(total, used, k, n)
             sub = items.item_scenario(scenario, agreed, rounds)
-            part = Session(sub, items.item_protocol(protocol, sub, rounds), self.negotiators,
+            item = Session(sub, items.item_protocol(protocol, sub, rounds), self.negotiators,
                            items.item_seed(self.seed, k), mediator=self.mediator,
-                           move_budget=self.move_budget).run_package()
+                           move_budget=self.move_budget)
+            part = item.run_package()
+            self.tracebacks.update(item.tracebacks)
             parts.append(part)
             used += part.round + 1
             if part.outcome is None:
@@ -204,12 +235,25 @@ class Session:
         """Run the protocol on the whole agenda at once (``run`` for package talks): ask
         the participants whose turn it is for their moves and submit them to a
         :class:`~tratado.session.driver.Driver`."""
+        participants: list[Participant] = [*self.negotiators]
+        if self.mediator is not None:
+            participants.append(self.mediator)
+        # plug-ins may raise KeyboardInterrupt themselves: tell it from the user's Ctrl-C
+        self._watch = any(not type(p).__module__.startswith("tratado.") for p in participants)
+        driver = Driver(self.protocol)
+        with watching_interrupts() if self._watch else nullcontext():
+            # the log, and (read-only) the public record negotiators read: compact, settled
+            # every few thousand events (memory stays small however long the talks)
+            actors = self._begin(Record(driver.events))
+            try:
+                return self._run_package(driver, actors)
+            finally:
+                for actor in actors.values():
+                    actor.end()
+
+    def _run_package(self, driver: Driver[Any], actors: dict[str, Participant]) -> SessionResult:
         protocol = self.protocol
-        driver = Driver(protocol)
-        # the log, and the public record negotiators read: compact, settled every few
-        # thousand events (memory stays small however long the talks)
         pending = driver.events.pending
-        actors = self._begin(Record(driver.events))
         failures: list[dict[str, str]] = []
         fast = self._fast_turns(actors)
         movers = {} if fast is not None else {
@@ -241,7 +285,7 @@ class Session:
                 party = turn[0]
                 try:
                     answer = movers[party](driver.state)
-                except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
+                except BaseException as error:  # noqa: BLE001 - any failure is the negotiator's
                     self._fail(driver, party, error, failures)
                 else:
                     self._judge(driver, party, answer, failures)
@@ -287,10 +331,12 @@ class Session:
         """Submit ``party``'s ``answer``; anything else than an event of its own the
         protocol accepts is its failure."""
         try:
+            if not isinstance(answer, Event):
+                raise EventRefused("it answered something that is not an event")
             if answer.party != party:
                 raise EventRefused(f"it answered as '{answer.party}'")
             driver.submit(answer)
-        except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
+        except BaseException as error:  # noqa: BLE001 - any failure is the negotiator's
             self._fail(driver, party, error, failures)
 
     def _timed_act(self, move: Callable[[Any], Event], state: Any) -> object:
@@ -298,7 +344,7 @@ class Session:
         start = perf_counter()
         try:
             answer = move(state)
-        except Exception as error:  # noqa: BLE001 - any failure is the participant's
+        except BaseException as error:  # noqa: BLE001 - any failure is the participant's
             return error
         spent = perf_counter() - start
         if self.move_budget is not None and spent > self.move_budget:
@@ -308,26 +354,39 @@ class Session:
     def _apply(
         self, driver: Driver[Any], party: str, answer: object, failures: list[dict[str, str]]
     ) -> None:
+        if isinstance(answer, DeadlineReached):  # an isolated move outlived the talks' clock
+            driver.submit(self.protocol.time_up_event())
+            return
         if isinstance(answer, Event) and answer.party == party:
             try:
                 driver.submit(answer)
                 return
             except Exception as error:  # noqa: BLE001
-                problem: Exception = error
-        elif isinstance(answer, Exception):
+                problem: BaseException = error
+        elif isinstance(answer, BaseException):
             problem = answer
         else:
             problem = EventRefused("it did not answer with an event of its own")
         self._fail(driver, party, problem, failures)
 
+    def _escape(self, error: BaseException) -> None:
+        """Re-raise the user's Ctrl-C (see :mod:`tratado.session.guard`); any other
+        exception is the participant's failure."""
+        if is_real_interrupt(error, self._interrupts):
+            raise error
+
     def _fail(
-        self, driver: Driver[Any], party: str, error: Exception, failures: list[dict[str, str]]
+        self, driver: Driver[Any], party: str, error: BaseException,
+        failures: list[dict[str, str]],
     ) -> None:
         """Submit the protocol's ``failure_event`` for ``party``'s move."""
+        self._escape(error)
         if isinstance(error, EventRefused):
             message = f"refused: {error.reason}"
         else:
-            message = f"{type(error).__name__}: {error}"
+            name = getattr(error, "kind", type(error).__name__)
+            message = f"{name}: {error}" if str(error) else str(name)
+        self.tracebacks[party] = failure_traceback(error)
         failures.append({"party": party, "negotiator": self._name_of(party), "error": message})
         driver.submit(self.protocol.failure_event(party, driver.state, FAILURE + message))
 
@@ -349,7 +408,7 @@ class Session:
         return result
 
 
-def _failed_start(error: Exception) -> Callable[[Any], Event]:
+def _failed_start(error: BaseException) -> Callable[[Any], Event]:
     """The mover of a negotiator whose ``begin`` raised: it fails on its first turn."""
 
     def move(state: Any) -> Event:

@@ -35,6 +35,9 @@ class Simulation:
     scenario: Scenario
     result: SessionResult = field(repr=False)
     record: dict[str, Any] = field(repr=False)
+    tracebacks: dict[str, str] = field(default_factory=dict, repr=False)
+    """For each participant that failed, the last lines of its traceback (never in the
+    record; ``simulate --debug`` prints them)."""
 
 
 def simulate(
@@ -54,11 +57,12 @@ def simulate(
     ``discounting``, ``agreement``...); ``source`` where the scenario can be found again
     (:func:`tratado.records.scenario_source`)."""
     scenario = base.with_reservation_values(dict(reservations)) if reservations else base
-    result = Session(scenario, protocol, negotiators, seed, mediator=mediator,
-                     move_budget=move_budget, protocol_options=options).run()
+    session = Session(scenario, protocol, negotiators, seed, mediator=mediator,
+                      move_budget=move_budget, protocol_options=options)
+    result = session.run()
     evaluate(result, scenario)
     record = build_record(result, base=base,
                           what_if={"reservation_values": dict(reservations)}
                           if reservations else None,
                           source=source, lazy_log=True)
-    return Simulation(scenario, result, record)
+    return Simulation(scenario, result, record, dict(session.tracebacks))
