@@ -183,3 +183,42 @@ def test_an_absurd_deadline_in_the_scenario_file_is_refused_naming_it(tmp_path: 
     assert result.exit_code == 2
     assert str(scenario) in result.stderr and "rules.deadline" in result.stderr
     assert "TRATADO_LIMIT_ROUNDS" in result.stderr
+
+
+def test_a_frontier_out_of_reach_is_refused_before_the_talks(tmp_path: Any) -> None:
+    # the distances after the talks need the exact frontier: with 10 parties and 10^6
+    # packages it is out of reach, and simulate says so at once instead of negotiating
+    # first (simulate on many parties used to run 44 s before refusing)
+    import subprocess
+    import sys
+
+    from tratado.analysis.budget import AnalysisTooCostly
+    from tratado.negotiators import Negotiator
+
+    asked = []
+
+    class Watcher(Negotiator):
+        def begin(self, view: Any) -> None:
+            asked.append(view.party)
+            super().begin(view)
+
+    with override(analysis_work=1), pytest.raises(AnalysisTooCostly, match="analysis_work"):
+        simulate(JOB, [Watcher(), Watcher()])
+    assert asked == []
+    script = ("import yaml, numpy as np\n"
+              "rng = np.random.default_rng(1)\n"
+              "issues = [{'name': f'i{j}', 'options': [f'o{o}' for o in range(10)]}"
+              " for j in range(6)]\n"
+              "def prefs():\n"
+              "    return {'weights': {f'i{j}': 1 / 6 for j in range(6)}, 'reservation_value': 0.1,\n"
+              "            'values': {f'i{j}': {f'o{o}': float(rng.random()) for o in range(10)}\n"
+              "                       for j in range(6)}}\n"
+              "print(yaml.safe_dump({'tratado': 1, 'name': 'many', 'agenda': {'issues': issues},\n"
+              "                      'parties': [{'id': f'p{k}', 'preferences': prefs()}\n"
+              "                                  for k in range(10)]}))\n")
+    many = tmp_path / "many.yaml"
+    many.write_text(subprocess.run([sys.executable, "-c", script], capture_output=True,
+                                   text=True, check=True).stdout, encoding="utf-8")
+    result = invoke("simulate", str(many))
+    assert result.exit_code == 2
+    assert "10 parties" in result.stderr and "TRATADO_LIMIT_ANALYSIS_WORK" in result.stderr

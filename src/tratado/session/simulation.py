@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tratado.analysis.space import check_frontier_work
 from tratado.negotiators import Mediator, Negotiator
 from tratado.records import build_record
 from tratado.scenario import Scenario
@@ -57,6 +58,10 @@ def simulate(
     ``discounting``, ``agreement``...); ``source`` where the scenario can be found again
     (:func:`tratado.records.scenario_source`)."""
     scenario = base.with_reservation_values(dict(reservations)) if reservations else base
+    # the distances reported after the talks need the exact frontier: a scenario whose
+    # frontier is out of reach is refused now, with the estimate, not after the talks
+    check_frontier_work(scenario, f"the Pareto frontier of '{scenario.name}' (for the"
+                        " distances reported after the talks)")
     session = Session(scenario, protocol, negotiators, seed, mediator=mediator,
                       move_budget=move_budget, protocol_options=options)
     result = session.run()
