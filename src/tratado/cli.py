@@ -406,9 +406,11 @@ def _check_protocol(protocol: str) -> None:
 @contextmanager
 def _protocol_errors(protocol: str, rounds: int | None, scenario: tuple[str, ...] = (),
                      fix: str = "leave out the options this protocol does not take"
-                     " (docs/protocols.md lists each protocol's options).") -> Iterator[None]:
+                     " (docs/protocols.md lists each protocol's options).",
+                     cannot: str = "run with these options",
+                     field: str | None = None) -> Iterator[None]:
     """A protocol that refuses its options is the user's mistake: say which (``--rounds``,
-    or the scenario file's ``rules.deadline``)."""
+    or the scenario file's ``rules.deadline``), or that the protocol ``cannot`` do it."""
     try:
         yield
     except TratadoError as exc:
@@ -419,8 +421,8 @@ def _protocol_errors(protocol: str, rounds: int | None, scenario: tuple[str, ...
             exc.located(file=", ".join(scenario) or None)
         raise
     except (TypeError, ValueError) as exc:
-        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
-                           fix=fix) from None
+        raise TratadoError(f"the '{protocol}' protocol cannot {cannot}: {exc}.",
+                           field=field, fix=fix) from None
 
 
 @cli.command("compare-agendas")
@@ -451,18 +453,9 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     loaded, _ = _load(scenario, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
-    try:
+    with _protocol_errors(protocol, rounds, scenario, fix="use alternating or mediated.",
+                          cannot="settle item by item", field="--protocol"):
         runs = run_both(loaded, protocol, specs, seed, **options)
-    except TratadoError as exc:
-        if exc.field == "deadline" and rounds is not None:
-            exc.field = "--rounds"
-        elif exc.field == "deadline":
-            exc.field = "rules.deadline"
-            exc.located(file=", ".join(scenario) or None)
-        raise
-    except (TypeError, ValueError) as exc:
-        raise TratadoError(f"the '{protocol}' protocol cannot settle item by item: {exc}.",
-                           field="--protocol", fix="use alternating or mediated.") from None
     package, items = (build_record(evaluate(run, loaded), lazy_log=True) for run in runs)
     if as_json:
         from tratado.session.log_view import write_json
