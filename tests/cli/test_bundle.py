@@ -1,0 +1,173 @@
+"""`tratado keys`, `bundle` and `verify`: a signed, offline-verifiable record (issue 11 §3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("cryptography")
+
+from click.testing import CliRunner  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tratado.cli import cli  # noqa: E402
+from tratado.records import read_record  # noqa: E402
+from tratado.records.bundle import bundle_text, make_bundle, read_bundle, verify_bundle  # noqa: E402
+from tratado.records.note import SignerKey  # noqa: E402
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Keys for the service and a head of delegation, a simulated session and its bundle."""
+    folder = tmp_path_factory.mktemp("signed")
+    for name in ("mediation-service", "candidate-head"):
+        assert invoke("keys", name, "--out", str(folder)).exit_code == 0
+    log = folder / "session.json"
+    assert invoke("simulate", "job-offer", "--log", str(log)).exit_code == 0
+    bundle = folder / "bundle.json"
+    result = invoke("bundle", str(log), str(bundle), "--key", str(folder / "mediation-service.key"),
+                    "--key", str(folder / "candidate-head.key"), "--origin", "example.org/job-offer")
+    assert result.exit_code == 0, result.output
+    return {"folder": folder, "log": log, "bundle": bundle}
+
+
+def test_keys_are_written_private_and_never_replaced(tmp_path: Path) -> None:
+    result = invoke("keys", "example.org/service", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    private, public = tmp_path / "example.org_service.key", tmp_path / "example.org_service.pub"
+    assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
+    assert private.read_text().startswith("PRIVATE+KEY+example.org/service+")
+    assert public.read_text() == result.output  # the verifier key, printed and saved
+    assert result.output.startswith("example.org/service+")
+    before = private.read_bytes()
+    again = invoke("keys", "example.org/service", "--out", str(tmp_path))
+    assert again.exit_code == 2 and "never replaced" in again.output
+    assert private.read_bytes() == before
+    bad = invoke("keys", "two words", "--out", str(tmp_path))
+    assert bad.exit_code == 2 and "NAME" in bad.output
+
+
+def test_a_bundle_verifies_with_the_signers_keys_and_the_scenario(signed: dict[str, Path]) -> None:
+    folder = signed["folder"]
+    result = invoke("verify", str(signed["bundle"]))
+    assert result.exit_code == 0, result.output
+    assert "self-asserted" in result.output and "Verified" in result.output
+    result = invoke("verify", str(signed["bundle"]), "--key", str(folder / "mediation-service.pub"),
+                    "--key", (folder / "candidate-head.pub").read_text().strip(),
+                    "--scenario", "job-offer")
+    assert result.exit_code == 0, result.output
+    assert "self-asserted" not in result.output and "on the scenario given" in result.output
+    bundle = json.loads(signed["bundle"].read_text())
+    assert bundle["checkpoint"].startswith("example.org/job-offer\n")
+    assert "utilities" not in signed["bundle"].read_text()  # nothing confidential
+    assert "negotiators" not in signed["bundle"].read_text()
+
+
+def test_a_key_that_did_not_sign_or_another_scenario_fails(signed: dict[str, Path],
+                                                           tmp_path: Path) -> None:
+    assert invoke("keys", "stranger", "--out", str(tmp_path)).exit_code == 0
+    result = invoke("verify", str(signed["bundle"]), "--key", str(tmp_path / "stranger.pub"))
+    assert result.exit_code == 1 and "stranger" in result.output and "did not sign" in result.output
+    result = invoke("verify", str(signed["bundle"]), "--scenario", "river-basin")
+    assert result.exit_code == 1 and "not the one the session ran on" in result.output
+    result = invoke("verify", str(signed["bundle"]), "--key", "not-a-key")
+    assert result.exit_code == 2 and "--key" in result.output
+
+
+def test_unreadable_input_exits_2(signed: dict[str, Path], tmp_path: Path) -> None:
+    assert invoke("verify", str(tmp_path / "missing.json")).exit_code == 2
+    (tmp_path / "record.json").write_text(signed["log"].read_text())
+    result = invoke("verify", str(tmp_path / "record.json"))
+    assert result.exit_code == 2 and "not a verifiable bundle" in result.output
+    result = invoke("bundle", str(signed["log"]), str(tmp_path / "b.json"),
+                    "--key", str(signed["folder"] / "mediation-service.pub"))
+    assert result.exit_code == 2 and ".key" in result.output
+    result = invoke("bundle", str(signed["log"]), str(signed["bundle"]),
+                    "--key", str(signed["folder"] / "mediation-service.key"))
+    assert result.exit_code == 2 and "already exists" in result.output
+
+
+@pytest.mark.parametrize("protocol", ["alternating", "single-text", "mediated", "item-by-item"])
+def test_every_protocol_bundles_and_verifies(protocol: str, signed: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    log, out = tmp_path / "log.json", tmp_path / "bundle.json"
+    args = ["--agreement", "item-by-item"] if protocol == "item-by-item" else ["--protocol", protocol]
+    assert invoke("simulate", "job-offer", "--log", str(log), *args).exit_code == 0
+    result = invoke("bundle", str(log), str(out), "--key", str(signed["folder"] / "mediation-service.key"))
+    assert result.exit_code == 0, result.output
+    result = invoke("verify", str(out))
+    assert result.exit_code == 0, result.output
+
+
+def _rebundled(signed: dict[str, Path], change) -> str:
+    """The bundle of the session after ``change(record)``, signed by a fresh key: what
+    a dishonest signer could produce."""
+    import tratado
+
+    record = read_record(signed["log"])
+    change(record)
+    return bundle_text(make_bundle(record, tratado.load("job-offer"), [SignerKey.generate("liar")]))
+
+
+def test_a_signed_history_that_breaks_the_rules_fails_naming_the_event(signed: dict[str, Path]) -> None:
+    def swap_party(record: dict) -> None:
+        record["log"][3]["party"] = record["log"][2]["party"]  # the same party twice in a row
+
+    report = verify_bundle(_rebundled(signed, swap_party))
+    assert not report.ok and "event #3" in str(report.problem) and "leaf k+1" in str(report.problem)
+
+    def other_agreement(record: dict) -> None:
+        record["agreement"] = dict(record["log"][0]["outcome"])
+
+    report = verify_bundle(_rebundled(signed, other_agreement))
+    assert not report.ok and "agreement" in str(report.problem)
+
+
+def test_removed_reordered_and_resigned_leaves_are_named(signed: dict[str, Path]) -> None:
+    bundle = read_bundle(signed["bundle"].read_bytes())
+    removed = dict(bundle, leaves=bundle["leaves"][:5] + bundle["leaves"][6:],
+                   hashes=bundle["hashes"][:5] + bundle["hashes"][6:])
+    assert "added or removed" in str(verify_bundle(bundle_text(removed)).problem)
+    swapped = dict(bundle)
+    for key in ("leaves", "hashes"):
+        items = list(bundle[key])
+        items[4], items[5] = items[5], items[4]
+        swapped[key] = items
+    assert "do not give the root" in str(verify_bundle(bundle_text(swapped)).problem)
+    moved = dict(bundle, leaves=[bundle["leaves"][0], bundle["leaves"][2], bundle["leaves"][1],
+                                 *bundle["leaves"][3:]])
+    assert "leaf 1 (event 0" in str(verify_bundle(bundle_text(moved)).problem)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_changed_removed_or_inserted_byte_fails_without_a_traceback(
+        signed: dict[str, Path], tmp_path: Path, data: st.DataObject) -> None:
+    original = signed["bundle"].read_bytes()
+    position = data.draw(st.integers(0, len(original) - 1), label="position")
+    how = data.draw(st.sampled_from(["flip", "remove", "insert"]), label="how")
+    if how == "flip":
+        bit = data.draw(st.integers(0, 7), label="bit")
+        changed = original[:position] + bytes([original[position] ^ (1 << bit)]) + original[position + 1:]
+    elif how == "remove":
+        changed = original[:position] + original[position + 1:]
+    else:
+        byte = data.draw(st.integers(0, 255), label="byte")
+        changed = original[:position] + bytes([byte]) + original[position:]
+    path = tmp_path / "changed.json"
+    path.write_bytes(changed)
+    result = invoke("verify", str(path))
+    assert result.exit_code in (1, 2), result.output
+    assert "Verified" not in result.output
