@@ -588,6 +588,25 @@ def bundle(log_file: Path, output: Path, key_files: tuple[Path, ...], origin: st
     click.echo(bundle_command(log_file, output, key_files, origin, scenario_path, force))
 
 
+@cli.command()
+@click.argument("bundle_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "key_files", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Your signer key file from `tratado keys` (repeatable).")
+@click.option("--scenario", "scenario_path", multiple=True,
+              help="Your copy of the scenario: also checks the talks ran on it.")
+def cosign(bundle_file: Path, key_files: tuple[Path, ...], scenario_path: tuple[str, ...]) -> None:
+    """Co-sign the checkpoint of a verifiable bundle, in place.
+
+    The bundle is checked first, as `tratado verify` does; only a bundle that verifies
+    is co-signed. A head of delegation's co-signature says: I saw this exact history,
+    so the service cannot show different histories to different parties unnoticed.
+    """
+    from tratado.records.signing import cosign_command
+
+    click.echo(cosign_command(bundle_file, key_files, scenario_path))
+
+
 @cli.command("verify")
 @click.argument("bundle_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--key", "keys_given", multiple=True,

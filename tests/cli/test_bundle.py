@@ -171,3 +171,56 @@ def test_any_changed_removed_or_inserted_byte_fails_without_a_traceback(
     result = invoke("verify", str(path))
     assert result.exit_code in (1, 2), result.output
     assert "Verified" not in result.output
+
+
+def test_a_head_of_delegation_co_signs_a_bundle_that_verifies(signed: dict[str, Path],
+                                                             tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "bundle.json"
+    shutil.copy(signed["bundle"], copy)
+    assert invoke("keys", "employer-head", "--out", str(tmp_path)).exit_code == 0
+    result = invoke("cosign", str(copy), "--key", str(tmp_path / "employer-head.key"))
+    assert result.exit_code == 0, result.output
+    result = invoke("verify", str(copy), "--key", str(tmp_path / "employer-head.pub"),
+                    "--key", str(signed["folder"] / "mediation-service.pub"))
+    assert result.exit_code == 0 and "signature 3: employer-head" in result.output, result.output
+    again = invoke("cosign", str(copy), "--key", str(tmp_path / "employer-head.key"))
+    assert again.exit_code == 2 and "already signed" in again.output
+    copy.write_text(copy.read_text().replace('"round":2', '"round":3', 1))
+    before = copy.read_bytes()
+    refused = invoke("cosign", str(copy), "--key", str(tmp_path / "employer-head.key"))
+    assert refused.exit_code == 2 and "not co-signed" in refused.output
+    assert copy.read_bytes() == before
+
+
+def test_the_how_to_runs_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `$` line of docs/howto/verify-a-record.md, in order, in one folder: the exit
+    code is 1 where the page shows 'Does not verify', else 0, and every line shown
+    (but those with a key ID or elided with …) is printed."""
+    import re
+    import shlex
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "howto" / "verify-a-record.md"
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif line.strip() and line.strip() != "...":
+                steps[-1][1].append(line)
+    assert len(steps) >= 7
+    monkeypatch.chdir(tmp_path)
+    for command, shown in steps:
+        words = shlex.split(command)
+        if words[0] == "sed":  # sed -i 's/OLD/NEW/' FILE
+            _, old, new, _ = words[2].split("/")
+            target = Path(words[3])
+            target.write_text(target.read_text().replace(old, new))
+            continue
+        result = invoke(*words[1:])
+        expected = 1 if any("Does not verify" in line for line in shown) else 0
+        assert result.exit_code == expected, f"{command}\n{result.output}"
+        for line in shown:
+            if "…" not in line and "(key " not in line and "+" not in line:
+                assert line in result.output, f"{command}: {line!r} not in\n{result.output}"

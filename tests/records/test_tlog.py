@@ -161,3 +161,21 @@ def test_the_tree_grows_leaf_by_leaf_with_the_same_roots() -> None:
         tree.inclusion_proof(40)
     with pytest.raises(ProofError):
         tree.root(41)
+
+
+def test_without_cryptography_the_core_works_and_signing_names_the_extra(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from tratado.errors import TratadoError
+    from tratado.records.note import SignerKey, VerifierKey
+
+    for name in [m for m in sys.modules if m == "cryptography" or m.startswith("cryptography.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "cryptography", None)  # as if it were not installed
+    key = VerifierKey.parse("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+    assert key.name == "PeterNeumann"  # reading keys needs no cryptography
+    with pytest.raises(TratadoError, match=r"tratado\[sign\]"):
+        SignerKey.generate("service")
+    with pytest.raises(TratadoError, match=r"tratado\[sign\]"):
+        key.verify(b"text", bytes(64))

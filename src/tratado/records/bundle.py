@@ -331,7 +331,6 @@ def public_part_scenario(public: Mapping[str, Any]) -> Scenario:
     """A scenario with the public part ``public`` (agenda, rules, parties) and blank
     preferences: enough to push events through a protocol and recompute the public
     record, never to say what anyone wanted. ``TratadoError`` when malformed."""
-    from tratado.formats._fields import Document
     from tratado.formats.yaml_format import scenario_from_dict
 
     parties = public.get("parties")
@@ -344,7 +343,7 @@ def public_part_scenario(public: Mapping[str, Any]) -> Scenario:
                      "preferences": {"type": "table"}}
                     for p in parties if isinstance(p, Mapping)],
     }
-    return scenario_from_dict(data, Document("public_scenario"))
+    return scenario_from_dict(data)
 
 
 def _rules(leaves: Sequence[Any], scenario: Scenario | None, report: BundleReport) -> None:
@@ -418,3 +417,8 @@ def _canonical(bundle: Mapping[str, Any], data: str | bytes) -> None:
 def fingerprint_of(data: str | bytes) -> str:
     """sha256 (hex) of a bundle file's bytes: what to quote when sharing it."""
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+__all__ = ["BUNDLE_ORDER", "BUNDLE_VERSION", "BundleProblem", "BundleReport", "bundle_text",
+           "cosign", "fingerprint_of", "iter_bundle", "leaf_bytes", "log_leaves", "make_bundle",
+           "public_part_scenario", "read_bundle", "verify_bundle"]

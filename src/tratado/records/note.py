@@ -153,20 +153,21 @@ class SignerKey:
     @classmethod
     def generate(cls, name: str) -> SignerKey:
         """A new random key named ``name`` (from the operating system's generator)."""
-        from cryptography.hazmat.primitives import serialization
-
         check_key_name(name)
         private = _crypto().Ed25519PrivateKey.generate()
+        from cryptography.hazmat.primitives import serialization
+
         seed = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                      serialization.NoEncryption())
         return cls(name, seed)
 
     @property
     def verifier(self) -> VerifierKey:
+        private = self._private()
         from cryptography.hazmat.primitives import serialization
 
-        public = self._private().public_key().public_bytes(serialization.Encoding.Raw,
-                                                           serialization.PublicFormat.Raw)
+        public = private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                   serialization.PublicFormat.Raw)
         return VerifierKey(self.name, public)
 
     def _private(self) -> Any:
@@ -349,3 +350,8 @@ class Checkpoint:
         if len(digest) != 32:
             raise NoteError("checkpoint line 3 (root hash) is not 32 bytes")
         return cls(origin, int(size), digest, tuple(lines[3:]))
+
+
+__all__ = ["DASH", "ED25519", "MAX_SIGNATURES", "Checked", "Checkpoint", "NoteError", "Signature",
+           "SignerKey", "VerifierKey", "add_signatures", "check_key_name", "check_text", "key_id",
+           "parse_note", "sign_note", "verify_note"]

@@ -171,3 +171,18 @@ def verify_command(bundle_file: Path, keys_given: Sequence[str],
         raise RecordError(f"cannot read the file ({error.strerror or error}).", file=str(bundle_file),
                           fix="check the path and that you may read it.") from None
     return verify_bundle(data, keys, scenario, str(bundle_file))
+
+
+def cosign_command(bundle_file: Path, key_files: Sequence[Path], scenario_path: Sequence[str]) -> str:
+    """``tratado cosign``: check the bundle, then add the co-signatures in place."""
+    from tratado.records.bundle import cosign, read_bundle
+
+    signers = [read_signer(path) for path in key_files]
+    report = verify_command(bundle_file, (), scenario_path)
+    if not report.ok:
+        raise TratadoError(f"the bundle does not verify, so it was not co-signed: {report.problem}.",
+                           file=str(bundle_file), fix="co-sign only a history you have checked.")
+    bundle = read_bundle(bundle_file.read_bytes(), str(bundle_file))
+    atomic_write(bundle_file, bundle_text(cosign(bundle, signers)))
+    return (f"Co-signed {bundle_file} as {', '.join(s.name for s in signers)}; it now carries"
+            f" {len(bundle['verifier_keys']) + len(signers)} signatures.")

@@ -267,3 +267,7 @@ def verify_consistency(old: int, new: int, proof: Sequence[bytes], old_root: byt
         raise ProofError("the proof does not lead to the old root")
     if sr != new_root:
         raise ProofError("the proof does not lead to the new root")
+
+
+__all__ = ["EMPTY_ROOT", "HASH_SIZE", "MerkleTree", "ProofError", "leaf_hash", "node_hash",
+           "root_from_inclusion", "root_of", "verify_consistency", "verify_inclusion"]
