@@ -571,11 +571,14 @@ def keys(name: str, folder: Path) -> None:
               help="A signer key file from `tratado keys` (repeatable: each one co-signs).")
 @click.option("--origin", help="The log's name on the checkpoint (default: tratado/session/ and"
               " the start of the root hash).")
+@click.option("--every", type=click.IntRange(min=1), metavar="LEAVES",
+              help="Also sign a checkpoint after every LEAVES leaves, as a live service does as"
+              " the talks go, each with its consistency proof to the final one.")
 @click.option("--scenario", "scenario_path", multiple=True,
               help="The scenario the session ran on (default: the record's source).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 def bundle(log_file: Path, output: Path, key_files: tuple[Path, ...], origin: str | None,
-           scenario_path: tuple[str, ...], force: bool) -> None:
+           every: int | None, scenario_path: tuple[str, ...], force: bool) -> None:
     """Write a verifiable bundle of the session in LOG_FILE to OUTPUT.
 
     The bundle holds the public record (nothing confidential) as an append-only
@@ -585,7 +588,7 @@ def bundle(log_file: Path, output: Path, key_files: tuple[Path, ...], origin: st
     """
     from tratado.records.signing import bundle_command
 
-    click.echo(bundle_command(log_file, output, key_files, origin, scenario_path, force))
+    click.echo(bundle_command(log_file, output, key_files, origin, scenario_path, force, every))
 
 
 @cli.command()
@@ -615,20 +618,24 @@ def cosign(bundle_file: Path, key_files: tuple[Path, ...], scenario_path: tuple[
               " are used and reported as self-asserted.")
 @click.option("--scenario", "scenario_path", multiple=True,
               help="Your copy of the scenario: also checks the talks ran on it.")
+@click.option("--checkpoint", "saved", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A signed checkpoint you saved during the talks (repeatable): the bundle must"
+              " extend the history it signs.")
 def verify_command(bundle_file: Path, keys_given: tuple[str, ...],
-                   scenario_path: tuple[str, ...]) -> None:
+                   scenario_path: tuple[str, ...], saved: tuple[Path, ...]) -> None:
     """Check a verifiable bundle offline: signatures, log, proofs and rules.
 
     Checks every signature on the checkpoint, that the leaves give the signed root,
-    every inclusion proof, and that the events, replayed through the protocol, follow
-    the rules and give the recorded agreement and result.
+    every inclusion and consistency proof, any checkpoint you saved (--checkpoint),
+    and that the events, replayed through the protocol, follow the rules and give
+    the recorded agreement and result.
 
     Exit code 0: everything verifies. 1: something does not (the message says where:
     which leaf or event, which signature, which field). 2: unreadable input.
     """
     from tratado.records.signing import verify_command as check
 
-    report = check(bundle_file, keys_given, scenario_path)
+    report = check(bundle_file, keys_given, scenario_path, saved)
     click.echo(str(report))
     if not report.ok:
         sys.exit(1)

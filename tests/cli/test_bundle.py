@@ -38,7 +38,8 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert invoke("simulate", "job-offer", "--log", str(log)).exit_code == 0
     bundle = folder / "bundle.json"
     result = invoke("bundle", str(log), str(bundle), "--key", str(folder / "mediation-service.key"),
-                    "--key", str(folder / "candidate-head.key"), "--origin", "example.org/job-offer")
+                    "--key", str(folder / "candidate-head.key"), "--origin", "example.org/job-offer",
+                    "--every", "10")
     assert result.exit_code == 0, result.output
     return {"folder": folder, "log": log, "bundle": bundle}
 
@@ -224,3 +225,48 @@ def test_the_how_to_runs_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         for line in shown:
             if "…" not in line and "(key " not in line and "+" not in line:
                 assert line in result.output, f"{command}: {line!r} not in\n{result.output}"
+
+
+def test_without_cryptography_the_commands_name_the_extra(signed: dict[str, Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m == "cryptography" or m.startswith("cryptography.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "cryptography", None)  # as if it were not installed
+    for args in (["keys", "someone", "--out", str(tmp_path)], ["verify", str(signed["bundle"])],
+                 ["bundle", str(signed["log"]), str(tmp_path / "b.json"),
+                  "--key", str(signed["folder"] / "mediation-service.key")]):
+        result = invoke(*args)
+        assert result.exit_code == 2 and "tratado[sign]" in result.output, result.output
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_earlier_checkpoints_and_saved_ones_show_the_history_only_grew(signed: dict[str, Path],
+                                                                      tmp_path: Path) -> None:
+    bundle = read_bundle(signed["bundle"].read_bytes())
+    assert [e["checkpoint"].split("\n")[1] for e in bundle["earlier"]] == ["10", "20", "30"]
+    result = invoke("verify", str(signed["bundle"]))
+    assert result.exit_code == 0 and "earlier checkpoints: 3 signed" in result.output, result.output
+    # a delegation saved the checkpoint of size 20 during the talks
+    saved = tmp_path / "seen-at-20.note"
+    saved.write_text(bundle["earlier"][1]["checkpoint"])
+    result = invoke("verify", str(signed["bundle"]), "--checkpoint", str(saved))
+    assert result.exit_code == 0 and "size 20, signed by mediation-service, candidate-head" \
+        in result.output, result.output
+    # the service rewrites event 12 and re-signs everything with the same key, same origin
+    import tratado
+
+    record = read_record(signed["log"])
+    record["log"][12]["note"] = "rewritten"  # the same moves, one event's note changed
+    service = SignerKey.parse((signed["folder"] / "mediation-service.key").read_text())
+    rewritten = tmp_path / "rewritten.json"
+    rewritten.write_text(bundle_text(make_bundle(record, tratado.load("job-offer"), [service],
+                                                 origin="example.org/job-offer")))
+    result = invoke("verify", str(rewritten), "--checkpoint", str(saved))
+    assert result.exit_code == 1 and "rewritten after it was signed" in result.output, result.output
+    # an earlier checkpoint whose consistency proof was tampered with
+    first = dict(bundle["earlier"][0], consistency=bundle["earlier"][1]["consistency"])
+    broken = dict(bundle, earlier=[first, *bundle["earlier"][1:]])
+    report = verify_bundle(bundle_text(broken))
+    assert not report.ok and "earlier[0] (size 10)" in str(report.problem)

@@ -38,6 +38,7 @@ from tratado.limits import excerpt
 from tratado.records.build import PUBLIC, public_part_sha256, public_record, public_scenario
 from tratado.records.canonical import canonical_value, parse_record
 from tratado.records.note import (
+    Checked,
     Checkpoint,
     NoteError,
     SignerKey,
@@ -45,10 +46,17 @@ from tratado.records.note import (
     add_signatures,
     b64decode,
     b64encode,
+    parse_note,
     sign_note,
     verify_note,
 )
-from tratado.records.tlog import MerkleTree, ProofError, leaf_hash, verify_inclusion
+from tratado.records.tlog import (
+    MerkleTree,
+    ProofError,
+    leaf_hash,
+    verify_consistency,
+    verify_inclusion,
+)
 
 if TYPE_CHECKING:
     from tratado.scenario import Scenario
@@ -56,8 +64,11 @@ if TYPE_CHECKING:
 BUNDLE_VERSION = 1
 """The bundle format version (``tratado_bundle``)."""
 
-BUNDLE_ORDER = ("tratado_bundle", "leaves", "hashes", "checkpoint", "inclusion", "verifier_keys")
-"""The bundle's members, in the order of its canonical form."""
+BUNDLE_ORDER = ("tratado_bundle", "leaves", "hashes", "checkpoint", "earlier", "inclusion",
+                "verifier_keys")
+"""The bundle's members, in the order of its canonical form (``earlier`` is optional)."""
+
+OPTIONAL = ("earlier",)
 
 _OPENING = ("tratado_record", "view", "scenario", "protocol", "parties")
 _CLOSING = ("agreement", "result", "items")
@@ -91,29 +102,43 @@ def leaf_bytes(leaf: Any) -> bytes:
 
 
 def make_bundle(record: Mapping[str, Any], scenario: Scenario, signers: Sequence[SignerKey],
-                origin: str | None = None) -> dict[str, Any]:
+                origin: str | None = None, every: int | None = None) -> dict[str, Any]:
     """The bundle of ``record`` (run on ``scenario``), its checkpoint signed by every
     key of ``signers``. ``origin``: the log's name on the checkpoint's first line
-    (default ``tratado/session/`` and the first 16 hex digits of the root hash)."""
+    (default ``tratado/session/`` and the first 16 hex digits of the root hash).
+    ``every``: also sign a checkpoint after every ``every`` leaves, as a live service
+    does as the talks go, each carried in ``earlier`` with its consistency proof to the
+    final one."""
     leaves = log_leaves(record, scenario)
     tree = MerkleTree(leaf_bytes(leaf) for leaf in leaves)
     size, root = len(tree), tree.root()
-    checkpoint = Checkpoint(origin if origin is not None else f"tratado/session/{root.hex()[:16]}",
-                            size, root)
-    try:
-        note = sign_note(checkpoint.text(), signers)
-    except NoteError as error:
-        raise TratadoError(f"cannot sign the checkpoint: {error}.", field="--origin",
-                           fix="give an origin of one line, without spaces around it.") from None
-    return {
+    origin = origin if origin is not None else f"tratado/session/{root.hex()[:16]}"
+
+    def signed(at: int) -> str:
+        try:
+            return sign_note(Checkpoint(origin, at, tree.root(at)).text(), signers)
+        except NoteError as error:
+            raise TratadoError(f"cannot sign the checkpoint: {error}.", field="--origin",
+                               fix="give an origin of one line, without spaces around it.") from None
+
+    bundle: dict[str, Any] = {
         "tratado_bundle": BUNDLE_VERSION,
         "leaves": leaves,
         "hashes": [b64encode(tree.leaf_hash(k)) for k in range(size)],
-        "checkpoint": note,
-        "inclusion": [{"leaf": k, "proof": [b64encode(h) for h in tree.inclusion_proof(k)]}
-                      for k in sorted({0, size - 1})],
-        "verifier_keys": [str(s.verifier) for s in signers],
+        "checkpoint": signed(size),
     }
+    if every is not None:
+        if every < 1:
+            raise TratadoError(f"a checkpoint every {every} leaves is impossible.", field="--every",
+                               fix="give a whole number from 1.")
+        bundle["earlier"] = [
+            {"checkpoint": signed(at),
+             "consistency": [b64encode(h) for h in tree.consistency_proof(at, size)]}
+            for at in range(every, size, every)]
+    bundle["inclusion"] = [{"leaf": k, "proof": [b64encode(h) for h in tree.inclusion_proof(k)]}
+                           for k in sorted({0, size - 1})]
+    bundle["verifier_keys"] = [str(s.verifier) for s in signers]
+    return bundle
 
 
 def iter_bundle(bundle: Mapping[str, Any]) -> Iterator[str]:
@@ -211,19 +236,38 @@ def _verify(bundle: dict[str, Any], data: str | bytes, keys: Sequence[VerifierKe
         raise BundleProblem(f"tratado_bundle: this tratado reads bundle format {BUNDLE_VERSION},"
                             f" not {excerpt(bundle['tratado_bundle'])}")
     unknown = sorted(set(bundle) - set(BUNDLE_ORDER))
-    missing = [key for key in BUNDLE_ORDER if key not in bundle]
+    missing = [key for key in BUNDLE_ORDER if key not in bundle and key not in OPTIONAL]
     if unknown or missing:
         raise BundleProblem(f"the bundle's members: {excerpt(', '.join(unknown))} not known"
                             if unknown else f"the bundle has no {', '.join(missing)}")
-    checkpoint = _signatures(bundle, keys, report)
+    checkpoint, listed = _signatures(bundle, keys, report)
     leaves, hashes = _leaves(bundle, checkpoint, report)
+    _earlier(bundle, checkpoint, listed, keys, report)
     _proofs(bundle, hashes, checkpoint, report)
     _rules(leaves, scenario, report)
     _canonical(bundle, data)
 
 
+def _open(note: Any, where: str, listed: Sequence[VerifierKey],
+          given: Sequence[VerifierKey]) -> tuple[Checkpoint, list[Checked]]:
+    """Check a signed checkpoint's signatures (each line by a key of ``listed``) and
+    read it; ``where`` names it in a problem."""
+    if not isinstance(note, str):
+        raise BundleProblem(f"{where}: not a signed note")
+    try:
+        text, checked = verify_note(note, [*listed, *given])
+        checkpoint = Checkpoint.parse(text)
+    except NoteError as error:
+        raise BundleProblem(f"{where}: {error}") from None
+    for c in checked:
+        if not any(c.name == key.name and c.key_id == key.id.hex() for key in listed):
+            raise BundleProblem(f"{where}, signature line {c.line} ({c.name}, key {c.key_id}):"
+                                " its verifier key is not in verifier_keys")
+    return checkpoint, checked
+
+
 def _signatures(bundle: Mapping[str, Any], given: Sequence[VerifierKey],
-                report: BundleReport) -> Checkpoint:
+                report: BundleReport) -> tuple[Checkpoint, list[VerifierKey]]:
     embedded = bundle["verifier_keys"]
     if not isinstance(embedded, list) or not embedded:
         raise BundleProblem("verifier_keys: not a list of verifier keys")
@@ -233,19 +277,8 @@ def _signatures(bundle: Mapping[str, Any], given: Sequence[VerifierKey],
             listed.append(VerifierKey.parse(text if isinstance(text, str) else ""))
         except NoteError as error:
             raise BundleProblem(f"verifier_keys[{k}]: {error}") from None
-    note = bundle["checkpoint"]
-    if not isinstance(note, str):
-        raise BundleProblem("checkpoint: not a signed note")
-    try:
-        text, checked = verify_note(note, [*listed, *given])
-        checkpoint = Checkpoint.parse(text)
-    except NoteError as error:
-        raise BundleProblem(f"checkpoint: {error}") from None
+    checkpoint, checked = _open(bundle["checkpoint"], "checkpoint", listed, given)
     signed = {(c.name, c.key_id) for c in checked if c.verified}
-    for c in checked:
-        if not any(c.name == key.name and c.key_id == key.id.hex() for key in listed):
-            raise BundleProblem(f"checkpoint, signature line {c.line} ({c.name}, key {c.key_id}):"
-                                " its verifier key is not in verifier_keys")
     for k, key in enumerate(listed):
         if (key.name, key.id.hex()) not in signed:
             raise BundleProblem(f"verifier_keys[{k}] ({key.name}, key {key.id.hex()}) did not sign"
@@ -259,7 +292,74 @@ def _signatures(bundle: Mapping[str, Any], given: Sequence[VerifierKey],
         how = "key given" if (c.name, c.key_id) in trusted else "self-asserted key"
         report.lines.append(f"signature {c.line}: {c.name} (key {c.key_id}) signed the checkpoint"
                             f" — verified ({how})")
-    return checkpoint
+    return checkpoint, listed
+
+
+def _earlier(bundle: Mapping[str, Any], final: Checkpoint, listed: Sequence[VerifierKey],
+             given: Sequence[VerifierKey], report: BundleReport) -> None:
+    """Checkpoints signed as the log grew: each of the same log, signed, and shown by its
+    consistency proof to be a prefix of the final history."""
+    if "earlier" not in bundle:
+        return
+    earlier = bundle["earlier"]
+    if not isinstance(earlier, list):
+        raise BundleProblem("earlier: not a list of checkpoints")
+    last = 0
+    for k, item in enumerate(earlier):
+        where = f"earlier[{k}]"
+        if not isinstance(item, Mapping) or set(item) != {"checkpoint", "consistency"} \
+                or not isinstance(item["consistency"], list):
+            raise BundleProblem(f"{where}: not {{\"checkpoint\": note, \"consistency\": [hashes]}}")
+        checkpoint, _ = _open(item["checkpoint"], f"{where}.checkpoint", listed, given)
+        if checkpoint.origin != final.origin:
+            raise BundleProblem(f"{where}.checkpoint is of another log ({excerpt(checkpoint.origin)},"
+                                f" not {excerpt(final.origin)})")
+        if not last < checkpoint.size <= final.size:
+            raise BundleProblem(f"{where}.checkpoint: size {checkpoint.size} is not between the"
+                                f" previous one ({last}) and the final one ({final.size})")
+        last = checkpoint.size
+        try:
+            proof = [b64decode(h if isinstance(h, str) else "", f"{where}.consistency")
+                     for h in item["consistency"]]
+            verify_consistency(checkpoint.size, final.size, proof, checkpoint.root, final.root)
+        except (NoteError, ProofError) as error:
+            raise BundleProblem(f"{where} (size {checkpoint.size}): the final history does not"
+                                f" extend it ({error})") from None
+    report.lines.append(f"earlier checkpoints: {len(earlier)} signed, each extended by the final"
+                        " one (consistency proofs verified)")
+
+
+def check_saved(bundle_data: str | bytes, notes: Sequence[tuple[str, str]],
+                keys: Sequence[VerifierKey] = ()) -> list[str]:
+    """Check checkpoints a party saved during the talks (``(where, note text)``) against
+    a bundle whose leaves are all there: each must be of the same log, its signatures by
+    the bundle's or the given keys must verify, and its root must be the root of the
+    bundle's first ``size`` leaves — else the history was rewritten after that party saw
+    it. Returns one line per checkpoint; ``BundleProblem`` for the first that fails."""
+    bundle = read_bundle(bundle_data)
+    listed = [VerifierKey.parse(text) for text in bundle["verifier_keys"]]
+    final = Checkpoint.parse(parse_note(bundle["checkpoint"])[0])
+    tree = MerkleTree(leaf_bytes(leaf) for leaf in bundle["leaves"])
+    lines = []
+    for where, note in notes:
+        try:
+            text, checked = verify_note(note, [*listed, *keys])
+            saved = Checkpoint.parse(text)
+        except NoteError as error:
+            raise BundleProblem(f"{where}: {error}") from None
+        if not any(c.verified for c in checked):
+            raise BundleProblem(f"{where}: signed by no key of the bundle or given with --key")
+        if saved.origin != final.origin:
+            raise BundleProblem(f"{where} is of another log ({excerpt(saved.origin)}, not"
+                                f" {excerpt(final.origin)})")
+        if saved.size > len(tree) or tree.root(saved.size) != saved.root:
+            raise BundleProblem(f"{where} (size {saved.size}) does not match the first"
+                                f" {saved.size} leaves of the bundle: the history was rewritten"
+                                " after it was signed")
+        names = ", ".join(c.name for c in checked if c.verified)
+        lines.append(f"saved checkpoint {where} (size {saved.size}, signed by {names}): the bundle"
+                     " extends it")
+    return lines
 
 
 def _describe(k: int, leaf: Any, last: int) -> str:
@@ -420,5 +520,5 @@ def fingerprint_of(data: str | bytes) -> str:
 
 
 __all__ = ["BUNDLE_ORDER", "BUNDLE_VERSION", "BundleProblem", "BundleReport", "bundle_text",
-           "cosign", "fingerprint_of", "iter_bundle", "leaf_bytes", "log_leaves", "make_bundle",
-           "public_part_scenario", "read_bundle", "verify_bundle"]
+           "check_saved", "cosign", "fingerprint_of", "iter_bundle", "leaf_bytes", "log_leaves",
+           "make_bundle", "public_part_scenario", "read_bundle", "verify_bundle"]

@@ -53,16 +53,16 @@ def write_key_pair(name: str, folder: Path) -> VerifierKey:
     return signer.verifier
 
 
-def _read_small(path: Path, what: str) -> str:
+def _read_small(path: Path, what: str, size: int = _KEY_FILE_BYTES) -> str:
     try:
-        if path.stat().st_size > _KEY_FILE_BYTES:
+        if path.stat().st_size > size:
             raise TratadoError(f"this file is too big to be {what}.", file=str(path),
-                               fix="give the file written by `tratado keys NAME`.")
+                               fix="give the file you meant.")
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or type(error).__name__
         raise TratadoError(f"cannot read {what} ({reason}).", file=str(path),
-                           fix="give the file written by `tratado keys NAME`.") from None
+                           fix="check the path and that you may read it.") from None
 
 
 def read_signer(path: Path) -> SignerKey:
@@ -114,7 +114,7 @@ def _scenario_for(record: dict[str, Any], log_file: Path, scenario_path: Sequenc
 
 
 def bundle_command(log_file: Path, output: Path, key_files: Sequence[Path], origin: str | None,
-                   scenario_path: Sequence[str], force: bool) -> str:
+                   scenario_path: Sequence[str], force: bool, every: int | None = None) -> str:
     """``tratado bundle``: check the record, sign and write the bundle; returns what to
     print."""
     from tratado.records import RecordError, read_record
@@ -128,7 +128,7 @@ def bundle_command(log_file: Path, output: Path, key_files: Sequence[Path], orig
                           fix="give the JSON saved by `tratado simulate --log FILE`.")
     scenario = _scenario_for(record, log_file, scenario_path)
     try:
-        made = make_bundle(record, scenario, signers, origin)
+        made = make_bundle(record, scenario, signers, origin, every)
     except (KeyError, TypeError, AttributeError, ValueError):
         raise RecordError("this JSON is not a complete session record.", file=str(log_file),
                           fix="give the JSON saved by `tratado simulate --log FILE`.") from None
@@ -144,12 +144,15 @@ def bundle_command(log_file: Path, output: Path, key_files: Sequence[Path], orig
             f" {names}.")
 
 
-def verify_command(bundle_file: Path, keys_given: Sequence[str],
-                   scenario_path: Sequence[str]) -> BundleReport:
-    """``tratado verify``: read the keys, the scenario and the bundle, and check it."""
+def verify_command(bundle_file: Path, keys_given: Sequence[str], scenario_path: Sequence[str],
+                   saved: Sequence[Path] = ()) -> BundleReport:
+    """``tratado verify``: read the keys, the scenario, the saved checkpoints and the
+    bundle, and check it."""
     from tratado.records import RecordError
+    from tratado.records.bundle import BundleProblem, check_saved
 
     keys = [read_verifier(text) for text in keys_given]
+    notes = [(str(path), _read_small(path, "a signed checkpoint", 64 * 1024)) for path in saved]
     scenario = None
     if scenario_path:
         from tratado.formats import load
@@ -170,7 +173,13 @@ def verify_command(bundle_file: Path, keys_given: Sequence[str],
     except OSError as error:
         raise RecordError(f"cannot read the file ({error.strerror or error}).", file=str(bundle_file),
                           fix="check the path and that you may read it.") from None
-    return verify_bundle(data, keys, scenario, str(bundle_file))
+    report = verify_bundle(data, keys, scenario, str(bundle_file))
+    if report.ok and notes:
+        try:
+            report.lines += check_saved(data, notes, keys)
+        except BundleProblem as problem:
+            report.problem = problem.problem
+    return report
 
 
 def cosign_command(bundle_file: Path, key_files: Sequence[Path], scenario_path: Sequence[str]) -> str:
