@@ -17,7 +17,13 @@ from typing import Any
 from tratado.errors import TratadoError
 from tratado.files import atomic_write, refuse_clashes, refuse_overwrite
 from tratado.limits import env_name, limit
-from tratado.records.bundle import BundleReport, bundle_text, make_bundle, verify_bundle
+from tratado.records.bundle import (
+    BundleReport,
+    bundle_text,
+    fingerprint_of,
+    make_bundle,
+    verify_bundle,
+)
 from tratado.records.note import NoteError, SignerKey, VerifierKey, check_key_name
 
 _KEY_FILE_BYTES = 4096
@@ -174,6 +180,8 @@ def verify_command(bundle_file: Path, keys_given: Sequence[str], scenario_path: 
         raise RecordError(f"cannot read the file ({error.strerror or error}).", file=str(bundle_file),
                           fix="check the path and that you may read it.") from None
     report = verify_bundle(data, keys, scenario, str(bundle_file))
+    if report.ok:
+        report.lines.append(f"file: sha256 {fingerprint_of(data)} (quote it to name this bundle)")
     if report.ok and notes:
         try:
             report.lines += check_saved(data, notes, keys)
