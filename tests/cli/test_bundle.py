@@ -270,3 +270,49 @@ def test_earlier_checkpoints_and_saved_ones_show_the_history_only_grew(signed: d
     broken = dict(bundle, earlier=[first, *bundle["earlier"][1:]])
     report = verify_bundle(bundle_text(broken))
     assert not report.ok and "earlier[0] (size 10)" in str(report.problem)
+
+
+JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**6),
+                        st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=6),
+                        st.lists(st.integers(0, 3), max_size=2),
+                        st.dictionaries(st.text(max_size=4), st.integers(0, 2), max_size=2))
+
+
+UNREFUTABLE = {"note", "deadline_seconds", "discounting"}
+
+
+def _paths(value, prefix=()):
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value[:3]):
+            found += _paths(inner, (*prefix, index))
+    return found
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), value=JSON_VALUES)
+def test_a_re_signed_bundle_with_any_value_anywhere_gets_an_answer_never_a_crash(
+        signed: dict[str, Path], data: st.DataObject, value) -> None:
+    """A dishonest signer can sign anything: every value of every leaf, changed and
+    signed again, gives a verdict (never an exception), and fails unless what changed
+    is something the events cannot refute: free text (an event's note), a clock limit
+    (``deadline_seconds``) the talks ended before, or ``discounting`` (it changes only
+    what the agreement is worth to each party, which a public record does not say)."""
+    import copy
+
+    from tratado.records.bundle import sign_leaves
+
+    leaves = copy.deepcopy(read_bundle(signed["bundle"].read_bytes())["leaves"])
+    k = data.draw(st.sampled_from([0, 1, 2, 5, len(leaves) - 1]), label="leaf")
+    path = data.draw(st.sampled_from(_paths(leaves[k])), label="path")
+    target = leaves[k]
+    for key in path[:-1]:
+        target = target[key]
+    before = json.dumps(leaves[k], sort_keys=True)
+    target[path[-1]] = value
+    report = verify_bundle(bundle_text(sign_leaves(leaves, [SignerKey.generate("liar")])))
+    if json.dumps(leaves[k], sort_keys=True) != before and not UNREFUTABLE & set(path):
+        assert not report.ok, (k, path, value)
