@@ -259,7 +259,7 @@ def test_earlier_checkpoints_and_saved_ones_show_the_history_only_grew(signed: d
 
     record = read_record(signed["log"])
     record["log"][12]["note"] = "rewritten"  # the same moves, one event's note changed
-    service = SignerKey.parse((signed["folder"] / "mediation-service.key").read_text())
+    service = SignerKey.parse((signed["folder"] / "mediation-service.key").read_text().strip())
     rewritten = tmp_path / "rewritten.json"
     rewritten.write_text(bundle_text(make_bundle(record, tratado.load("job-offer"), [service],
                                                  origin="example.org/job-offer")))
@@ -316,3 +316,18 @@ def test_a_re_signed_bundle_with_any_value_anywhere_gets_an_answer_never_a_crash
     report = verify_bundle(bundle_text(sign_leaves(leaves, [SignerKey.generate("liar")])))
     if json.dumps(leaves[k], sort_keys=True) != before and not UNREFUTABLE & set(path):
         assert not report.ok, (k, path, value)
+
+
+def test_what_is_not_signed_cannot_be_rewritten_either(signed: dict[str, Path]) -> None:
+    """Parts outside the signed text have one spelling only: a verifier key with a space,
+    keys in another order, a proof left out or a version written as true all fail."""
+    bundle = read_bundle(signed["bundle"].read_bytes())
+    changes = {
+        "a space before a key": dict(bundle, verifier_keys=[" " + bundle["verifier_keys"][0],
+                                                            *bundle["verifier_keys"][1:]]),
+        "keys swapped": dict(bundle, verifier_keys=bundle["verifier_keys"][::-1]),
+        "a proof left out": dict(bundle, inclusion=bundle["inclusion"][:1]),
+        "version true": dict(bundle, tratado_bundle=True),
+    }
+    for what, changed in changes.items():
+        assert not verify_bundle(bundle_text(changed)).ok, what

@@ -127,7 +127,8 @@ def sign_leaves(leaves: Sequence[Any], signers: Sequence[SignerKey], origin: str
             return sign_note(Checkpoint(origin, at, tree.root(at)).text(), signers)
         except NoteError as error:
             raise TratadoError(f"cannot sign the checkpoint: {error}.", field="--origin",
-                               fix="give an origin of one line, without spaces around it.") from None
+                               fix="give an origin of one line without spaces around it, and at"
+                               " least one key.") from None
 
     bundle: dict[str, Any] = {
         "tratado_bundle": BUNDLE_VERSION,
@@ -246,7 +247,7 @@ def verify_bundle(data: str | bytes, keys: Sequence[VerifierKey] = (),
 
 def _verify(bundle: dict[str, Any], data: str | bytes, keys: Sequence[VerifierKey],
             scenario: Scenario | None, report: BundleReport) -> None:
-    if bundle["tratado_bundle"] != BUNDLE_VERSION:
+    if type(bundle["tratado_bundle"]) is not int or bundle["tratado_bundle"] != BUNDLE_VERSION:
         raise BundleProblem(f"tratado_bundle: this tratado reads bundle format {BUNDLE_VERSION},"
                             f" not {excerpt(bundle['tratado_bundle'])}")
     unknown = sorted(set(bundle) - set(BUNDLE_ORDER))
@@ -297,6 +298,9 @@ def _signatures(bundle: Mapping[str, Any], given: Sequence[VerifierKey],
         if (key.name, key.id.hex()) not in signed:
             raise BundleProblem(f"verifier_keys[{k}] ({key.name}, key {key.id.hex()}) did not sign"
                                 " the checkpoint")
+    if [(k.name, k.id.hex()) for k in listed] != [(c.name, c.key_id) for c in checked]:
+        raise BundleProblem("verifier_keys: not one key per signature line of the checkpoint, in"
+                            " the same order")
     for key in given:
         if (key.name, key.id.hex()) not in signed:
             raise BundleProblem(f"the key given, {key.name} (key {key.id.hex()}), did not sign the"
@@ -438,6 +442,9 @@ def _proofs(bundle: Mapping[str, Any], hashes: Sequence[bytes], checkpoint: Chec
             verify_inclusion(hashes[index], index, checkpoint.size, path, checkpoint.root)
         except (NoteError, ProofError) as error:
             raise BundleProblem(f"{where} (leaf {index}): {error}") from None
+    if [item["leaf"] for item in proofs] != sorted({0, len(hashes) - 1}):
+        raise BundleProblem("inclusion: must hold the proofs of the opening and the closing leaf,"
+                            " in that order")
     report.lines.append(f"inclusion proofs: {len(proofs)} verified against the signed root")
 
 

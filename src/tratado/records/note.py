@@ -110,9 +110,10 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> VerifierKey:
-        """Read ``<name>+<hex key ID>+<base64(0x01 || public key)>`` (``NoteError`` when
-        malformed or when the key ID does not match the name and key)."""
-        parts = text.strip().split("+", 2)  # (base64 may hold '+')
+        """Read ``<name>+<hex key ID>+<base64(0x01 || public key)>`` exactly — no spaces
+        around it (``NoteError`` when malformed or when the key ID does not match the name
+        and key)."""
+        parts = text.split("+", 2)  # (base64 may hold '+')
         if len(parts) != 3:
             raise NoteError("a verifier key is NAME+KEYID+KEY (three parts joined by '+')")
         name, hex_id, encoded = parts
@@ -180,8 +181,9 @@ class SignerKey:
 
     @classmethod
     def parse(cls, text: str) -> SignerKey:
-        """Read a signer key (``NoteError`` when malformed or inconsistent)."""
-        parts = text.strip().split("+", 4)
+        """Read a signer key exactly, no spaces around it (``NoteError`` when malformed or
+        inconsistent)."""
+        parts = text.split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise NoteError("a signer key is PRIVATE+KEY+NAME+KEYID+KEY")
         name, hex_id, encoded = parts[2:]

@@ -75,7 +75,7 @@ def read_signer(path: Path) -> SignerKey:
     """The signer key in file ``path`` (``TratadoError`` naming the file)."""
     text = _read_small(path, "a signer key")
     try:
-        return SignerKey.parse(text)
+        return SignerKey.parse(text.strip())
     except NoteError as error:
         hint = " (this is a verifier key: sign with the .key file)" if not text.startswith(
             "PRIVATE+KEY+") and text.count("+") >= 2 else ""
@@ -90,7 +90,7 @@ def read_verifier(text: str) -> VerifierKey:
     if not re.fullmatch(r"[^+\s]+\+[0-9a-f]{8}\+\S+", text.strip()) and Path(text).is_file():
         source = _read_small(Path(text), "a verifier key")
     try:
-        return VerifierKey.parse(source)
+        return VerifierKey.parse(source.strip())
     except NoteError as error:
         raise TratadoError(f"this is not a verifier key: {error}.", field="--key",
                            file=text if source is not text else None,
