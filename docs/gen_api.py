@@ -30,6 +30,9 @@ MODULES = (
     ("tratado.negotiators", "Negotiators and mediators"),
     ("tratado.session", "Sessions: running, recording and replaying negotiations"),
     ("tratado.records", "Session records: canonical JSON, fingerprints, the public record"),
+    ("tratado.records.tlog", "Merkle tree logs (RFC 9162): roots, inclusion and consistency proofs"),
+    ("tratado.records.note", "Signed notes, keys and checkpoints (C2SP signed-note, tlog-checkpoint)"),
+    ("tratado.records.bundle", "Verifiable bundles: a public record as a signed log, checked offline"),
     ("tratado.experiments", "Experiments: runs of many sessions"),
 )
 

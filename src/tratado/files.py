@@ -46,10 +46,13 @@ def write_error(path: str | Path, error: OSError) -> TratadoError:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO[str] | IO[bytes]]:
+def atomic_writer(path: str | Path, *, binary: bool = False,
+                  mode: int | None = None) -> Iterator[IO[str] | IO[bytes]]:
     """A file object whose contents replace ``path`` only when the block ends without
     error (the target is untouched otherwise). Raises :class:`TratadoError` naming the
-    file when the system refuses the write."""
+    file when the system refuses the write. ``mode``: the file's permissions (``0o600``
+    for a secret: the bytes are never readable by others, not even for a moment);
+    default: an existing file's, else what the umask allows."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -66,7 +69,9 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO[str]
             yield out
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
+        if mode is not None:
+            os.chmod(temporary, mode)
+        elif path.exists():
             with contextlib.suppress(OSError):
                 os.chmod(temporary, path.stat().st_mode & 0o777)
         else:
@@ -83,10 +88,11 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO[str]
                 os.unlink(temporary)
 
 
-def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically; returns the path."""
+def atomic_write(path: str | Path, data: str | bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically; returns the path.
+    ``mode``: as for :func:`atomic_writer`."""
     binary = isinstance(data, bytes)
-    with atomic_writer(path, binary=binary) as out:
+    with atomic_writer(path, binary=binary, mode=mode) as out:
         out.write(data)  # type: ignore[arg-type]
     return Path(path)
 

@@ -44,6 +44,7 @@ from tratado.records.build import (
     public_entries,
     public_fingerprint,
     public_record,
+    public_scenario,
     result_member,
 )
 from tratado.records.canonical import (
@@ -81,6 +82,6 @@ __all__ = [
     "ANALYST", "PROVENANCE", "PUBLIC", "RECORD_VERSION", "TOP_LEVEL_ORDER", "RecordError",
     "build_record", "canonical_json", "canonical_value", "fingerprint", "first_difference",
     "item_summary", "iter_canonical", "negotiator_entry", "negotiator_label", "parse_record",
-    "public_entries", "public_fingerprint", "public_record", "read_record", "resolve_source",
-    "result_member", "scenario_source", "write_record",
+    "public_entries", "public_fingerprint", "public_record", "public_scenario", "read_record",
+    "resolve_source", "result_member", "scenario_source", "write_record",
 ]

@@ -69,16 +69,28 @@ def _model_fingerprint(scenario: Scenario) -> str:
     return _sha256(scenario_to_dict(scenario))
 
 
-def _public_fingerprint(scenario: Scenario) -> str:
+def public_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's public part, what :func:`public_fingerprint` hashes: its name,
+    agenda (issues and options, as tratado's YAML writer states them), rules and the
+    parties' ids and names — no preferences. A verifiable bundle carries it so that
+    anyone can check the events against the rules without the confidential file."""
     from tratado.formats.yaml_write import scenario_to_dict
 
     model = scenario_to_dict(scenario)
-    public = {
+    return {
         "name": model.get("name"), "agenda": model.get("agenda"), "rules": model.get("rules"),
         "parties": [{"id": p.id, "name": p.name, "short_name": p.short_name}
                     for p in scenario.parties],
     }
+
+
+def public_part_sha256(public: Mapping[str, Any]) -> str:
+    """sha256 (hex) of a scenario's public part (:func:`public_scenario`)."""
     return _sha256(public)
+
+
+def _public_fingerprint(scenario: Scenario) -> str:
+    return _sha256(public_scenario(scenario))
 
 
 def _sha256(value: Any) -> str:

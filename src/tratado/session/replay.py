@@ -425,7 +425,13 @@ def _rules_record(base: Scenario, scenario: Scenario, protocol: Protocol[Any],
         result = _rules_result(scenario, protocol, record["log"], names, seed)
     result.move_budget = None if public else _move_budget(record)
     again = _derived(result, record, base)
-    return public_record(again) if public else again
+    if not public:
+        return again
+    shared = public_record(again)
+    # the events are in memory already (the record's own list): keep them as a list, so
+    # that after the streamed comparison the first difference can still be named
+    shared["log"] = list(shared["log"])
+    return shared
 
 
 def _rules_items(scenario: Scenario, protocol: Protocol[Any], record: Mapping[str, Any],
