@@ -1,0 +1,170 @@
+"""Running sessions where the work is: one chunk of the plan at a time.
+
+A :class:`Job` is everything a worker needs (it is pickled once per worker: the
+scenarios themselves, not their paths, so a Dask worker on another machine needs no
+files; the plan; the session options). :func:`run_chunk` runs sessions ``start`` to
+``stop - 1`` and returns their rows.
+
+Per-process caches live here and in :mod:`tratado.session.evaluate` (the frontier and
+Nash package of each scenario) and :mod:`tratado.negotiators._tables` (each party's
+sorted outcomes): each worker computes them once per scenario and keeps them while it
+lives.
+
+Failures: a negotiator that raises, answers garbage or overruns ``move_budget`` fails
+its session (the session records which, and why). A session still running after the
+tournament's ``timeout`` is interrupted (``SIGALRM`` in a worker's main thread): the
+interruption surfaces inside whichever negotiator is moving, which is then named. A
+session that breaks outside any negotiator (or ``SystemExit`` from a plug-in) becomes
+a failed row naming the session's plug-ins. Worker processes that never return control
+(a plug-in stuck in C code, or one that swallows the interruption) are killed by the
+local backend's watchdog (:mod:`tratado.experiments.backends`).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from tratado.experiments.plan import Plan, Planned
+from tratado.experiments.rows import failed_row, session_row
+from tratado.experiments.sources import Entry
+
+
+class SessionTimeout(Exception):
+    """Raised inside a session that ran past the tournament's ``timeout``."""
+
+
+@dataclass
+class Job:
+    """What every worker needs to run any session of the plan."""
+
+    entries: list[Entry]
+    plan: Plan
+    rounds: int | None = None
+    seconds: float | None = None
+    move_budget: float | None = None
+    timeout: float | None = None
+    records: str | None = None  # folder for each session's record, or None
+    path: list[str] = field(default_factory=list)  # added to sys.path (plug-ins' folder)
+    _best: dict[int, list[float]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_best"] = {}
+        return state
+
+    def options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.rounds is not None:
+            options["deadline"] = self.rounds
+        if self.seconds is not None:
+            options["deadline_seconds"] = self.seconds
+        return options
+
+    def best(self, scenario: int) -> list[float]:
+        """Each party's best utility in scenario ``scenario`` (from the frontier, cached)."""
+        found = self._best.get(scenario)
+        if found is None:
+            from tratado.session.evaluate import frontier_and_nash
+
+            frontier = frontier_and_nash(self.entries[scenario].scenario)[0]
+            utilities = frontier.utilities
+            found = [float(utilities[:, k].max()) for k in range(utilities.shape[1])]
+            self._best[scenario] = found
+        return found
+
+
+def plugins(planned: Planned) -> str | None:
+    """The plug-in specs (``module:Class``) of a session, or None when all are built in."""
+    from tratado.experiments.specs import parse_spec
+
+    found = [s for s in planned.assignment if ":" in parse_spec(s)[0]]
+    return ", ".join(dict.fromkeys(found)) or None
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise SessionTimeout("the session ran past the tournament's timeout")
+
+
+def run_session(job: Job, planned: Planned) -> dict[str, Any]:
+    """The row of one session (never raises for a negotiator's fault)."""
+    from tratado.experiments.specs import build
+    from tratado.session import Session, evaluate
+
+    entry = job.entries[planned.scenario]
+    scenario = entry.scenario
+    started = perf_counter()
+    alarm = (job.timeout is not None and hasattr(signal, "setitimer")
+             and threading.current_thread() is threading.main_thread())
+    try:
+        if alarm:
+            previous = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, job.timeout or 0.0)
+        try:
+            negotiators = [build(spec) for spec in planned.assignment]
+            session = Session(scenario, planned.protocol, negotiators, planned.seed,
+                              move_budget=job.move_budget, protocol_options=job.options())
+            result = session.run()
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0.0)
+                signal.signal(signal.SIGALRM, previous)
+        evaluate(result, scenario)
+        row = session_row(planned, entry.label, entry.fingerprint, scenario, result,
+                          job.best(planned.scenario), perf_counter() - started)
+        if job.records is not None:
+            _write_record(job, planned, entry, result.to_dict(timing=False))
+        return row
+    except BaseException as error:  # noqa: BLE001 - whatever a plug-in does fails this session only
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        reason = f"{type(error).__name__}: {error}"
+        return failed_row(planned, entry.label, entry.fingerprint, scenario, reason,
+                          plugins(planned), seconds=perf_counter() - started)
+
+
+def _write_record(job: Job, planned: Planned, entry: Entry, record: dict[str, Any]) -> None:
+    from tratado.files import atomic_write
+
+    record["scenario_source"] = list(entry.source)
+    record["scenario_sha256"] = entry.fingerprint
+    record["tournament"] = {"session": planned.session, "assignment": list(planned.assignment),
+                            "repetition": planned.repetition}
+    path = Path(job.records or ".") / f"{planned.session:09d}.json"
+    atomic_write(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+
+
+def prepare(job: Job) -> None:
+    """Make a worker process ready: plug-ins importable from the user's folder."""
+    for folder in job.path:
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+
+
+def run_chunk(job: Job, start: int, stop: int,
+              status: Any = None) -> list[dict[str, Any]]:
+    """The rows of sessions ``start`` to ``stop - 1``. ``status`` (a shared array of two
+    doubles, or None) receives the session being run and when it started, for the
+    watchdog."""
+    prepare(job)
+    rows = []
+    for index in range(start, stop):
+        if status is not None:
+            status[0] = float(index)
+            status[1] = _now()
+        rows.append(run_session(job, job.plan.session(index)))
+    if status is not None:
+        status[1] = 0.0
+    return rows
+
+
+def _now() -> float:
+    import time
+
+    return time.monotonic()
