@@ -1,0 +1,169 @@
+"""Running tournaments: the same rows on any backend, resume, failures kept in their
+session, bad input refused before anything runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tratado.errors import TratadoError
+from tratado.experiments import backends
+from tratado.experiments.tournament import Tournament
+
+pytest.importorskip("pyarrow")
+
+NEGOTIATORS = ["boulware", "conceder:e=3", "frequency"]
+SCENARIOS = ["job-offer", "river-basin"]
+
+
+def small(**options: Any) -> Tournament:
+    return Tournament(NEGOTIATORS, SCENARIOS, repetitions=2, seed=11, **options)
+
+
+def test_one_row_per_session_with_parameters_and_advantage() -> None:
+    results = small().run(jobs=0)
+    table = results.sessions
+    assert len(table) == (6 + 6) * 2
+    assert list(table["session"]) == list(range(len(table)))
+    first = table.iloc[0]
+    assert first["negotiator_1"] == "boulware" and first["negotiator_2"] == "conceder:e=3"
+    assert first["params_2"] == '{"e":3}'
+    assert first["reason"] in ("agreement", "deadline", "walk-away", "rejection")
+    for k in (1, 2):
+        assert -1e-9 <= first[f"advantage_{k}"] <= 1 + 1e-9
+    river = table[table["parties"] == 3]
+    assert river["negotiator_3"].notna().all() and table["negotiator_3"].isna().sum() == 12
+
+
+def test_serial_and_worker_processes_give_the_same_rows(tmp_path: Path) -> None:
+    serial = small().run(tmp_path / "serial", jobs=0)
+    local = small().run(tmp_path / "local", jobs=2)
+    assert (tmp_path / "serial" / "sessions.parquet").read_bytes() == (
+        tmp_path / "local" / "sessions.parquet").read_bytes()
+    assert serial.sessions.equals(local.sessions)
+    assert (tmp_path / "local" / "timing.parquet").exists()
+    assert not (tmp_path / "local" / "parts").exists()
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_an_interrupted_run_resumes_and_ends_byte_identical(tmp_path: Path) -> None:
+    whole = tmp_path / "whole"
+    small().run(whole, jobs=0)
+    out = tmp_path / "out"
+    calls: list[int] = []
+
+    def stop_after_three(done: int, total: int, agreements: int, failures: int) -> None:
+        calls.append(done)
+        if len(calls) == 3:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        small().run(out, jobs=0, progress=stop_after_three)
+    assert not (out / "sessions.parquet").exists()
+    kept = sorted(p.name for p in (out / "parts").iterdir())
+    assert len(kept) == 3
+    resumed: list[int] = []
+    small().run(out, jobs=2, progress=lambda done, *_: resumed.append(done))
+    assert resumed[0] > calls[2]  # counted on from what was done: nothing ran twice
+    assert (out / "sessions.parquet").read_bytes() == (whole / "sessions.parquet").read_bytes()
+
+
+def test_a_lost_part_is_run_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(Interrupt):
+        small().run(out, jobs=0, progress=lambda *a: (_ for _ in ()).throw(Interrupt)
+                    if a[0] > 12 else None)
+    parts = sorted((out / "parts").iterdir())
+    parts[0].unlink()
+    small().run(out, jobs=0)
+    again = tmp_path / "again"
+    small().run(again, jobs=0)
+    assert (out / "sessions.parquet").read_bytes() == (again / "sessions.parquet").read_bytes()
+
+
+def test_a_folder_of_another_tournament_is_refused(tmp_path: Path) -> None:
+    small().run(tmp_path / "out", jobs=0)
+    other = Tournament(NEGOTIATORS, SCENARIOS, repetitions=3, seed=11)
+    with pytest.raises(TratadoError, match="another tournament"):
+        other.run(tmp_path / "out", jobs=0)
+
+
+def test_a_finished_folder_is_read_not_run_again(tmp_path: Path) -> None:
+    small().run(tmp_path / "out", jobs=0)
+    ran: list[int] = []
+    again = small().run(tmp_path / "out", jobs=0, progress=lambda done, *_: ran.append(done))
+    assert ran == [] and len(again) == 24
+
+
+@pytest.mark.parametrize(("negotiators", "match"), [
+    (["boulware", "bouldware"], "no negotiator named 'bouldware'"),
+    (["boulware", "conceder:e=fast"], "conceder:e=fast"),
+    (["boulware", "conceder:speed=3"], "no parameter 'speed'"),
+    (["boulware", "nosuchmodule:Thing"], "nosuchmodule"),
+])
+def test_bad_negotiators_are_refused_before_any_session(
+        tmp_path: Path, negotiators: list[str], match: str) -> None:
+    with pytest.raises(TratadoError, match=match) as caught:
+        Tournament(negotiators, ["job-offer"]).run(tmp_path / "out", jobs=0)
+    assert caught.value.field == "negotiators"
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unreadable_scenario_in_a_folder_is_refused_first(tmp_path: Path) -> None:
+    from tratado.formats import bundled_examples
+
+    folder = tmp_path / "scenarios"
+    (folder / "deep").mkdir(parents=True)
+    for name in ("job-offer", "river-basin"):
+        (folder / f"{name}.yaml").write_bytes(bundled_examples()[name].read_bytes())
+    (folder / "deep" / "broken.yaml").write_text("tratado: 1\nname: [unclosed\n",
+                                                 encoding="utf-8")
+    with pytest.raises(TratadoError) as caught:
+        Tournament(NEGOTIATORS, [str(folder)]).run(tmp_path / "out", jobs=0)
+    assert "broken.yaml" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_is_searched_recursively(tmp_path: Path) -> None:
+    from tratado.formats import bundled_examples, load, save
+
+    folder = tmp_path / "anac"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "job.yaml").write_bytes(bundled_examples()["job-offer"].read_bytes())
+    save(load("venezuela-2021"), folder / "b" / "venezuela", "genius")
+    entries, plan, text = Tournament(NEGOTIATORS, [str(folder)]).prepare()
+    assert [e.source[0].endswith(".xml") for e in entries] == [False, True]
+    assert entries[1].scenario.agenda.size == load("venezuela-2021").agenda.size
+    assert str(folder / "b" / "venezuela") in text and "sha256" in text
+
+
+def test_failures_are_recorded_in_their_session_with_the_negotiator(plugs: Path) -> None:
+    tournament = Tournament(["boulware", "plugs:Raises", "plugs:Garbage", "plugs:Sleeper"],
+                            ["job-offer"], timeout=0.3, seed=1)
+    table = tournament.run(jobs=0).sessions
+    assert len(table) == 12
+    failed = table[table["failed_negotiator"].notna()]
+    by_name = dict(zip(failed["failed_negotiator"], failed["failure"]))
+    assert "boom" in by_name["plugs:Raises"]
+    assert "plugs:Garbage" in by_name
+    assert "timeout" in by_name["plugs:Sleeper"]
+    clean = table[(table["negotiator_1"] == "boulware") | (table["negotiator_2"] == "boulware")]
+    assert set(failed["reason"]) == {"error"} and len(clean) == 6
+
+
+def test_a_worker_that_dies_or_hangs_fails_only_its_session(
+        plugs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backends, "GRACE", 0.3)
+    tournament = Tournament(["boulware", "plugs:Exits", "plugs:Stubborn", "plugs:Hog"],
+                            ["job-offer"], timeout=0.3, seed=1)
+    table = tournament.run(jobs=2, memory=1 << 30).sessions
+    assert len(table) == 12 and list(table["session"]) == list(range(12))
+    reasons = " ".join(str(r) for r in table["failure"])
+    assert "died" in reasons and "killed" in reasons and "MemoryError" in reasons
+    hog = table[(table["negotiator_1"] == "plugs:Hog") & (table["negotiator_2"] == "boulware")]
+    assert hog.iloc[0]["failed_negotiator"] == "plugs:Hog"
