@@ -33,7 +33,7 @@ import json
 from typing import Any
 
 from tratado.experiments.plan import Planned
-from tratado.experiments.specs import params_json, parse_spec
+from tratado.experiments.specs import spec_params_json
 from tratado.scenario import Scenario
 from tratado.session import SessionResult
 
@@ -67,10 +67,9 @@ def _base(planned: Planned, label: str, fingerprint: str, scenario: Scenario) ->
     }
     for k, (party, spec) in enumerate(zip(scenario.party_ids, planned.assignment,
                                           strict=True), start=1):
-        name, params = parse_spec(spec)
         row[f"party_{k}"] = party
         row[f"negotiator_{k}"] = spec
-        row[f"params_{k}"] = params_json(params)
+        row[f"params_{k}"] = spec_params_json(spec)
     return row
 
 

@@ -16,6 +16,7 @@ import inspect
 import json
 import os
 import sys
+from functools import lru_cache
 from typing import Any
 
 from tratado.errors import TratadoError
@@ -27,6 +28,12 @@ from tratado.negotiators.registry import negotiator_class
 def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
     """``"boulware:e=0.2"`` -> ``("boulware", {"e": 0.2})``; ``"pkg.mod:Cls:k=1"`` ->
     ``("pkg.mod:Cls", {"k": 1})``. Raises ``ValueError`` for a malformed spec."""
+    name, params = _parsed(spec)
+    return name, dict(params)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(spec: str) -> tuple[str, tuple[tuple[str, Any], ...]]:
     names: list[str] = []
     params: dict[str, Any] = {}
     for part in spec.strip().split(":"):
@@ -45,7 +52,7 @@ def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
         params[key] = _scalar(value.strip())
     if not names or any(not n for n in names) or len(names) > 2:
         raise ValueError("it is not NAME, NAME:key=value or module:Class")
-    return ":".join(names), params
+    return ":".join(names), tuple(params.items())
 
 
 def _scalar(text: str) -> Any:
@@ -80,6 +87,12 @@ def _text(value: Any) -> str:
 def params_json(params: dict[str, Any]) -> str:
     """Parameters as canonical JSON (sorted keys), the form result rows keep."""
     return json.dumps(params, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@lru_cache(maxsize=1024)
+def spec_params_json(spec: str) -> str:
+    """The parameters of a (checked) spec as canonical JSON."""
+    return params_json(parse_spec(spec)[1])
 
 
 def _check_params(cls: type[Negotiator], params: dict[str, Any]) -> None:
@@ -121,6 +134,11 @@ def check_spec(spec: str, *, field: str = "negotiators", file: str | None = None
 
 def build(spec: str) -> Negotiator:
     """A new negotiator from a (checked) spec."""
-    name, params = parse_spec(spec)
-    negotiator: Negotiator = negotiator_class(name)(**params)
+    name, params = _parsed(spec)
+    negotiator: Negotiator = _class(name)(**dict(params))
     return negotiator
+
+
+@lru_cache(maxsize=1024)
+def _class(name: str) -> type[Negotiator]:
+    return negotiator_class(name)

@@ -26,6 +26,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
@@ -53,11 +54,25 @@ class Job:
     records: str | None = None  # folder for each session's record, or None
     path: list[str] = field(default_factory=list)  # added to sys.path (plug-ins' folder)
     _best: dict[int, list[float]] = field(default_factory=dict, repr=False, compare=False)
+    _protocols: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_best"] = {}
+        state["_best"], state["_protocols"] = {}, {}
         return state
+
+    def protocol(self, scenario: int, name: str) -> Any:
+        """The protocol ``name`` built for scenario ``scenario`` with the session options
+        (built once: protocols are pure state machines, shared by sessions)."""
+        found = self._protocols.get((scenario, name))
+        if found is None:
+            from tratado.protocols import protocol_class
+
+            found = protocol_class(name).for_scenario(self.entries[scenario].scenario,
+                                                      **self.options())
+            self._protocols[(scenario, name)] = found
+        return found
 
     def options(self) -> dict[str, Any]:
         options: dict[str, Any] = {}
@@ -88,11 +103,39 @@ def plugins(planned: Planned) -> str | None:
     return ", ".join(dict.fromkeys(found)) or None
 
 
-def _alarm(signum: int, frame: Any) -> None:
-    raise SessionTimeout("the session ran past the tournament's timeout")
+class _Watch:
+    """The per-session timeout without a system call per session: one interval timer
+    ticks while a chunk runs (every ``timeout / 4`` seconds, at most every second), and
+    its handler raises :class:`SessionTimeout` once the current session has run longer
+    than ``timeout``. Only in a main thread (where signals are delivered)."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.started = 0.0
+        self.active = (timeout is not None and hasattr(signal, "setitimer")
+                       and threading.current_thread() is threading.main_thread())
+        self.previous: Any = None
+
+    def __enter__(self) -> _Watch:
+        if self.active:
+            self.previous = signal.signal(signal.SIGALRM, self._tick)
+            tick = min(1.0, (self.timeout or 1.0) / 4)
+            signal.setitimer(signal.ITIMER_REAL, tick, tick)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0.0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    def _tick(self, signum: int, frame: Any) -> None:
+        if self.started and time.monotonic() - self.started > (self.timeout or 0.0):
+            self.started = 0.0  # once per session
+            raise SessionTimeout(f"the session ran past the tournament's timeout"
+                                 f" ({self.timeout:g} s)")
 
 
-def run_session(job: Job, planned: Planned) -> dict[str, Any]:
+def run_session(job: Job, planned: Planned, watch: _Watch | None = None) -> dict[str, Any]:
     """The row of one session (never raises for a negotiator's fault)."""
     from tratado.experiments.specs import build
     from tratado.session import Session, evaluate
@@ -100,21 +143,17 @@ def run_session(job: Job, planned: Planned) -> dict[str, Any]:
     entry = job.entries[planned.scenario]
     scenario = entry.scenario
     started = perf_counter()
-    alarm = (job.timeout is not None and hasattr(signal, "setitimer")
-             and threading.current_thread() is threading.main_thread())
     try:
-        if alarm:
-            previous = signal.signal(signal.SIGALRM, _alarm)
-            signal.setitimer(signal.ITIMER_REAL, job.timeout or 0.0)
+        if watch is not None:
+            watch.started = time.monotonic()
         try:
             negotiators = [build(spec) for spec in planned.assignment]
-            session = Session(scenario, planned.protocol, negotiators, planned.seed,
-                              move_budget=job.move_budget, protocol_options=job.options())
+            session = Session(scenario, job.protocol(planned.scenario, planned.protocol),
+                              negotiators, planned.seed, move_budget=job.move_budget)
             result = session.run()
         finally:
-            if alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0.0)
-                signal.signal(signal.SIGALRM, previous)
+            if watch is not None:
+                watch.started = 0.0
         evaluate(result, scenario)
         row = session_row(planned, entry.label, entry.fingerprint, scenario, result,
                           job.best(planned.scenario), perf_counter() - started)
@@ -154,17 +193,12 @@ def run_chunk(job: Job, start: int, stop: int,
     watchdog."""
     prepare(job)
     rows = []
-    for index in range(start, stop):
-        if status is not None:
-            status[0] = float(index)
-            status[1] = _now()
-        rows.append(run_session(job, job.plan.session(index)))
+    with _Watch(job.timeout) as watch:
+        for index in range(start, stop):
+            if status is not None:
+                status[0] = float(index)
+                status[1] = time.monotonic()
+            rows.append(run_session(job, job.plan.session(index), watch))
     if status is not None:
         status[1] = 0.0
     return rows
-
-
-def _now() -> float:
-    import time
-
-    return time.monotonic()
