@@ -29,6 +29,8 @@ MODULES = (
     ("tratado.protocols", "Protocols: the rules of a negotiation as state machines"),
     ("tratado.negotiators", "Negotiators and mediators"),
     ("tratado.session", "Sessions: running, recording and replaying negotiations"),
+    ("tratado.experiments.tournament", "Tournaments: many sessions over negotiators, scenarios and roles"),
+    ("tratado.experiments.results", "Tournament results and their ranking"),
 )
 
 

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["Ranking", "Results", "holm", "rank", "sign_flip_p"]
+
 BOOTSTRAP = 2000
 FLIPS = 10_000
 LEVEL = 0.95
@@ -63,6 +65,7 @@ class Ranking:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The ranking as one JSON-able document (what ``tratado rank --json`` prints)."""
         return {"sessions": self.sessions, "scenarios": self.scenarios,
                 "protocols": self.protocols, "confidence": LEVEL, "ranking": self.table,
                 "pairwise": self.pairwise, "by_scenario": self.by_scenario,
@@ -88,6 +91,7 @@ class Results:
     @classmethod
     def from_rows(cls, rows: list[dict[str, Any]], columns: list[tuple[str, str]],
                   seed: int = 0) -> Results:
+        """Results held in memory: ``rows`` (dicts) restricted to ``columns``."""
         names = [name for name, _ in columns]
         return cls([{k: row.get(k) for k in names} for row in rows], seed)
 
@@ -129,6 +133,7 @@ class Results:
         return self._data.to_pandas()
 
     def width(self) -> int:
+        """The largest number of parties of any session (the ``k`` of ``party_k``)."""
         parties = self.column("parties")
         return max((int(p) for p in parties if p is not None), default=0)
 

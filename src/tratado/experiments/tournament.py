@@ -31,7 +31,7 @@ from tratado.errors import TratadoError
 from tratado.experiments.plan import Plan
 from tratado.experiments.results import Results
 from tratado.experiments.rows import columns
-from tratado.experiments.sources import Entry, expand, load_all
+from tratado.experiments.sources import Entry, load_all
 from tratado.experiments.specs import check_spec, parse_spec, plugins_from_cwd
 from tratado.experiments.store import Store
 from tratado.experiments.tournament_file import Settings, dumps_settings, load_settings
@@ -57,6 +57,7 @@ class Tournament:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Tournament:
+        """The tournament of a :class:`Settings` (what a tournament file holds)."""
         tournament = cls.__new__(cls)
         tournament.settings = settings
         tournament._prepared = None
@@ -238,4 +239,4 @@ def _chunks(ranges: list[tuple[int, int]], workers: int) -> list[tuple[int, int]
     return [(k, min(k + size, stop)) for start, stop in ranges for k in range(start, stop, size)]
 
 
-__all__ = ["Tournament", "expand"]
+__all__ = ["Tournament"]

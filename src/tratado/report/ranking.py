@@ -38,7 +38,7 @@ def render_ranking(ranking: Ranking, breakdown: bool = True) -> str:
         lines += ["", f"Pairwise: A − B in advantage, paired over the same scenario, protocol,"
                   f" role and opponents; p Holm-corrected; 'real' when p < {ALPHA}.", ""]
         for pair in ranking.pairwise:
-            verdict = "real" if pair["real"] else "not shown"
+            verdict = "real" if pair["real"] else "could be chance"
             p = "—" if pair["p_holm"] is None else f"{pair['p_holm']:.3g}"
             lines.append(
                 f"  {pair['a'] + ' − ' + pair['b']:<40} {_num(pair['difference'], sign=True):>7}"
