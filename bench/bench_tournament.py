@@ -23,7 +23,8 @@ repeats (the two tools interleaved). NegMAS plays fewer sessions per run (it is 
 both counts are printed.
 
 Memory (tratado only): ``10^4`` and ``10^5`` sessions with ``jobs=2``, each in a fresh
-process; the peak RSS of the main process and of the largest worker. Flat means the
+process, results written and ranked; the peak RSS of the main process and of the largest
+worker (sampled with psutil). Flat means the
 two sizes have about the same peaks. Dask: the same tournament with
 ``dask_workers=2`` (a LocalCluster of two worker processes) against ``jobs=2``.
 """
@@ -40,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -106,14 +108,51 @@ def run_negmas(repetitions: int, njobs: int) -> tuple[float, int]:
     return elapsed, sessions
 
 
+class PeakWatcher:
+    """Samples the resident memory of this process and of its descendants (the worker
+    processes are children of the forkserver, so ``RUSAGE_CHILDREN`` misses them) every
+    0.2 s; needs psutil."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.me = psutil.Process()
+        self.workers = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import psutil
+
+        while not self._stop.wait(0.2):
+            for child in self.me.children(recursive=True):
+                try:
+                    self.workers = max(self.workers, child.memory_info().rss / 2**20)
+                except psutil.Error:
+                    pass
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.workers
+
+
 def memory_child(sessions: int, scenarios: list[str]) -> None:
-    """Run one tournament of about ``sessions`` sessions and print the peaks (MiB)."""
+    """Run one tournament of about ``sessions`` sessions (ranking included) and print the
+    peaks (MiB)."""
     per_repetition = len(scenarios) * 6
     repetitions = max(1, sessions // per_repetition)
-    elapsed, played = run_tratado(scenarios, repetitions, jobs=2)
+    watcher = PeakWatcher()
+    out = Path(tempfile.mkdtemp(prefix="bench-memory-")) / "out"
+    started = time.perf_counter()
+    results = Tournament(TRATADO, scenarios, repetitions=repetitions, seed=1).run(out, jobs=2)
+    results.ranking()
+    elapsed = time.perf_counter() - started
+    workers = watcher.stop()
+    shutil.rmtree(out.parent)
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"sessions": played, "seconds": elapsed, "main_mib": me,
+    print(json.dumps({"sessions": len(results), "seconds": elapsed, "main_mib": me,
                       "worker_mib": workers}))
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tratado.experiments.results import holm, rank, sign_flip_p
+from tratado.experiments.results import Results, holm, sign_flip_p
 from tratado.experiments.tournament import Tournament
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "tournament.schema.json"
@@ -41,26 +41,28 @@ def test_sign_flip_is_exact_for_few_pairs() -> None:
     assert sign_flip_p(np.array([]), rng) is None
 
 
-def _row(negotiator: str, scenario: str, position: int, seats: tuple[str, ...],
-         advantage: float) -> dict[str, Any]:
-    return {"negotiator": negotiator, "scenario": scenario, "protocol": "alternating",
-            "position": position, "seats": seats, "advantage": advantage, "agreement": True,
-            "distance_to_pareto": 0.0, "distance_to_nash": 0.0, "failed": False}
-
-
-def _league(strength: dict[str, float], scenarios: int) -> list[dict[str, Any]]:
+def _league(strength: dict[str, float], scenarios: int, repeat: int = 1) -> Results:
+    """Wide rows of a round robin where each negotiator's advantage is its strength plus
+    a little noise that depends on the scenario and the role."""
     rows = []
     for s in range(scenarios):
         for seats in itertools.permutations(strength, 2):
-            for position, name in enumerate(seats, start=1):
-                noise = ((s * 7 + position * 3) % 5) / 100
-                rows.append(_row(name, f"s{s}", position, seats, strength[name] + noise))
-    return rows
+            for repetition in range(repeat):
+                row: dict[str, Any] = {
+                    "session": len(rows), "scenario": f"s{s}", "protocol": "alternating",
+                    "repetition": repetition, "parties": 2, "agreement": True,
+                    "distance_to_pareto": 0.0, "distance_to_nash": 0.0, "failed_party": None}
+                for position, name in enumerate(seats, start=1):
+                    noise = ((s * 7 + position * 3) % 5) / 100
+                    row.update({f"party_{position}": f"p{position}",
+                                f"negotiator_{position}": name,
+                                f"advantage_{position}": strength[name] + noise})
+                rows.append(row)
+    return Results(rows, seed=3)
 
 
 def test_a_clear_difference_is_real_and_a_tie_is_not() -> None:
-    rows = _league({"strong": 0.8, "twin": 0.8, "weak": 0.2}, scenarios=10)
-    ranking = rank(rows, len(rows) // 2, seed=3)
+    ranking = _league({"strong": 0.8, "twin": 0.8, "weak": 0.2}, scenarios=10).ranking()
     assert [r["negotiator"] for r in ranking.table][2] == "weak"
     pairs = {(p["a"], p["b"]): p for p in ranking.pairwise}
     tie = pairs.get(("strong", "twin")) or pairs[("twin", "strong")]
@@ -69,13 +71,29 @@ def test_a_clear_difference_is_real_and_a_tie_is_not() -> None:
         assert pairs[(name, "weak")]["real"] and pairs[(name, "weak")]["difference"] > 0.5
     for row in ranking.table:
         assert row["low"] <= row["advantage"] <= row["high"]
+        assert row["sessions"] == 40 and row["configurations"] == 40
 
 
 def test_repetitions_of_a_deterministic_negotiator_do_not_narrow_the_interval() -> None:
-    rows = _league({"a": 0.6, "b": 0.4}, scenarios=6)
-    once = rank(rows, 0, seed=1).table
-    thrice = rank(rows * 3, 0, seed=1).table
-    assert [(r["low"], r["high"]) for r in once] == [(r["low"], r["high"]) for r in thrice]
+    once = _league({"a": 0.6, "b": 0.4}, scenarios=6).ranking().table
+    thrice = _league({"a": 0.6, "b": 0.4}, scenarios=6, repeat=3).ranking().table
+    for a, b in zip(once, thrice):
+        assert (a["low"], a["high"]) == pytest.approx((b["low"], b["high"]))
+    assert [r["sessions"] for r in thrice] == [3 * r["sessions"] for r in once]
+
+
+def test_the_ranking_from_codes_agrees_with_the_long_form(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    tournament = Tournament(["boulware", "conceder", "frequency"], ["job-offer", "river-basin"],
+                            seed=2)
+    on_disk = tournament.run(tmp_path / "out", jobs=0)
+    in_memory = tournament.run(jobs=0)
+    assert on_disk.ranking().to_dict() == in_memory.ranking().to_dict()
+    long = in_memory.parties()
+    for row in in_memory.ranking().table:
+        mine = [r for r in long if r["negotiator"] == row["negotiator"]]
+        assert row["sessions"] == len(mine)
+        assert row["agreement_rate"] == pytest.approx(np.mean([r["agreement"] for r in mine]))
 
 
 def test_the_ranking_is_the_same_for_the_same_results() -> None:

@@ -81,7 +81,8 @@ class Ranking:
 
 
 class Results:
-    """Session rows of a tournament (see the module docstring)."""
+    """Session rows of a tournament (see the module docstring). Large results stay on
+    disk: the ranking reads only the columns it needs, as dictionary codes."""
 
     def __init__(self, data: Any, seed: int = 0, folder: Path | None = None) -> None:
         self._data = data  # a pyarrow Table, or a list of row dicts
@@ -112,6 +113,12 @@ class Results:
     def __len__(self) -> int:
         return len(self._data) if isinstance(self._data, list) else int(self._data.num_rows)
 
+    def _names(self) -> list[str]:
+        if isinstance(self._data, list):
+            return list(self._data[0]) if self._data else []
+        names: list[str] = self._data.column_names
+        return names
+
     def column(self, name: str) -> list[Any]:
         """One column as a list."""
         if isinstance(self._data, list):
@@ -120,6 +127,32 @@ class Results:
             return [None] * len(self)
         values: list[Any] = self._data.column(name).to_pylist()
         return values
+
+    def codes(self, name: str) -> tuple[np.ndarray, list[Any]]:
+        """A text column as integer codes (-1 for empty) and the values they stand for."""
+        if not isinstance(self._data, list) and name in self._data.column_names:
+            import pyarrow.compute as pc
+
+            encoded = pc.dictionary_encode(self._data.column(name).combine_chunks())
+            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            return indices.astype(np.int64), encoded.dictionary.to_pylist()
+        labels: dict[Any, int] = {}
+        codes = np.fromiter((-1 if v is None else labels.setdefault(v, len(labels))
+                             for v in self.column(name)), dtype=np.int64, count=len(self))
+        return codes, list(labels)
+
+    def numbers(self, name: str) -> np.ndarray:
+        """A numeric or boolean column as floats (NaN for empty)."""
+        if not isinstance(self._data, list) and name in self._data.column_names:
+            column = self._data.column(name)
+            import pyarrow as pa
+
+            if pa.types.is_boolean(column.type):
+                column = column.cast(pa.float64())
+            values: np.ndarray = column.to_numpy(zero_copy_only=False).astype(float)
+            return values
+        return np.array([np.nan if v is None else float(v) for v in self.column(name)],
+                        dtype=float)
 
     @property
     def sessions(self) -> Any:
@@ -134,13 +167,16 @@ class Results:
 
     def width(self) -> int:
         """The largest number of parties of any session (the ``k`` of ``party_k``)."""
-        parties = self.column("parties")
-        return max((int(p) for p in parties if p is not None), default=0)
+        k = 0
+        while f"negotiator_{k + 1}" in self._names():
+            k += 1
+        return k
 
     def parties(self) -> list[dict[str, Any]]:
         """The long form: one dict per (session, party), with ``position``, ``party``,
         ``negotiator``, ``params``, ``utility``, ``gain``, ``advantage``, ``failed`` (this
-        negotiator failed the session) and the session's columns."""
+        negotiator failed the session) and the session's columns. (For small results: a
+        dict per party; use :attr:`sessions` for large ones.)"""
         base = {name: self.column(name) for name in _NEEDED}
         long: list[dict[str, Any]] = []
         per = {f"{name}_{k}": self.column(f"{name}_{k}")
@@ -148,7 +184,6 @@ class Results:
                for name in ("party", "negotiator", "params", "utility", "gain", "advantage")}
         for i in range(len(self)):
             n = int(base["parties"][i])
-            seats = tuple(per[f"negotiator_{k}"][i] for k in range(1, n + 1))
             for k in range(1, n + 1):
                 party = per[f"party_{k}"][i]
                 long.append({
@@ -157,18 +192,12 @@ class Results:
                     "params": per[f"params_{k}"][i], "utility": per[f"utility_{k}"][i],
                     "gain": per[f"gain_{k}"][i], "advantage": per[f"advantage_{k}"][i],
                     "failed": base["failed_party"][i] == party,
-                    "seats": seats,
                 })
         return long
 
     def ranking(self) -> Ranking:
         """The ranking (see the module docstring)."""
-        return rank(self.parties(), len(self), self.seed)
-
-
-def _mean(values: list[float]) -> float | None:
-    clean = [v for v in values if v is not None and not math.isnan(v)]
-    return float(np.mean(clean)) if clean else None
+        return rank(self)
 
 
 def _interval(units: np.ndarray, rng: np.random.Generator) -> tuple[float | None, float | None]:
@@ -218,86 +247,160 @@ def holm(pvalues: list[float | None]) -> list[float | None]:
     return adjusted
 
 
-def _units(rows: list[dict[str, Any]]) -> dict[str, dict[tuple[Any, ...], list[float]]]:
-    """Per negotiator, the advantages of each configuration (scenario, protocol,
-    position, seats), repetitions listed together."""
-    found: dict[str, dict[tuple[Any, ...], list[float]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        value = row["advantage"]
-        if value is None or math.isnan(value):
-            continue
-        key = (row["scenario"], row["protocol"], row["position"], row["seats"])
-        found[row["negotiator"]][key].append(float(value))
-    return found
+class _Table:
+    """The ranking's view of the results: one entry per (session, role) that has a
+    negotiator, as integer codes and floats."""
+
+    def __init__(self, results: Results) -> None:
+        width = results.width()
+        scenario, self.scenarios = results.codes("scenario")
+        protocol, self.protocols = results.codes("protocol")
+        failed_party, parties = results.codes("failed_party")
+        agreement = results.numbers("agreement")
+        to_pareto = results.numbers("distance_to_pareto")
+        to_nash = results.numbers("distance_to_nash")
+        seats: list[np.ndarray] = []
+        names: dict[Any, int] = {}
+        for k in range(1, width + 1):
+            codes, labels = results.codes(f"negotiator_{k}")
+            remap = np.array([names.setdefault(v, len(names)) for v in labels] + [-1],
+                             dtype=np.int64)
+            seats.append(remap[codes])  # -1 (empty) picks the appended -1
+        self.names = list(names)
+        self.sessions = len(results)
+        seat_matrix = np.stack(seats, axis=1) if seats else np.zeros((len(results), 0), int)
+        keys = np.column_stack([scenario, protocol, seat_matrix])
+        unique, assignment = np.unique(keys, axis=0, return_inverse=True)
+        self.assignments = unique  # scenario, protocol, seat codes per assignment
+        columns: dict[str, list[np.ndarray]] = defaultdict(list)
+        for k in range(1, width + 1):
+            present = seat_matrix[:, k - 1] >= 0
+            party_codes, party_labels = results.codes(f"party_{k}")
+            failed_label = np.array([parties.index(p) if p in parties else -2
+                                     for p in party_labels] + [-3], dtype=np.int64)
+            columns["negotiator"].append(seat_matrix[present, k - 1])
+            columns["advantage"].append(results.numbers(f"advantage_{k}")[present])
+            columns["agreement"].append(agreement[present])
+            columns["pareto"].append(to_pareto[present])
+            columns["nash"].append(to_nash[present])
+            columns["failed"].append(
+                (failed_label[party_codes] == failed_party)[present].astype(float))
+            columns["unit"].append(np.ravel(assignment)[present] * width + (k - 1))
+            columns["scenario"].append(scenario[present])
+            columns["protocol"].append(protocol[present])
+        self.width = width
+        self.rows = {key: np.concatenate(value) if value else np.zeros(0)
+                     for key, value in columns.items()}
+
+    def unit_means(self) -> dict[int, dict[tuple[int, int], float]]:
+        """Per negotiator code, the mean advantage of each configuration it played,
+        keyed by (assignment, position)."""
+        unit, value = self.rows["unit"], self.rows["advantage"]
+        keep = ~np.isnan(value)
+        size = len(self.assignments) * max(self.width, 1)
+        sums = np.bincount(unit[keep], weights=value[keep], minlength=size)
+        counts = np.bincount(unit[keep], minlength=size)
+        found: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+        for u in np.nonzero(counts)[0]:
+            assignment, position = divmod(int(u), self.width)
+            negotiator = int(self.assignments[assignment][2 + position])
+            found[negotiator][(assignment, position)] = float(sums[u] / counts[u])
+        return found
+
+    def mean_by(self, code: np.ndarray, value: np.ndarray, size: int) -> np.ndarray:
+        keep = ~np.isnan(value)
+        sums = np.bincount(code[keep], weights=value[keep], minlength=size)
+        counts = np.bincount(code[keep], minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means: np.ndarray = sums / counts
+        return means
 
 
-def _paired(units_a: dict[tuple[Any, ...], list[float]],
-            units_b: dict[tuple[Any, ...], list[float]], a: str, b: str) -> np.ndarray:
-    def keyed(units: dict[tuple[Any, ...], list[float]], me: str,
-              other: str) -> dict[tuple[Any, ...], float]:
+def _paired(table: _Table, units: dict[int, dict[tuple[int, int], float]], a: int,
+            b: int) -> np.ndarray:
+    """Paired differences of advantage between negotiators ``a`` and ``b`` over the
+    configurations both played (each standing in for the other where they met)."""
+
+    def keyed(me: int, other: int) -> dict[tuple[Any, ...], float]:
         out = {}
-        for (scenario, protocol, position, seats), values in units.items():
-            opponents = tuple("@self" if s == me and k != position - 1 else
-                              "@other" if s == other else s
-                              for k, s in enumerate(seats) if k != position - 1)
-            out[(scenario, protocol, position, opponents)] = float(np.mean(values))
+        for (assignment, position), mean in units.get(me, {}).items():
+            row = table.assignments[assignment]
+            seats = [int(s) for s in row[2:]]
+            opponents = tuple(-2 if s == me else -3 if s == other else s
+                              for k, s in enumerate(seats) if k != position)
+            out[(int(row[0]), int(row[1]), position, opponents)] = mean
         return out
 
-    left, right = keyed(units_a, a, b), keyed(units_b, b, a)
-    common = sorted(set(left) & set(right), key=repr)
+    left, right = keyed(a, b), keyed(b, a)
+    common = sorted(set(left) & set(right))
     return np.array([left[k] - right[k] for k in common], dtype=float)
 
 
-def rank(rows: list[dict[str, Any]], sessions: int, seed: int = 0) -> Ranking:
-    """The ranking of the long-form ``rows`` (:meth:`Results.parties`)."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x72616E6B,)))
-    by_negotiator: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_negotiator[row["negotiator"]].append(row)
-    units = _units(rows)
-    table: list[dict[str, Any]] = []
-    for name in sorted(by_negotiator):
-        mine = by_negotiator[name]
-        means = np.array([np.mean(v) for _, v in sorted(units[name].items(), key=repr)])
+def rank(results: Results) -> Ranking:
+    """The ranking of ``results`` (see the module docstring)."""
+    rng = np.random.default_rng(np.random.SeedSequence(results.seed, spawn_key=(0x72616E6B,)))
+    table = _Table(results)
+    rows = table.rows
+    n = len(table.names)
+    units = table.unit_means()
+    played = np.bincount(rows["negotiator"], minlength=n)
+    agreement = table.mean_by(rows["negotiator"], rows["agreement"], n)
+    to_pareto = table.mean_by(rows["negotiator"], rows["pareto"], n)
+    to_nash = table.mean_by(rows["negotiator"], rows["nash"], n)
+    failures = np.bincount(rows["negotiator"], weights=rows["failed"], minlength=n)
+    ranked: list[dict[str, Any]] = []
+    for code in sorted(range(n), key=lambda c: table.names[c]):
+        means = np.array([units[code][key] for key in sorted(units.get(code, {}))])
         low, high = _interval(means, rng)
-        table.append({
-            "negotiator": name, "sessions": len(mine),
+        ranked.append({
+            "negotiator": table.names[code], "sessions": int(played[code]),
             "advantage": float(means.mean()) if len(means) else None,
             "low": low, "high": high, "configurations": len(means),
-            "agreement_rate": float(np.mean([bool(r["agreement"]) for r in mine])),
-            "distance_to_pareto": _mean([r["distance_to_pareto"] for r in mine]),
-            "distance_to_nash": _mean([r["distance_to_nash"] for r in mine]),
-            "failures": sum(1 for r in mine if r["failed"]),
+            "agreement_rate": _value(agreement[code]),
+            "distance_to_pareto": _value(to_pareto[code]),
+            "distance_to_nash": _value(to_nash[code]),
+            "failures": int(failures[code]),
         })
-    table.sort(key=lambda r: (-(r["advantage"] if r["advantage"] is not None else -math.inf),
-                              r["negotiator"]))
-    for position, row in enumerate(table, start=1):
+    ranked.sort(key=lambda r: (-(r["advantage"] if r["advantage"] is not None else -math.inf),
+                               r["negotiator"]))
+    for position, row in enumerate(ranked, start=1):
         row["rank"] = position
-    order = [row["negotiator"] for row in table]
+    code_of = {name: code for code, name in enumerate(table.names)}
     pairs: list[dict[str, Any]] = []
-    for a, b in itertools.combinations(order, 2):
-        differences = _paired(units[a], units[b], a, b)
+    for first, second in itertools.combinations([row["negotiator"] for row in ranked], 2):
+        differences = _paired(table, units, code_of[first], code_of[second])
         low, high = _interval(differences, rng)
-        pairs.append({"a": a, "b": b, "pairs": len(differences),
+        pairs.append({"a": first, "b": second, "pairs": len(differences),
                       "difference": float(differences.mean()) if len(differences) else None,
                       "low": low, "high": high, "p": sign_flip_p(differences, rng)})
     for pair, adjusted in zip(pairs, holm([p["p"] for p in pairs]), strict=True):
         pair["p_holm"] = adjusted
         pair["real"] = adjusted is not None and adjusted < ALPHA
     notes = []
-    if any(row["configurations"] < 10 for row in table):
+    if any(row["configurations"] < 10 for row in ranked):
         notes.append("fewer than 10 configurations for some negotiators: the intervals are"
                      " rough; add scenarios or protocols for firmer ones.")
-    return Ranking(table, pairs, _breakdown(rows, "scenario"), _breakdown(rows, "protocol"),
-                   sessions, len({r["scenario"] for r in rows}),
-                   len({r["protocol"] for r in rows}), notes)
+    return Ranking(ranked, pairs, _breakdown(table, "scenario"), _breakdown(table, "protocol"),
+                   table.sessions, len(table.scenarios), len(table.protocols), notes)
 
 
-def _breakdown(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[(row[key], row["negotiator"])].append(row)
-    return [{key: k, "negotiator": n, "sessions": len(g),
-             "advantage": _mean([r["advantage"] for r in g]),
-             "agreement_rate": float(np.mean([bool(r["agreement"]) for r in g]))}
-            for (k, n), g in sorted(groups.items())]
+def _value(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+def _breakdown(table: _Table, key: str) -> list[dict[str, Any]]:
+    labels = table.scenarios if key == "scenario" else table.protocols
+    rows = table.rows
+    n = len(table.names)
+    group = rows[key] * n + rows["negotiator"]
+    size = len(labels) * n
+    played = np.bincount(group, minlength=size)
+    advantage = table.mean_by(group, rows["advantage"], size)
+    agreement = table.mean_by(group, rows["agreement"], size)
+    found = []
+    for g in np.nonzero(played)[0]:
+        label, negotiator = divmod(int(g), n)
+        found.append({key: labels[label], "negotiator": table.names[negotiator],
+                      "sessions": int(played[g]), "advantage": _value(advantage[g]),
+                      "agreement_rate": _value(agreement[g])})
+    return sorted(found, key=lambda r: (r[key], r["negotiator"]))

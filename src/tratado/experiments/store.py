@@ -164,27 +164,54 @@ class Store:
                 atomic_writer(timing, binary=True) as times:
             writer = pq.ParquetWriter(out, schema, compression="zstd")
             timer = pq.ParquetWriter(times, timing_schema, compression="zstd")
-            pending: list[dict[str, Any]] = []
+            buffered: list[Any] = []  # Arrow tables, fewer than ROW_GROUP rows in all
+            count = 0
 
-            def flush(rows: list[dict[str, Any]]) -> None:
-                table = pa.Table.from_pydict(
-                    {k: [row.get(k) for row in rows] for k in names}, schema=schema)
-                writer.write_table(table, row_group_size=ROW_GROUP)
-                timer.write_table(pa.Table.from_pydict(
-                    {"session": [r["session"] for r in rows],
-                     "seconds": [r["seconds"] for r in rows]}, schema=timing_schema),
-                    row_group_size=ROW_GROUP)
+            def write(table: Any) -> None:
+                table = table.combine_chunks()  # the same bytes however the rows were chunked
+                writer.write_table(table.select(names), row_group_size=ROW_GROUP)
+                timer.write_table(table.select(["session", "seconds"]).cast(timing_schema),
+                                  row_group_size=ROW_GROUP)
 
             for rows in self._rows(total):
-                pending.extend(rows)
-                while len(pending) >= ROW_GROUP:
-                    flush(pending[:ROW_GROUP])
-                    del pending[:ROW_GROUP]
-            if pending:
-                flush(pending)
+                data = {k: [row.get(k) for row in rows] for k in names}
+                data["seconds"] = [row["seconds"] for row in rows]
+                buffered.append(pa.Table.from_pydict(
+                    data, schema=schema.append(pa.field("seconds", pa.float64()))))
+                count += len(rows)
+                while count >= ROW_GROUP:
+                    table = pa.concat_tables(buffered)
+                    write(table.slice(0, ROW_GROUP))
+                    rest = table.slice(ROW_GROUP)
+                    buffered, count = [rest], rest.num_rows
+            if count:
+                write(pa.concat_tables(buffered))
             writer.close()
             timer.close()
         return sessions
+
+
+class ParquetColumns:
+    """A sessions file read a column at a time (the ranking of millions of sessions
+    needs a few columns, not the whole table, in memory)."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self._file = pq.ParquetFile(path)
+        self.column_names: list[str] = list(self._file.schema_arrow.names)
+        self.num_rows = int(self._file.metadata.num_rows)
+
+    def column(self, name: str) -> Any:
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.path, columns=[name]).column(name)
+
+    def to_pandas(self) -> Any:
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.path).to_pandas()
 
 
 def read_sessions(folder: str | Path) -> list[dict[str, Any]] | Any:
@@ -207,10 +234,8 @@ def read_sessions(folder: str | Path) -> list[dict[str, Any]] | Any:
         if not have_pyarrow():
             raise TratadoError("reading Parquet results needs pyarrow, which is not installed.",
                                file=str(path), fix=INSTALL_FIX)
-        import pyarrow.parquet as pq
-
         try:
-            return pq.read_table(path)
+            return ParquetColumns(path)
         except Exception as error:  # noqa: BLE001 - any damage to the file
             raise TratadoError(f"this is not a readable results file ({error}).",
                                file=str(path), fix="give sessions.parquet of a results folder.") from None
