@@ -27,11 +27,15 @@ process, results written and ranked; the peak RSS of the main process and of the
 worker (sampled with psutil). Flat means the
 two sizes have about the same peaks. Dask: the same tournament with
 ``dask_workers=2`` (a LocalCluster of two worker processes) against ``jobs=2``.
+``--million`` (alone) runs one million sessions of the bundled examples in one
+``tratado tournament`` command, ten built-in negotiators, ``--jobs 2``, and reports the
+time and the peak memory of the command and of its workers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -127,10 +131,8 @@ class PeakWatcher:
 
         while not self._stop.wait(0.2):
             for child in self.me.children(recursive=True):
-                try:
+                with contextlib.suppress(psutil.Error):
                     self.workers = max(self.workers, child.memory_info().rss / 2**20)
-                except psutil.Error:
-                    pass
 
     def stop(self) -> float:
         self._stop.set()
@@ -156,6 +158,46 @@ def memory_child(sessions: int, scenarios: list[str]) -> None:
                       "worker_mib": workers}))
 
 
+MILLION = ["aspiration", "boulware", "conceder", "frequency", "hardliner", "linear",
+           "nice-tit-for-tat", "random", "time-based:e=0.5", "tit-for-tat"]
+
+
+def million(jobs: int) -> None:
+    """One million sessions of the bundled examples in one `tratado tournament` command
+    (10 negotiators: 900 assignments x 1,112 repetitions), with the peak RSS of the
+    command and of its largest worker."""
+    import psutil
+
+    out = Path(tempfile.mkdtemp(prefix="bench-million-")) / "out"
+    command = [sys.executable, "-m", "tratado.cli", "tournament", "--negotiators",
+               ",".join(MILLION), "--scenarios", "job-offer", "venezuela-2021",
+               "river-basin", "--repetitions", "1112", "--jobs", str(jobs), "--out",
+               str(out), "--json"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+    main_peak = worker_peak = 0.0
+    while process.poll() is None:
+        try:
+            main_peak = max(main_peak, watched.memory_info().rss / 2**20)
+            for child in watched.children(recursive=True):
+                worker_peak = max(worker_peak, child.memory_info().rss / 2**20)
+        except psutil.Error:
+            pass
+        time.sleep(0.5)
+    stdout, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(stderr)
+    ranking = json.loads(stdout)
+    size = (out / "sessions.parquet").stat().st_size / 2**20
+    shutil.rmtree(out.parent)
+    print(json.dumps({"sessions": ranking["sessions"], "seconds": elapsed,
+                      "sessions_per_second": ranking["sessions"] / elapsed,
+                      "main_mib": main_peak, "worker_mib": worker_peak,
+                      "parquet_mib": size, "command": " ".join(command[1:])}))
+
+
 def median_rate(runs: list[tuple[float, int]]) -> tuple[float, int]:
     seconds = statistics.median(t for t, _ in runs)
     return runs[0][1] / seconds, runs[0][1]
@@ -169,8 +211,13 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--million", action="store_true",
+                        help="only: one million sessions of the bundled examples (minutes)")
     parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.million:
+        million(jobs=2)
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench-scenarios-"))
     scenarios = write_scenarios(folder)
     if args.memory_child:

@@ -535,6 +535,12 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
         results = Tournament.from_settings(settings).run(
             out, jobs=jobs, scheduler=scheduler, dask_workers=dask_workers, records=records,
             memory=None if memory is None else memory * 1024 * 1024, progress=progress)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.close()
+        click.echo(f"Interrupted. The sessions finished so far are kept in {out}; run the"
+                   " same command again to run the others.", err=True)
+        sys.exit(130)
     finally:
         if progress is not None:
             progress.close()

@@ -46,6 +46,14 @@ class Exits(Negotiator):
         os._exit(3)
 
 
+class Slow(Negotiator):
+    """Plays like a hard-liner, a few milliseconds a move."""
+
+    def propose(self, t):
+        time.sleep(0.002)
+        return self.best_outcome
+
+
 class Hog(Negotiator):
     def propose(self, t):
         return bytearray(1 << 34)

@@ -124,3 +124,18 @@ def test_records_replay(tmp_path: Path) -> None:
     assert [r.name for r in records] == ["000000000.json", "000000001.json"]
     replayed = invoke("replay", str(records[1]))
     assert replayed.exit_code == 0 and "Reproduces" in replayed.output
+
+
+def test_the_progress_bar_counts_and_estimates() -> None:
+    import io
+
+    from tratado.report.progress import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream)
+    bar(5, 10, 3, 1)
+    bar(10, 10, 7, 1)
+    bar.close()
+    text = stream.getvalue()
+    assert "10/10 sessions" in text and "7 agreements" in text and "1 failures" in text
+    assert "ETA" in text and text.endswith("\n")

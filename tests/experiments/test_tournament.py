@@ -167,3 +167,33 @@ def test_a_worker_that_dies_or_hangs_fails_only_its_session(
     assert "died" in reasons and "killed" in reasons and "MemoryError" in reasons
     hog = table[(table["negotiator_1"] == "plugs:Hog") & (table["negotiator_2"] == "boulware")]
     assert hog.iloc[0]["failed_negotiator"] == "plugs:Hog"
+
+
+def test_kill_9_then_the_same_command_finishes_byte_identical(plugs: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    negotiators = ["boulware", "plugs:Slow", "conceder"]
+    command = [sys.executable, "-m", "tratado.cli", "tournament", "--negotiators",
+               ",".join(negotiators), "--scenarios", "job-offer", "--repetitions", "5",
+               "--jobs", "1", "--out", str(tmp_path / "out")]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    parts = tmp_path / "out" / "parts"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (parts.exists() and any(parts.iterdir())):
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)  # the command and its workers, at once
+    process.wait()
+    assert not (tmp_path / "out" / "sessions.parquet").exists()
+    done = len(list(parts.iterdir()))
+    assert 1 <= done < 4
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    whole = Tournament(negotiators, ["job-offer"], repetitions=5).run(tmp_path / "whole", jobs=0)
+    assert len(whole) == 30
+    assert (tmp_path / "out" / "sessions.parquet").read_bytes() == (
+        tmp_path / "whole" / "sessions.parquet").read_bytes()

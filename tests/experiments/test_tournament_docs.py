@@ -61,3 +61,16 @@ def test_every_tutorial_step_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert result.exit_code == expected, f"{text!r}:\n{result.output}"
         if output and not text.endswith("--json"):
             assert result.output.strip() == output.strip(), f"{text!r} prints otherwise"
+
+
+def test_the_readme_ranking_is_what_the_command_prints(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Tournaments", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    command, *shown = block.splitlines()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*shlex.split(command)[2:], "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()
+    table = [line for line in shown if line != "..."]
+    assert printed[:len(table)] == table

@@ -36,7 +36,7 @@ SESSIONS = "sessions.parquet"
 SESSIONS_JSONL = "sessions.jsonl"
 TIMING = "timing.parquet"
 TIMING_JSONL = "timing.jsonl"
-ROW_GROUP = 65_536
+ROW_GROUP = 16_384
 _PART = re.compile(r"^(\d{10})-(\d{10})\.jsonl$")
 INSTALL_FIX = ("install pyarrow: from a checkout of tratado, pip install '.[tournament]'; from"
                " PyPI, pip install 'tratado[tournament]'.")
