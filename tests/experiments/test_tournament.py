@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tratado.errors import TratadoError
 from tratado.experiments import backends
@@ -197,3 +199,64 @@ def test_kill_9_then_the_same_command_finishes_byte_identical(plugs: Path, tmp_p
     assert len(whole) == 30
     assert (tmp_path / "out" / "sessions.parquet").read_bytes() == (
         tmp_path / "whole" / "sessions.parquet").read_bytes()
+
+
+def test_every_protocol_gives_the_rows_of_sessions_run_one_by_one() -> None:
+    from tratado.experiments.specs import build
+    from tratado.formats import load
+    from tratado.session import Session
+
+    tournament = Tournament(["boulware", "conceder", "frequency"], ["job-offer", "river-basin"],
+                            ["alternating", "mediated", "single-text"], rounds=12, seed=3)
+    entries, plan, _ = tournament.prepare()
+    table = tournament.run(jobs=0).sessions
+    assert set(table["protocol"]) == {"alternating", "mediated", "single-text"}
+    for index in range(0, len(plan), 7):
+        planned = plan.session(index)
+        scenario = load(entries[planned.scenario].source[0])
+        alone = Session(scenario, planned.protocol, [build(s) for s in planned.assignment],
+                        planned.seed, protocol_options={"deadline": 12}).run()
+        row = table.iloc[index]
+        assert row["seed"] == planned.seed and row["reason"] == alone.reason
+        assert row["round"] == alone.round
+        assert row["utility_1"] == alone.utilities[scenario.party_ids[0]]
+
+
+def test_the_results_folder_may_not_lie_inside_a_scenario_folder(tmp_path: Path) -> None:
+    from tratado.formats import bundled_examples
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "job.yaml").write_bytes(bundled_examples()["job-offer"].read_bytes())
+    with pytest.raises(TratadoError, match="--out"):
+        Tournament(NEGOTIATORS, [str(folder)]).run(folder / "results", jobs=0)
+    assert not (folder / "results").exists()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sizes=st.lists(st.integers(1, 7), min_size=1, max_size=8), order=st.randoms())
+def test_chunking_and_completion_order_do_not_change_the_bytes(
+        tmp_path_factory: pytest.TempPathFactory, sizes: list[int], order: Any) -> None:
+    from tratado.experiments.backends import run_serial
+    from tratado.experiments.rows import columns
+    from tratado.experiments.store import Store
+    from tratado.experiments.worker import Job
+
+    tournament = small()
+    entries, plan, text = tournament.prepare()
+    reference = tmp_path_factory.mktemp("ref") / "out"
+    tournament.run(reference, jobs=0)
+    chunks, start = [], 0
+    while start < len(plan):
+        size = sizes[len(chunks) % len(sizes)]
+        chunks.append((start, min(start + size, len(plan))))
+        start += size
+    order.shuffle(chunks)
+    store = Store(tmp_path_factory.mktemp("shuffled") / "out")
+    store.open(text)
+    job = Job(entries, plan, timeout=60.0)
+    for begin, stop, rows in run_serial(job, chunks):
+        store.write_part(begin, stop, rows)
+    store.compact(columns(3), len(plan))
+    assert (store.folder / "sessions.parquet").read_bytes() == (
+        reference / "sessions.parquet").read_bytes()

@@ -156,6 +156,11 @@ class Tournament:
         if records and out is None:
             raise TratadoError("session records need a results folder.", field="--records",
                                fix="give --out DIR.")
+        if out is not None:
+            from tratado.files import refuse_clashes
+
+            refuse_clashes({"--out": out}, [source for source in self.settings.scenarios
+                                            if Path(source).exists()])
         store = Store(out) if out is not None else None
         done: list[tuple[int, int]] = []
         if store is not None:
