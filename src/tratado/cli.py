@@ -463,7 +463,9 @@ def examples() -> None:
 @click.option("--records", is_flag=True,
               help="Also save each session's record in DIR/records, for `tratado replay`.")
 @click.option("--memory", type=click.IntRange(min=64), metavar="MIB",
-              help="Memory each local worker may use; a negotiator that needs more fails.")
+              help="Memory each local worker may use; a negotiator that needs more fails"
+              " (default: the machine's memory shared out between the workers, at least"
+              " 2,048).")
 @click.option("--dask-workers", type=click.IntRange(min=1), metavar="N",
               help="Run on a local Dask cluster of N worker processes (needs tratado[dask]).")
 @click.option("--scheduler", metavar="ADDRESS",

@@ -12,7 +12,9 @@ workers or the order (each session's seed comes from its identity).
   records that session as failed, and starts a new worker for the rest of the chunk;
   a worker that dies (a crash, ``os._exit``, the kernel's out-of-memory killer) is
   handled the same way. ``memory`` (bytes) caps each worker's address space, so a
-  negotiator that eats memory gets a ``MemoryError`` inside its own session.
+  negotiator that eats memory gets a ``MemoryError`` inside its own session; by default
+  (:func:`default_memory`) the machine's memory shared out between the workers, at
+  least :data:`MIN_MEMORY`.
 * :func:`run_dask` — the chunks as tasks on a Dask distributed cluster: an existing one
   (``scheduler`` address) or a local one started for the run (``dask_workers``
   processes). The job is sent to every worker once; the rows come back to this process,
@@ -26,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -40,6 +43,17 @@ from tratado.experiments.worker import Job, plugins, run_chunk
 Chunk = tuple[int, int]
 Done = tuple[int, int, list[dict[str, Any]]]
 GRACE = 5.0  # seconds a session may run past `timeout` before its worker is killed
+MIN_MEMORY = 2 * 1024**3  # bytes: the least address space a worker gets by default
+
+
+def default_memory(jobs: int) -> int | None:
+    """Each worker's share of the machine's physical memory (at least
+    :data:`MIN_MEMORY`), or None where the system does not say."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return max(MIN_MEMORY, total // max(jobs, 1))
 
 
 def run_serial(job: Job, chunks: Sequence[Chunk]) -> Iterator[Done]:
@@ -92,6 +106,8 @@ def run_local(job: Job, chunks: Sequence[Chunk], jobs: int,
               memory: int | None = None) -> Iterator[Done]:
     """Run the chunks on ``jobs`` local worker processes (see the module docstring)."""
     context = _context()
+    if memory is None:
+        memory = default_memory(jobs)
     queue: deque[Chunk] = deque(chunks)
     workers: list[_Worker] = []
 
