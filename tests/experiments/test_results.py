@@ -115,3 +115,19 @@ def test_the_tournament_schema_accepts_the_files_tratado_writes() -> None:
     validator.validate(yaml.safe_load(text))
     bad = {"tratado-tournament": 1, "negotiators": ["a"], "scenarios": ["b"], "repetitions": 0}
     assert list(validator.iter_errors(bad))
+
+
+def test_without_pyarrow_the_results_are_json_lines(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tratado.experiments import store
+
+    monkeypatch.setattr(store, "have_pyarrow", lambda: False)
+    tournament = Tournament(["boulware", "conceder"], ["job-offer", "river-basin"],
+                            self_play=True, seed=6)
+    results = tournament.run(tmp_path / "out", jobs=0)
+    lines = (tmp_path / "out" / "sessions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(results) == 4 + 8
+    assert [json.loads(line)["session"] for line in lines] == list(range(12))
+    assert not (tmp_path / "out" / "sessions.parquet").exists()
+    again = Results.read(tmp_path / "out")
+    assert again.ranking().to_dict() == tournament.run(jobs=0).ranking().to_dict()
