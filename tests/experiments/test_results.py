@@ -131,3 +131,15 @@ def test_without_pyarrow_the_results_are_json_lines(tmp_path: Path,
     assert not (tmp_path / "out" / "sessions.parquet").exists()
     again = Results.read(tmp_path / "out")
     assert again.ranking().to_dict() == tournament.run(jobs=0).ranking().to_dict()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(-1, 5), min_size=3, max_size=3), min_size=1, max_size=30))
+def test_packed_rows_are_the_distinct_rows_in_order(rows: list[list[int]]) -> None:
+    from tratado.experiments.results import _unique_rows
+
+    keys = np.array(rows, dtype=np.int64)
+    distinct, inverse = _unique_rows(keys)
+    expected, expected_inverse = np.unique(keys, axis=0, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == np.ravel(expected_inverse).tolist()

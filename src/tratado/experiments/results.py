@@ -131,11 +131,19 @@ class Results:
     def codes(self, name: str) -> tuple[np.ndarray, list[Any]]:
         """A text column as integer codes (-1 for empty) and the values they stand for."""
         if not isinstance(self._data, list) and name in self._data.column_names:
+            import pyarrow as pa
             import pyarrow.compute as pc
 
-            encoded = pc.dictionary_encode(self._data.column(name).combine_chunks())
-            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            return indices.astype(np.int64), encoded.dictionary.to_pylist()
+            column = (self._data.column(name, dictionary=True)
+                      if hasattr(self._data, "path") else self._data.column(name))
+            if not pa.types.is_dictionary(column.type):
+                column = pc.dictionary_encode(column)
+            column = column.unify_dictionaries()
+            labels = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
+            indices = np.concatenate(
+                [chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                 for chunk in column.chunks]) if column.num_chunks else np.zeros(0, np.int64)
+            return indices, labels.to_pylist()
         labels: dict[Any, int] = {}
         codes = np.fromiter((-1 if v is None else labels.setdefault(v, len(labels))
                              for v in self.column(name)), dtype=np.int64, count=len(self))
@@ -270,24 +278,23 @@ class _Table:
         self.sessions = len(results)
         seat_matrix = np.stack(seats, axis=1) if seats else np.zeros((len(results), 0), int)
         keys = np.column_stack([scenario, protocol, seat_matrix])
-        unique, assignment = np.unique(keys, axis=0, return_inverse=True)
-        self.assignments = unique  # scenario, protocol, seat codes per assignment
+        self.assignments, assignment = _unique_rows(keys)
+        # self.assignments: scenario, protocol, seat codes per assignment
         columns: dict[str, list[np.ndarray]] = defaultdict(list)
         for k in range(1, width + 1):
             present = seat_matrix[:, k - 1] >= 0
             party_codes, party_labels = results.codes(f"party_{k}")
             failed_label = np.array([parties.index(p) if p in parties else -2
                                      for p in party_labels] + [-3], dtype=np.int64)
-            columns["negotiator"].append(seat_matrix[present, k - 1])
+            columns["negotiator"].append(seat_matrix[present, k - 1].astype(np.int32))
             columns["advantage"].append(results.numbers(f"advantage_{k}")[present])
-            columns["agreement"].append(agreement[present])
-            columns["pareto"].append(to_pareto[present])
-            columns["nash"].append(to_nash[present])
-            columns["failed"].append(
-                (failed_label[party_codes] == failed_party)[present].astype(float))
+            columns["agreement"].append(agreement[present].astype(np.float32))
+            columns["pareto"].append(to_pareto[present].astype(np.float32))
+            columns["nash"].append(to_nash[present].astype(np.float32))
+            columns["failed"].append((failed_label[party_codes] == failed_party)[present])
             columns["unit"].append(np.ravel(assignment)[present] * width + (k - 1))
-            columns["scenario"].append(scenario[present])
-            columns["protocol"].append(protocol[present])
+            columns["scenario"].append(scenario[present].astype(np.int32))
+            columns["protocol"].append(protocol[present].astype(np.int32))
         self.width = width
         self.rows = {key: np.concatenate(value) if value else np.zeros(0)
                      for key, value in columns.items()}
@@ -308,12 +315,33 @@ class _Table:
         return found
 
     def mean_by(self, code: np.ndarray, value: np.ndarray, size: int) -> np.ndarray:
+        value = value.astype(float)
         keep = ~np.isnan(value)
         sums = np.bincount(code[keep], weights=value[keep], minlength=size)
         counts = np.bincount(code[keep], minlength=size)
         with np.errstate(invalid="ignore", divide="ignore"):
             means: np.ndarray = sums / counts
         return means
+
+
+def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a matrix of small codes (each >= -1) and, per row, the index
+    of its distinct row: as one integer per row (mixed radix) when that fits, which
+    needs far less memory than sorting whole rows."""
+    shifted = keys + 1
+    bases = shifted.max(axis=0, initial=0) + 1 if len(keys) else np.ones(keys.shape[1], int)
+    if float(np.prod(bases.astype(float))) < 2.0**62:
+        packed = np.zeros(len(keys), dtype=np.int64)
+        for column, base in zip(shifted.T, bases, strict=True):
+            packed = packed * int(base) + column
+        distinct, inverse = np.unique(packed, return_inverse=True)
+        rows = np.empty((len(distinct), keys.shape[1]), dtype=np.int64)
+        rest = distinct.copy()
+        for k in range(keys.shape[1] - 1, -1, -1):
+            rest, rows[:, k] = np.divmod(rest, int(bases[k]))
+        return rows - 1, np.ravel(inverse)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    return unique, np.ravel(inverse)
 
 
 def _paired(table: _Table, units: dict[int, dict[tuple[int, int], float]], a: int,
@@ -347,7 +375,7 @@ def rank(results: Results) -> Ranking:
     agreement = table.mean_by(rows["negotiator"], rows["agreement"], n)
     to_pareto = table.mean_by(rows["negotiator"], rows["pareto"], n)
     to_nash = table.mean_by(rows["negotiator"], rows["nash"], n)
-    failures = np.bincount(rows["negotiator"], weights=rows["failed"], minlength=n)
+    failures = np.bincount(rows["negotiator"], weights=rows["failed"].astype(float), minlength=n)
     ranked: list[dict[str, Any]] = []
     for code in sorted(range(n), key=lambda c: table.names[c]):
         means = np.array([units[code][key] for key in sorted(units.get(code, {}))])
@@ -392,7 +420,7 @@ def _breakdown(table: _Table, key: str) -> list[dict[str, Any]]:
     labels = table.scenarios if key == "scenario" else table.protocols
     rows = table.rows
     n = len(table.names)
-    group = rows[key] * n + rows["negotiator"]
+    group = rows[key].astype(np.int64) * n + rows["negotiator"]
     size = len(labels) * n
     played = np.bincount(group, minlength=size)
     advantage = table.mean_by(group, rows["advantage"], size)

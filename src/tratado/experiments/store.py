@@ -203,10 +203,13 @@ class ParquetColumns:
         self.column_names: list[str] = list(self._file.schema_arrow.names)
         self.num_rows = int(self._file.metadata.num_rows)
 
-    def column(self, name: str) -> Any:
+    def column(self, name: str, dictionary: bool = False) -> Any:
+        """One column; ``dictionary``: as read, dictionary-encoded (text columns are
+        stored so), which keeps millions of repeated values small."""
         import pyarrow.parquet as pq
 
-        return pq.read_table(self.path, columns=[name]).column(name)
+        return pq.read_table(self.path, columns=[name],
+                             read_dictionary=[name] if dictionary else None).column(name)
 
     def to_pandas(self) -> Any:
         import pyarrow.parquet as pq
