@@ -139,11 +139,11 @@ class Results:
             if not pa.types.is_dictionary(column.type):
                 column = pc.dictionary_encode(column)
             column = column.unify_dictionaries()
-            labels = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
+            values = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
             indices = np.concatenate(
                 [chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
                  for chunk in column.chunks]) if column.num_chunks else np.zeros(0, np.int64)
-            return indices, labels.to_pylist()
+            return indices, values.to_pylist()
         labels: dict[Any, int] = {}
         codes = np.fromiter((-1 if v is None else labels.setdefault(v, len(labels))
                              for v in self.column(name)), dtype=np.int64, count=len(self))
