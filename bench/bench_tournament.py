@@ -225,7 +225,7 @@ def main() -> None:
         return
     repeat = args.repeat or (1 if args.quick else 3)
     with_negmas = not args.no_negmas and negmas_available()
-    ours_reps = 50 if args.quick else 200  # 24 sessions per repetition
+    ours_reps = 50 if args.quick else 1000  # 24 sessions per repetition
     theirs_reps = 2 if args.quick else 5
     print(f"python {platform.python_version()}, {os.cpu_count()} cores"
           + (f", NegMAS {negmas_version()}" if with_negmas else ", NegMAS not installed"))
