@@ -23,6 +23,12 @@ vectors.
 Peak memory is tratado's, measured with ``tracemalloc`` (numpy's buffers are traced) in a
 separate, untimed run of the same work, so tracing does not slow the timed runs.
 
+Whole-process cases ("whole process" in the label) time the command line instead: a fresh
+``python -m tratado.cli analyze FILE --json`` subprocess on the domain saved as YAML
+(interpreter start, imports, loading, the full analysis -- frontier, solutions, counting
+the rational packages, trade-offs -- and the JSON output), against NegMAS's in-process
+frontier and solutions on the same domain.  Their memory column is the child's max RSS.
+
 Usage::
 
     python bench/bench_analysis.py              # full run (about 5 minutes on 2 cores)
@@ -38,7 +44,9 @@ import os
 import platform
 import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -78,6 +86,7 @@ class Case:
     check: Callable[[Row], bool | None] | None = None
     negmas_note: str = ""
     quick_skip_negmas: bool = False
+    whole_process: bool = False  # time `tratado analyze --json` as a subprocess
 
 
 @dataclass
@@ -123,6 +132,15 @@ def cases(quick: bool) -> list[Case]:
             3,
             target=">= 50x NegMAS",
             check=ratio50,
+        ),
+        Case(
+            "2 parties, 6x10, linear, whole process (tratado analyze --json)",
+            linear_domain(2, 6, 10, seed=2),
+            7,
+            3,
+            target=">= 20x NegMAS",
+            check=lambda r: None if r.ratio is None else r.ratio >= 20,
+            whole_process=True,
         ),
         Case(
             "2 parties, 6x10, linear, tratado enumerating", enumerated(linear_domain(2, 6, 10, seed=2)), 5, 3
@@ -224,6 +242,51 @@ def _same_frontier(ours: np.ndarray, theirs: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=0, atol=1e-9))
 
 
+class _WholeProcess:
+    """Runs ``python -m tratado.cli analyze FILE --json`` in a fresh process and times it;
+    the domain is saved once as YAML.  The first run is untimed and its output checked."""
+
+    _PROBE = ("import runpy, sys\n"
+              "sys.argv = ['tratado', *sys.argv[1:]]\n"
+              "try:\n    runpy.run_module('tratado.cli', run_name='__main__')\n"
+              "finally:\n"
+              "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+              "    sys.stderr.write('maxrss=' + (hwm[0].split()[1] if hwm else '0') + '\\n')\n")
+
+    def __init__(self, scenario: object, log: Callable[[str], None]) -> None:
+        import json
+
+        import tratado
+
+        self._folder = tempfile.TemporaryDirectory()
+        path = Path(self._folder.name) / "domain.yaml"
+        tratado.save(scenario, path)  # type: ignore[arg-type]
+        self._args = ["analyze", str(path), "--json"]
+        self._env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(Path(tratado.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
+        done = self._run([sys.executable, "-m", "tratado.cli", *self._args])
+        document = json.loads(done.stdout)
+        log(f"  whole process: {document['outcomes']:,} outcomes, "
+            f"{document['rational']:,} rational, {len(document['pareto'])} frontier points")
+
+    def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, capture_output=True, env=self._env, text=True, check=True)
+
+    def timed(self) -> float:
+        t0 = time.perf_counter()
+        self._run([sys.executable, "-m", "tratado.cli", *self._args])
+        return time.perf_counter() - t0
+
+    def rss(self) -> float:
+        """The command's own peak RSS in bytes (VmHWM, read inside one extra run: the
+        rusage of a child would include the pages this process had when it forked)."""
+        done = self._run([sys.executable, "-c", self._PROBE, *self._args])
+        return float(done.stderr.rsplit("maxrss=", 1)[1].split()[0]) * 1024.0
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+
 def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], None]) -> Row:
     spec = case.spec
     scenario = to_tratado(spec)
@@ -232,12 +295,24 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
     reps = max(1, min(case.tratado_repeats, 3)) if quick else case.tratado_repeats
     tratado_frontier_and_solutions(scenario)  # warm-up (imports, numpy first calls)
     t_times: list[float] = []
-    result = None
-    for _ in range(reps):
-        dt, result = _timed(lambda: tratado_frontier_and_solutions(scenario))
-        t_times.append(dt)
-    peak = _peak(lambda: tratado_frontier_and_solutions(scenario))
-    assert result is not None
+    result = tratado_frontier_and_solutions(scenario)
+    whole = _WholeProcess(scenario, log) if case.whole_process else None
+    n_reps = case.negmas_repeats
+    if quick:
+        n_reps = 0 if case.quick_skip_negmas else min(n_reps, 1)
+    if not use_negmas:
+        n_reps = 0
+    # Whole-process runs are interleaved with the NegMAS runs (a share before each and
+    # after the last), so that both see the same load on a busy machine.
+    share = -(-reps // (n_reps + 1))
+    if whole is not None:
+        t_times = [whole.timed() for _ in range(share)]
+        peak = whole.rss()
+    else:
+        for _ in range(reps):
+            dt, result = _timed(lambda: tratado_frontier_and_solutions(scenario))
+            t_times.append(dt)
+        peak = _peak(lambda: tratado_frontier_and_solutions(scenario))
     log(
         f"  tratado: median {statistics.median(t_times):.4f} s over {reps} "
         f"({', '.join(f'{t:.4f}' for t in t_times)}), peak {peak / MiB:.1f} MiB, "
@@ -246,13 +321,10 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
 
     n_times: list[float] = []
     note = case.negmas_note
-    n_reps = case.negmas_repeats
-    if quick:
-        n_reps = 0 if case.quick_skip_negmas else min(n_reps, 1)
-        if case.quick_skip_negmas and not note:
-            note = "skipped with --quick"
-    if not use_negmas and n_reps:
-        n_reps, note = 0, "NegMAS not installed"
+    if quick and case.quick_skip_negmas and not note:
+        note = "skipped with --quick"
+    if not use_negmas and case.negmas_repeats:
+        note = "NegMAS not installed"
     if n_reps:
         os_, ufuns = to_negmas(spec)
         old = signal.signal(signal.SIGALRM, _alarm)
@@ -269,6 +341,8 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                 n_times.append(dt)
+                if whole is not None:
+                    t_times += [whole.timed() for _ in range(share)]
                 if k == 0:
                     assert _same_frontier(result.frontier.utilities, theirs.utilities), (
                         f"{spec.name}: frontiers differ"
@@ -281,6 +355,10 @@ def run_case(case: Case, quick: bool, use_negmas: bool, log: Callable[[str], Non
                 f"  NegMAS: median {statistics.median(n_times):.3f} s over {len(n_times)} "
                 f"({', '.join(f'{t:.3f}' for t in n_times)})"
             )
+    if whole is not None:
+        whole.close()
+        log(f"  tratado whole process, interleaved: median {statistics.median(t_times):.4f} s "
+            f"over {len(t_times)} ({', '.join(f'{t:.4f}' for t in t_times)})")
     return Row(case, len(result.frontier), t_times, peak, n_times, note)
 
 

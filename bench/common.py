@@ -206,10 +206,10 @@ def tratado_frontier_and_solutions(scenario: Scenario) -> TratadoResult:
     reservation = rational_threshold(scenario)
     rational = frontier.rational(reservation)
     solutions = {
-        "nash": nash_solution(rational, reservation),
-        "kalai_smorodinsky": kalai_smorodinsky_solution(rational, reservation),
-        "egalitarian": egalitarian_solution(rational, reservation),
-        "utilitarian": utilitarian_solution(rational, reservation),
+        "nash": nash_solution(rational, scenario.reservation_values),
+        "kalai_smorodinsky": kalai_smorodinsky_solution(rational, scenario.reservation_values),
+        "egalitarian": egalitarian_solution(rational, scenario.reservation_values),
+        "utilitarian": utilitarian_solution(rational, scenario.reservation_values),
     }
     return TratadoResult(rational, solutions)
 

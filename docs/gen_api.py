@@ -29,8 +29,8 @@ MODULES = (
     ("tratado.protocols", "Protocols: the rules of a negotiation as state machines"),
     ("tratado.negotiators", "Negotiators and mediators"),
     ("tratado.session", "Sessions: running, recording and replaying negotiations"),
-    ("tratado.experiments.tournament", "Tournaments: many sessions over negotiators, scenarios and roles"),
-    ("tratado.experiments.results", "Tournament results and their ranking"),
+    ("tratado.records", "Session records: canonical JSON, fingerprints, the public record"),
+    ("tratado.experiments", "Experiments: runs of many sessions — tournaments, compare_agendas"),
 )
 
 

@@ -147,7 +147,7 @@ are numbers, categorical options are text.
 | `issues` | list of text | issue names, in agenda order |
 | `outcomes` | integer | number of possible packages (the product of the option counts) |
 | `reservation_values` | list of numbers | each party's no-deal value (BATNA) |
-| `rational` | integer or null | packages that give every party at least its no-deal value; `null` when the space is too large to count (more than 10,000,000 outcomes, or than `--max-outcomes`) |
+| `rational` | integer or null | packages that give every party at least its no-deal value, counted exactly (linear-additive scenarios without enumerating them); `null` when the space is too large to count (one or two linear-additive parties: more than about 10^10 packages; otherwise more than 10,000,000 or `--max-outcomes`) |
 | `zopa` | true/false | whether a zone of possible agreement exists |
 | `pareto` | list | the exact Pareto frontier of all outcomes, one entry per distinct utility vector: `{"outcome", "utilities", "ties"}`, sorted by the first party's utility, highest first |
 | `pareto[].outcome` | object | a representative package: the first in agenda order (options in the order listed) among those with exactly these utilities |

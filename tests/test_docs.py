@@ -176,3 +176,46 @@ def test_api_reference_is_in_sync() -> None:
     spec.loader.exec_module(gen_api)
     actual = (DOCS / "api.md").read_text(encoding="utf-8")
     assert actual == gen_api.render(), "docs/api.md is out of date: run python docs/gen_api.py"
+
+
+def _console_transcripts(path: Path) -> list[tuple[str, list[str]]]:
+    """``(command, lines shown after it)`` for each ``$ tratado`` line of a console block;
+    ``...`` stands for lines left out."""
+    shown: list[tuple[str, list[str]]] = []
+    for block in _blocks(path, ("console",)):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                shown.append((line[2:], []))
+            elif shown and line.strip() and line.strip() not in ("...", "…"):
+                shown[-1][1].append(line)
+    return [(command, lines) for command, lines in shown
+            if command.startswith("tratado ") and lines]
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("page", [*TUTORIALS, ROOT / "README.md"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_tutorial_output_is_what_the_command_prints(page: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Docs must not drift from the code: every line a tutorial shows under a command is
+    a line (spaces aside) of what that command prints today (stdout and stderr)."""
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    drifted: dict[str, list[str]] = {}
+    shown = {command for command, _ in _console_transcripts(page)}
+    # a tutorial's commands run in order (later ones may read files earlier ones wrote);
+    # elsewhere, only those whose output is shown
+    commands = _console_commands(page) if page in TUTORIALS else sorted(shown)
+    for command in commands:
+        result = runner.invoke(cli, _argv(command), prog_name="tratado")
+        printed = {_squeeze(line) for line in result.output.splitlines()}
+        for shown_command, lines in _console_transcripts(page):
+            if shown_command == command:
+                missing = [line for line in lines if _squeeze(line) not in printed]
+                if missing:
+                    drifted[command] = missing
+    assert drifted == {}, f"{page.name}: these commands no longer print these lines"

@@ -182,6 +182,7 @@ def _cases() -> Iterator[tuple[str, Case]]:
                 ("discounted", discounted, {"discounting": True}),
                 ("items", two, {"agreement": "item-by-item"}),
                 ("short", two, {"deadline": 1}),
+                ("clock", two, {"deadline_seconds": 3600.0}),
             ):
                 yield (f"{label}-{a}-{b}-{seed}",
                        lambda s=scenario, a=a, b=b, seed=seed, o=options:
@@ -267,8 +268,6 @@ def test_the_fast_path_is_taken_only_where_it_applies(monkeypatch: pytest.Monkey
         Session(scenario, "alternating", ["boulware", ActOverride()], seed=1),
         Session(scenario, "alternating", ["boulware", BadStart()], seed=1),
         Session(scenario, "alternating", ["boulware", "linear"], seed=1, move_budget=10.0),
-        Session(scenario, "alternating", ["boulware", "linear"], seed=1,
-                protocol_options={"deadline_seconds": 60.0}),
     ):
         calls.clear()
         session.run()
@@ -307,3 +306,17 @@ def test_memoised_moves_are_the_computed_ones() -> None:
             computed = [plain.take_turn(o, t) for t in times for o in offers]
         for _ in range(2):  # computed, then from the memo
             assert [memo.take_turn(o, t) for t in times for o in offers] == computed
+
+
+def test_the_fast_path_looks_at_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``deadline_seconds`` the fused loop pauses every ``CLOCK_EVERY`` moves; once
+    the clock has passed the deadline, the next look sends ``time-up``."""
+    import tratado.session.runner as runner
+
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(runner, "perf_counter", lambda: float(next(ticks)))
+    scenario = make_scenario(deadline=10**6, reservation=0.99)
+    result = Session(scenario, "alternating", ["hardliner", "hardliner"], seed=1,
+                     protocol_options={"deadline_seconds": 3.5}).run()
+    assert result.reason == "deadline" and result.events[-1].kind == "time-up"
+    assert len(result.events) == 3 * runner.CLOCK_EVERY + 1

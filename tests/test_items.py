@@ -1,4 +1,5 @@
-"""Item-by-item agendas (tratado.session.items) and comparing them with packages."""
+"""Item-by-item agendas (tratado.session.items) and comparing them with packages
+(tratado.experiments)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from engine_builders import make_scenario
 
 from tratado.analysis import pareto_frontier
+from tratado.experiments import compare_agendas
 from tratado.scenario import Scenario
-from tratado.session import Session, check_replay, compare_agendas, evaluate
+from tratado.session import Session, check_replay, evaluate
 from tratado.session.items import item_scenario
 
 

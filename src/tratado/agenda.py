@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -16,6 +17,8 @@ from typing import Literal
 import numpy as np
 
 from tratado.errors import OutcomeSpaceTooLarge, ScenarioError
+from tratado.labels import check_option_labels, clean_text
+from tratado.limits import excerpt
 
 IssueKind = Literal["categorical", "integer", "continuous"]
 Option = str | int | float
@@ -28,17 +31,28 @@ DEFAULT_ENUMERATION_LIMIT = 50_000_000
 #: Most options one numeric issue may have (its range divided by its step).
 MAX_OPTIONS = 1_000_000
 
+#: Longest issue name or party id (identifiers; the wording people read goes in titles).
+MAX_NAME_LENGTH = 200
+
+
+def _texts(title: str | None, description: str | None) -> tuple[str | None, str | None]:
+    """An issue's title and description in NFC, refusing invisible formatting characters."""
+    return (None if title is None else clean_text(title),
+            None if description is None else clean_text(description, multiline=True))
+
 
 def _check_count(name: str, count: float) -> None:
     if not count < MAX_OPTIONS:
+        shown = (f"about 10^{int(count.bit_length() * math.log10(2))}"
+                 if isinstance(count, int) and count > 10**15 else f"{count:.3g}")
         raise ScenarioError(
-            f"issue '{name}' would have {count:.3g} options, more than the {MAX_OPTIONS:,} an"
+            f"issue '{name}' would have {shown} options, more than the {MAX_OPTIONS:,} an"
             " issue may have.",
             fix="use a larger step or a narrower range.",
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Issue:
     """One thing to decide, with its ordered options.
 
@@ -64,18 +78,19 @@ class Issue:
         description: str | None = None,
     ) -> Issue:
         """An issue whose options are named, in a meaningful order (e.g. worst to best for one side)."""
-        labels = tuple(str(o) for o in options)
+        labels = tuple(clean_text(str(o)) for o in options)
         if not labels:
             raise ScenarioError(f"issue '{name}' has no options.", fix="list at least one option.")
         seen: set[str] = set()
         for label in labels:
             if label in seen:
                 raise ScenarioError(
-                    f"issue '{name}' lists option '{label}' twice.",
+                    f"issue '{name}' lists option '{excerpt(label)}' twice.",
                     fix="give each option a distinct label.",
                 )
             seen.add(label)
-        return cls(name, "categorical", labels, title, description)
+        check_option_labels(name, labels)
+        return cls(name, "categorical", labels, *_texts(title, description))
 
     @classmethod
     def integer(
@@ -95,14 +110,14 @@ class Issue:
             raise ScenarioError(
                 f"issue '{name}' has max {high} below min {low}.", fix="swap min and max."
             )
-        _check_count(name, (high - low) / step + 1)
+        _check_count(name, (int(high) - int(low)) // int(step) + 1)  # exact: bounds may be huge
         options = tuple(range(int(low), int(high) + 1, int(step)))
         if options[-1] != high:
             raise ScenarioError(
                 f"issue '{name}': max - min ({high - low}) is not a multiple of step {step}.",
                 fix=f"use max: {options[-1]} or another step.",
             )
-        return cls(name, "integer", options, title, description, low, high, step)
+        return cls(name, "integer", options, *_texts(title, description), low, high, step)
 
     @classmethod
     def continuous(
@@ -126,6 +141,9 @@ class Issue:
                 f"issue '{name}' has max {high} below min {low}.", fix="swap min and max."
             )
         count = (high - low) / step
+        if not math.isfinite(count):
+            raise ScenarioError(f"issue '{name}' spans {high - low:g} in steps of {step:g}.",
+                                fix="use finite bounds of ordinary size and a finite step.")
         _check_count(name, count + 1)
         n = round(count)
         if abs(count - n) > 1e-9 * max(1.0, count):
@@ -134,10 +152,14 @@ class Issue:
                 fix="choose a step that divides the range.",
             )
         values = tuple(float(round(low + k * step, 12)) for k in range(n + 1))
-        return cls(name, "continuous", values, title, description, float(low), float(high), step)
+        return cls(name, "continuous", values, *_texts(title, description), float(low), float(high),
+                   step)
 
     def __len__(self) -> int:
         return len(self.options)
+
+    def __repr__(self) -> str:
+        return f"Issue({self.name!r}, {self.kind}, {len(self.options):,} options)"
 
     @property
     def is_numeric(self) -> bool:
@@ -160,7 +182,7 @@ class Issue:
         if self.is_numeric and not isinstance(option, bool):
             try:
                 value = float(option)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 value = math.nan
             if not math.isnan(value):
                 values = self.numeric_values()
@@ -168,15 +190,15 @@ class Issue:
                 if hits.size:
                     return int(hits[0])
         else:
-            text = str(option)
+            text = unicodedata.normalize("NFC", str(option))
             for position, label in enumerate(self.options):
                 if label == text:
                     return position
         shown = ", ".join(str(o) for o in self.options[:8])
         more = ", ..." if len(self.options) > 8 else ""
         raise ScenarioError(
-            f"'{option}' is not an option of issue '{self.name}'.",
-            fix=f"use one of: {shown}{more}.",
+            f"'{excerpt(option)}' is not an option of issue '{self.name}'.",
+            fix=f"use one of: {excerpt(shown)}{more}.",
         )
 
 
@@ -188,7 +210,7 @@ class OffAgendaTopic:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Agenda:
     """The ordered issues (the outcome space) and the topics kept off it."""
 
@@ -208,6 +230,10 @@ class Agenda:
 
     def __len__(self) -> int:
         return len(self.issues)
+
+    def __repr__(self) -> str:
+        names = list(self.names[:8]) + (["..."] if len(self.issues) > 8 else [])
+        return f"Agenda({len(self.issues)} issues: {', '.join(names)}; {self.size:,} outcomes)"
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.issues)
@@ -234,7 +260,7 @@ class Agenda:
                 return issue
         raise ScenarioError(
             f"there is no issue named '{name}'.",
-            fix=f"use one of: {', '.join(self.names)}.",
+            fix=f"use one of: {excerpt(', '.join(self.names))}.",
         )
 
     def position(self, name: str) -> int:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -44,7 +46,11 @@ def _dump(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 scenario_argument = click.argument("scenario", nargs=-1, required=True)
+
+
 def _parse_reservations(ctx: click.Context, param: click.Parameter,
                         values: tuple[str, ...]) -> dict[str, float]:
     parsed: dict[str, float] = {}
@@ -65,12 +71,36 @@ reservation_option = click.option(
     help="What if a party's no-deal value were VALUE? (repeatable; the file is not changed)")
 
 
+def _notes_on_stderr(action: Any) -> Any:
+    """Run ``action()``, printing each FormatNote it gives (files ignored, what a conversion
+    cannot keep) as a ``tratado: note:`` line on stderr."""
+    import warnings
+
+    from tratado.formats import FormatNote
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FormatNote)
+        try:
+            return action()
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, FormatNote):
+                    click.echo(f"tratado: note: {warning.message}", err=True)
+                else:
+                    warnings.showwarning(warning.message, warning.category, warning.filename,
+                                         warning.lineno)
+
+
 def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[Any, str]:
-    """Load the scenario and apply any --reservation what-ifs; also the line that tells
-    the reader what was changed ("" when nothing was)."""
+    """Load the scenario (``-``: YAML on standard input) and apply any --reservation
+    what-ifs; also the line that tells the reader what was changed ("" when nothing was)."""
     from tratado.formats import load
 
-    loaded = load(*scenario)
+    return _what_if(_notes_on_stderr(lambda: load(*scenario)), reservations)
+
+
+def _what_if(loaded: Any, reservations: dict[str, float]) -> tuple[Any, str]:
+    """``loaded`` with the --reservation what-ifs applied, and the line that says so."""
     if not reservations:
         return loaded, ""
     try:
@@ -83,10 +113,47 @@ def _load(scenario: tuple[str, ...], reservations: dict[str, float]) -> tuple[An
     return changed, f"What-if (the file is unchanged): no-deal values {changes}.\n"
 
 
+def output_options(*, json_help: str, plot_help: str | None = None,
+                   log_help: str | None = None) -> Callable[[F], F]:
+    """The output options every command shares, declared once: ``--json`` (``as_json``),
+    and where the command has them ``--log FILE`` (``log_file``) and ``--plot FILE``
+    (``plot_file``). Each command says what it prints or writes."""
+
+    def decorate(command: F) -> F:
+        if plot_help is not None:
+            command = click.option("--plot", "plot_file",
+                                   type=click.Path(dir_okay=False, path_type=Path),
+                                   help=plot_help)(command)
+        if log_help is not None:
+            command = click.option("--log", "log_file",
+                                   type=click.Path(dir_okay=False, path_type=Path),
+                                   help=log_help)(command)
+        return click.option("--json", "as_json", is_flag=True, help=json_help)(command)
+
+    return decorate
+
+
+def _check_outputs(inputs: tuple[str, ...], **outputs: Path | None) -> None:
+    """Before any work: refuse an output that is an input or another output (``--log
+    mine.yaml`` on ``mine.yaml``, ``--log same.png --plot same.png``), and a plot whose
+    format cannot be drawn."""
+    from tratado.files import refuse_clashes
+
+    refuse_clashes({f"--{name}": path for name, path in outputs.items()},
+                   [name for name in inputs if Path(name).exists()])
+    plot = outputs.get("plot")
+    if plot is not None:
+        from tratado.report.plot import check_plot_target
+
+        check_plot_target(plot)
+
+
 max_outcomes_option = click.option(
     "--max-outcomes", type=click.IntRange(min=1), default=DEFAULT_ENUMERATION_LIMIT,
     show_default=True,
-    help="Refuse to enumerate more outcomes than this (linear-additive scenarios never enumerate).")
+    help="Refuse to enumerate more outcomes than this (linear-additive frontiers never"
+         " enumerate). Frontiers of many parties are bounded by their work instead:"
+         " TRATADO_LIMIT_ANALYSIS_WORK.")
 
 
 @click.group(cls=TratadoGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,16 +161,17 @@ max_outcomes_option = click.option(
 def cli() -> None:
     """tratado: prepare, simulate and study mediated negotiations.
 
-    SCENARIO is a tratado YAML file, a GENIUS folder or its XML files, a GeniusWeb
-    folder or its JSON files, or the name of a bundled example (see `tratado examples`).
+    SCENARIO is a tratado YAML file (- reads one from standard input), a GENIUS folder
+    or its XML files, a GeniusWeb folder or its JSON files, or the name of a bundled
+    example (see `tratado examples`).
     """
 
 
 @cli.command()
 @scenario_argument
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of the report.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw the utility space to FILE (.png, .svg or .pdf; needs matplotlib).")
+@output_options(
+    json_help="Print one JSON document instead of the report.",
+    plot_help="Draw the utility space to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--frontier-rows", type=click.IntRange(min=2), default=15, show_default=True,
               help="Efficient packages listed in the report.")
 @reservation_option
@@ -116,10 +184,7 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
     Kalai–Smorodinsky, egalitarian and utilitarian packages, the opposition level
     and who cares most about which issue.
     """
-    if plot_file is not None:
-        from tratado.report.plot import check_plot_target
-
-        check_plot_target(plot_file)
+    _check_outputs(scenario, plot=plot_file)
     loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
 
@@ -147,15 +212,28 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", type=click.Choice(["yaml", "genius", "geniusweb"]),
               help="Output format (default: yaml for a .yaml target).")
-def convert(source: tuple[str, ...], target: Path, fmt: str | None) -> None:
-    """Convert SOURCE (YAML, GENIUS or GeniusWeb) to TARGET.
+@click.option("--force", is_flag=True,
+              help="Replace TARGET if it exists (a folder is replaced as a whole).")
+def convert(source: tuple[str, ...], target: Path, fmt: str | None, force: bool) -> None:
+    """Convert SOURCE (YAML, GENIUS or GeniusWeb; - reads YAML from standard input) to TARGET.
 
     A .yaml TARGET gets a tratado scenario; with --to genius or --to geniusweb,
-    TARGET is a folder that receives a domain file and one profile per party.
+    TARGET is a folder that receives a domain file, one profile per party and
+    tratado.json (the rules and numeric issues those formats cannot hold). An
+    existing TARGET is refused unless --force is given. What the target format
+    cannot hold is said on stderr, one line per loss.
     """
-    from tratado.formats import load, save
+    from tratado.files import refuse_clashes
+    from tratado.formats import save
 
-    written = save(load(*source), target, fmt)
+    inputs = [s for s in source if s != "-" and Path(s).exists()]
+    refuse_clashes({"TARGET": target}, inputs)
+    for given in inputs:
+        if target.is_dir() and Path(given).resolve().is_relative_to(target.resolve()):
+            raise TratadoError("the source lies inside the target folder, which --force would "
+                               "replace.", file=str(target), fix="write to another folder.")
+    loaded, _ = _load(source, {})
+    written = _notes_on_stderr(lambda: save(loaded, target, fmt, overwrite=force))
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -163,10 +241,11 @@ def convert(source: tuple[str, ...], target: Path, fmt: str | None) -> None:
 @cli.command()
 @scenario_argument
 def check(scenario: tuple[str, ...]) -> None:
-    """Check a scenario file and summarise it (exit code 2 if it has a mistake)."""
-    from tratado.formats import load
+    """Check a scenario file and summarise it (exit code 2 if it has a mistake).
 
-    loaded = load(*scenario)
+    Give - to read a YAML scenario from standard input.
+    """
+    loaded, _ = _load(scenario, {})
     click.echo(f"{loaded.name}: {loaded.n_parties} parties, {len(loaded.agenda)} issues,"
                f" {loaded.agenda.size:,} outcomes — OK")
 
@@ -177,8 +256,11 @@ def _names() -> str:
     return ", ".join(protocol_registry())
 
 
-def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
-    from tratado.negotiators import DEFAULT_NEGOTIATOR, negotiator_class
+def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = False) -> list[str]:
+    """The negotiator specs, one per party, each checked by building it once; with
+    ``plugins_apart`` a plug-in is not imported here (its own process will, see --isolate)."""
+    from tratado.negotiators import DEFAULT_NEGOTIATOR
+    from tratado.negotiators.plugins import create, is_plugin
 
     ids = scenario.party_ids
     specs = [v.strip() for v in value.split(",")] if value else [DEFAULT_NEGOTIATOR] * len(ids)
@@ -190,20 +272,18 @@ def _negotiator_specs(value: str | None, scenario: Any) -> list[str]:
     if any(":" in spec for spec in specs) and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # module:Class is looked up from the current folder too
     for spec in specs:
+        if plugins_apart and is_plugin(spec):
+            continue
         try:
-            negotiator_class(spec)
-        except Exception as exc:  # a user's module may fail to import in any way
+            create(spec)  # builds it once: checks the name, the parameters and their values
+        except TratadoError:
+            raise  # a constructor that raised: said by create, naming the negotiator
+        except Exception as exc:  # a user's module may fail to import or build in any way
             raise TratadoError(str(exc).rstrip(".") + ".", field="--negotiators",
-                               fix="`tratado negotiators` lists the built-in ones.") from None
+                               fix="write NAME or NAME:key=value[:key=value] per party;"
+                               " `tratado negotiators` lists the negotiators and their"
+                               " parameters.") from None
     return specs
-
-
-def _scenario_fingerprint(scenario: Any) -> str:
-    import hashlib
-
-    from tratado.formats.yaml_write import dumps_yaml
-
-    return hashlib.sha256(dumps_yaml(scenario).encode("utf-8")).hexdigest()
 
 
 @cli.command()
@@ -211,12 +291,20 @@ def _scenario_fingerprint(scenario: Any) -> str:
 @click.option("--protocol", default="alternating", show_default=True,
               help="How the talks run: alternating, single-text, mediated, or module:Class.")
 @click.option("--negotiators", "negotiator_names", metavar="NAME[,NAME...]",
-              help="One negotiator per party, in party order (default: frequency for each).")
+              help="One negotiator per party, in party order (default: frequency for each);"
+              " parameters after the name: boulware:e=0.3, frequency:e=0.5:candidates=32.")
 @click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the scenario's).")
 @click.option("--seconds", type=click.FloatRange(min=0, min_open=True),
               help="Also end the talks after this many seconds of wall-clock time.")
 @click.option("--move-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time one move may take; a negotiator that takes longer is failed and named.")
+@click.option("--isolate/--no-isolate", default=None,
+              help="Run plug-in negotiators (module:Class, or registered by another package)"
+              " each in a process of its own, where it sees only its own preferences and a"
+              " move that never returns is stopped (default: on with --move-budget or"
+              " --seconds).")
+@click.option("--debug", is_flag=True,
+              help="After a negotiator's failure, also print the last lines of its traceback.")
 @click.option("--discounting", is_flag=True,
               help="Apply each party's per-round discount factor (from the scenario) to what any"
               " agreement, or no agreement, is worth.")
@@ -224,19 +312,18 @@ def _scenario_fingerprint(scenario: Any) -> str:
               help="Negotiate the agenda as one package or item by item (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of every random choice: the same seed gives the same log.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole session record as JSON.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also save the session record (JSON) to FILE, for `tratado replay`.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw what was on the table (each party's offers, or the mediator's"
-              " texts and proposals and what became of them) over the utility space and"
-              " over time, to FILE (.png, .svg or .pdf; needs matplotlib).")
+@output_options(
+    json_help="Print the whole session record as JSON.",
+    log_help="Also save the session record (JSON) to FILE, for `tratado replay`.",
+    plot_help="Draw what was on the table (each party's offers, or the mediator's"
+    " texts and proposals and what became of them) over the utility space and"
+    " over time, to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 @reservation_option
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
              rounds: int | None, seconds: float | None, move_budget: float | None,
-             discounting: bool, agreement: str | None,
+             isolate: bool | None, debug: bool, discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
              moves: int, reservations: dict[str, float]) -> None:
     """How will the talks go under this protocol and these negotiators?
@@ -246,55 +333,56 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
     package.
     """
-    from tratado.files import refuse_clashes
+    _check_outputs(scenario, log=log_file, plot=plot_file)
+    from tratado.formats import load
 
-    refuse_clashes({"--log": log_file, "--plot": plot_file}, scenario)
-    if plot_file is not None:
-        from tratado.report.plot import check_plot_target
+    base = _notes_on_stderr(lambda: load(*scenario))
+    loaded, what_if = _what_if(base, reservations)
+    from tratado.negotiators.plugins import is_plugin
 
-        check_plot_target(plot_file)
-    loaded, what_if = _load(scenario, reservations)
-    specs = _negotiator_specs(negotiator_names, loaded)
-    from tratado.protocols import protocol_class
-
-    try:
-        protocol_class(protocol)
-    except ValueError as exc:
-        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
-                           fix=f"use one of: {_names()}, or module:Class.") from None
-    options: dict[str, Any] = {}
-    if rounds is not None:
-        options["deadline"] = rounds
-    if seconds is not None:
-        options["deadline_seconds"] = seconds
+    plugins = [s.strip() for s in (negotiator_names or "").split(",") if is_plugin(s.strip())]
+    if isolate is None:
+        isolate = bool(plugins) and (move_budget is not None or seconds is not None)
+        if isolate:
+            click.echo(f"note: running {', '.join(plugins)} in a process of its own, so that"
+                       " --move-budget and --seconds hold even on a move that never returns"
+                       " (--no-isolate keeps plug-ins in this process).", err=True)
+    specs = _negotiator_specs(negotiator_names, loaded, plugins_apart=isolate)
+    _check_protocol(protocol)
+    options: dict[str, Any] = {key: value for key, value in (
+        ("deadline", rounds), ("deadline_seconds", seconds), ("agreement", agreement))
+        if value is not None}
     if discounting:
         options["discounting"] = True
-    if agreement is not None:
-        options["agreement"] = agreement
-    from tratado.session import Session, evaluate
-    from tratado.session.evaluate import frontier_and_nash
+    from tratado.records import scenario_source, write_record
+    from tratado.session.simulation import simulate as run
 
-    try:
-        result = Session(loaded, protocol, specs, seed, move_budget=move_budget,
-                         protocol_options=options).run()
-    except (TypeError, ValueError) as exc:
-        raise TratadoError(f"the '{protocol}' protocol cannot run with these options: {exc}.",
-                           fix="leave out the options this protocol does not take (docs/protocols.md lists"
-                           " each protocol's options).") from None
-    evaluate(result, loaded)
-    record = result.to_dict(timing=False)
-    record["scenario_source"] = [str(s) for s in scenario]
-    if reservations:
-        record["what_if"] = {"reservation_values": reservations}
-    record["scenario_sha256"] = _scenario_fingerprint(loaded)
+    negotiators: list[Any] = list(specs)
+    if isolate:
+        from tratado.negotiators.isolated import isolated
+
+        negotiators = [isolated(s) if is_plugin(s) else s for s in specs]
+    with _protocol_errors(protocol, rounds, scenario):
+        simulation = run(base, negotiators, protocol, seed, reservations=reservations,
+                         move_budget=move_budget,
+                         source=scenario_source(scenario, log_file.parent if log_file else None),
+                         **options)
+    if debug:  # on stderr, never in the record
+        for party, text in simulation.tracebacks.items():
+            click.echo(f"Traceback of {party}'s negotiator (last lines):\n{text}", err=True)
+    record = simulation.record  # its log is built as it is written, entry by entry
     if log_file is not None:
-        log_file.write_text(_dump(record) + "\n", encoding="utf-8")
+        from tratado.files import atomic_writer
+
+        with atomic_writer(log_file) as out:
+            write_record(record, out)  # type: ignore[arg-type]
     if plot_file is not None:
         from tratado.report.session_plot import plot_session
+        from tratado.session.evaluate import frontier_and_nash
 
         plot_session(loaded, record, *frontier_and_nash(loaded), plot_file)
     if as_json:
-        click.echo(_dump(record))
+        write_record(record, sys.stdout)
         return
     from tratado.report.session_report import render_session
 
@@ -303,6 +391,38 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
         if path is not None:
             click.echo(f"{what} written to {path}")
+
+
+def _check_protocol(protocol: str) -> None:
+    from tratado.protocols import protocol_class
+
+    try:
+        protocol_class(protocol)
+    except ValueError as exc:
+        raise TratadoError(str(exc).rstrip(".") + ".", field="--protocol",
+                           fix=f"use one of: {_names()}, or module:Class.") from None
+
+
+@contextmanager
+def _protocol_errors(protocol: str, rounds: int | None, scenario: tuple[str, ...] = (),
+                     fix: str = "leave out the options this protocol does not take"
+                     " (docs/protocols.md lists each protocol's options).",
+                     cannot: str = "run with these options",
+                     field: str | None = None) -> Iterator[None]:
+    """A protocol that refuses its options is the user's mistake: say which (``--rounds``,
+    or the scenario file's ``rules.deadline``), or that the protocol ``cannot`` do it."""
+    try:
+        yield
+    except TratadoError as exc:
+        if exc.field == "deadline" and rounds is not None:
+            exc.field = "--rounds"
+        elif exc.field == "deadline":
+            exc.field = "rules.deadline"
+            exc.located(file=", ".join(scenario) or None)
+        raise
+    except (TypeError, ValueError) as exc:
+        raise TratadoError(f"the '{protocol}' protocol cannot {cannot}: {exc}.",
+                           field=field, fix=fix) from None
 
 
 @cli.command("compare-agendas")
@@ -314,8 +434,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 @click.option("--rounds", type=click.IntRange(min=1),
               help="Deadline in rounds, shared out between the items (default: the scenario's).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print both session records as one JSON document.")
+@output_options(json_help="Print both session records as one JSON document.")
 @reservation_option
 def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
                     rounds: int | None, seed: int, as_json: bool,
@@ -327,20 +446,22 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     side: each party's utility and gain, welfare, distance to the Pareto frontier and
     to the Nash package, and where the two agreements differ.
     """
-    from tratado.session import compare_agendas as run_both
+    from tratado.experiments import compare_agendas as run_both
+    from tratado.records import build_record
     from tratado.session import evaluate
 
     loaded, _ = _load(scenario, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
-    try:
+    with _protocol_errors(protocol, rounds, scenario, fix="use alternating or mediated.",
+                          cannot="settle item by item", field="--protocol"):
         runs = run_both(loaded, protocol, specs, seed, **options)
-    except (TypeError, ValueError) as exc:
-        raise TratadoError(f"the '{protocol}' protocol cannot settle item by item: {exc}.",
-                           field="--protocol", fix="use alternating or mediated.") from None
-    package, items = (evaluate(run, loaded).to_dict(timing=False) for run in runs)
+    package, items = (build_record(evaluate(run, loaded), lazy_log=True) for run in runs)
     if as_json:
-        click.echo(_dump({"package": package, "item_by_item": items}))
+        from tratado.session.log_view import write_json
+
+        write_json({"package": package, "item_by_item": items}, sys.stdout.write)
+        sys.stdout.write("\n")
         return
     from tratado.report.session_report import render_agenda_comparison
 
@@ -350,60 +471,86 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
 @cli.command()
 @click.argument("log_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_path", multiple=True,
-              help="The scenario the session ran on (default: the one named in the log).")
-def replay(log_file: Path, scenario_path: tuple[str, ...]) -> None:
-    """Re-run a logged session through its protocol and say whether it reproduces.
+              help="The scenario the session ran on (default: the record's source, found from"
+              " the record's folder).")
+@click.option("--allow-plugins", is_flag=True,
+              help="Let the record's module:Class negotiators and protocol be imported (runs"
+              " their code: only for records you trust).")
+def replay(log_file: Path, scenario_path: tuple[str, ...], allow_plugins: bool) -> None:
+    """Rebuild a logged session, run it again and say whether it reproduces.
 
-    Exit code 0 when every logged event replays and gives the same log and result,
-    1 when it does not (the first difference is printed), 2 for unreadable input.
+    The scenario (its fingerprint checked), protocol, negotiators with their
+    parameters and seed come from the record; every derived value is recomputed, and
+    the new record must equal LOG_FILE byte for byte in canonical form. Only
+    registered negotiators and protocols are loaded unless --allow-plugins is given.
+
+    Exit code 0: it reproduces. 1: it does not (the first difference is printed).
+    3: only the rules were checked (the negotiators could not be re-run, or the
+    session depended on the clock; the reason is printed). 2: unreadable input.
     """
-    from tratado.session import check_replay
+    from tratado.records import read_record, resolve_source
+    from tratado.session.replay import DIFFERS, REPRODUCES, verify
 
+    record = read_record(log_file)
+    if "tratado_record" not in record:
+        raise TratadoError("this JSON is not a session record (it has no 'tratado_record' format"
+                           " version; records from tratado before format 1 lack it too).",
+                           file=str(log_file), field="tratado_record",
+                           fix="give the JSON saved by `tratado simulate --log FILE`, or run"
+                           " the simulation again to get a record in the current format.")
+    if scenario_path:
+        sources: list[str] | None = list(scenario_path)
+    else:
+        sources = resolve_source(record.get("source"), log_file.parent)
+        if sources is None:
+            what = ("a public record carries no file paths, so it does not say where its"
+                    " scenario is." if record.get("view") == "public" else
+                    "the record does not say where its scenario is, or the file it names is"
+                    " not there.")
+            raise TratadoError(what, file=str(log_file), field="source",
+                               fix="pass --scenario FILE (the scenario the session ran on).")
+    from tratado.formats import load
+
+    verdict = verify(load(*(sources or ())), record, allow_plugins=allow_plugins)
+    click.echo(str(verdict))
+    if verdict.status == DIFFERS:
+        sys.exit(1)
+    if verdict.status != REPRODUCES:
+        sys.exit(3)
+
+
+@cli.command("public-record")
+@click.argument("log_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def public_record_command(log_file: Path, output: Path, force: bool) -> None:
+    """Write the public record of LOG_FILE to OUTPUT: what may be shared.
+
+    Keeps who proposed or answered what and when, the agreement and how the talks
+    ended; drops every utility, gain, welfare and distance, the what-ifs, the
+    negotiators and seed, the fingerprint of the preferences and the file paths.
+    """
+    from tratado.files import atomic_writer, refuse_clashes, refuse_overwrite
+    from tratado.records import RecordError, public_record, read_record, write_record
+
+    refuse_clashes({"OUTPUT": output}, [log_file])
+    refuse_overwrite(output, force)
+    record = read_record(log_file)
     try:
-        record = json.loads(log_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TratadoError("the file does not exist.", file=str(log_file),
-                           fix="give the JSON saved by `tratado simulate --log FILE`.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TratadoError(f"this is not a session record ({exc}).", file=str(log_file),
-                           fix="give the JSON saved by `tratado simulate --log FILE` or --json.") from None
-    needed = ("protocol", "log", "negotiators", "seed", "result")
-    if not isinstance(record, dict) or any(key not in record for key in needed):
-        raise TratadoError("this JSON is not a session record.", file=str(log_file),
-                           field=", ".join(needed),
-                           fix="give the JSON saved by `tratado simulate --log FILE` or --json.")
-    recorded = record.get("scenario_source")
-    if not scenario_path and recorded is not None and (
-            not isinstance(recorded, list) or not all(isinstance(s, str) for s in recorded)):
-        raise TratadoError("the log names its scenario in a form tratado cannot read.",
-                           file=str(log_file), field="scenario_source",
-                           fix="pass --scenario FILE.")
-    sources = scenario_path or tuple(recorded or ())
-    if not sources:
-        raise TratadoError("the log does not say which scenario it ran on.", file=str(log_file),
-                           field="scenario_source", fix="pass --scenario FILE.")
-    what_if = record.get("what_if") or {}
-    reservations = what_if.get("reservation_values") if isinstance(what_if, dict) else None
-    if not isinstance(reservations, dict) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in reservations.values()):
-        reservations = {}
-    scenario, _ = _load(tuple(sources), {str(k): float(v) for k, v in reservations.items()})
-    expected = record.get("scenario_sha256")
-    if expected and expected != _scenario_fingerprint(scenario):
-        click.echo("warning: the scenario differs from the one the session ran on.", err=True)
-    problem = check_replay(scenario, record)
-    if problem is None:
-        click.echo(f"Reproduces: {len(record['log'])} events replayed through the "
-                   f"'{record['protocol']['name']}' protocol give the same log and result.")
-        return
-    click.echo(f"Does not reproduce: {problem}.")
-    sys.exit(1)
+        public = public_record(record)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        raise RecordError("this JSON is not an analyst's session record.", file=str(log_file),
+                          fix="give the JSON saved by `tratado simulate --log FILE`.") from None
+    with atomic_writer(output) as out:
+        write_record(public, out)  # type: ignore[arg-type]
+    click.echo(f"Public record written to {output}")
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+@output_options(json_help="Print the listing as JSON.")
 def negotiators(as_json: bool) -> None:
-    """List the negotiators `simulate --negotiators` can name, with their metadata."""
+    """List the negotiators `simulate --negotiators` can name, with their metadata and
+    parameters (set one as NAME:key=value, e.g. boulware:e=0.3)."""
     from tratado.negotiators import describe, registered
 
     listing = {name: describe(cls) for name, cls in registered().items()}
@@ -415,6 +562,9 @@ def negotiators(as_json: bool) -> None:
                   if info.get(key)]
         extra = f" [{', '.join(traits)}]" if traits else ""
         click.echo(f"{name:<18} {info['description']}{extra}")
+        if info["params"]:
+            shown = ", ".join(f"{key}={value}" for key, value in info["params"].items())
+            click.echo(f"{'':<18} parameters: {shown}")
 
 
 @cli.command()
@@ -456,6 +606,9 @@ def examples() -> None:
 @click.option("--roles", type=click.Choice(["auto", "all", "rotations"]),
               help="Every role assignment (all), a balanced subset (rotations), or all while"
               " a scenario has at most 1,000 assignments (auto, the default).")
+@click.option("--isolate", is_flag=True, default=None,
+              help="Run each plug-in negotiator (module:Class, or registered by another"
+              " package) in a process of its own, where it sees only its own preferences.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Local worker processes (default: all"
               " cores).")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -475,7 +628,8 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
                scenario_names: tuple[str, ...], protocol_names: str | None,
                repetitions: int | None, rounds: int | None, seconds: float | None,
                move_budget: float | None, timeout: float | None, seed: int | None,
-               self_play: bool | None, roles: str | None, jobs: int | None, out: Path,
+               self_play: bool | None, roles: str | None, isolate: bool | None,
+               jobs: int | None, out: Path,
                records: bool, memory: int | None, dask_workers: int | None,
                scheduler: str | None, as_json: bool) -> None:
     """Which negotiator does best, over many sessions?
@@ -509,7 +663,7 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
         if protocol_names else None,
         "repetitions": repetitions, "rounds": rounds, "seconds": seconds,
         "move_budget": move_budget, "timeout": timeout, "seed": seed,
-        "self_play": self_play, "roles": roles,
+        "self_play": self_play, "roles": roles, "isolate": isolate,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     if tournament_file is not None:

@@ -30,6 +30,10 @@ DEFAULTS: dict[str, int] = {
     "excerpt": 60,
     # rounds in a deadline (scenario file, --rounds)
     "rounds": 10_000_000,
+    # party comparisons an exact Pareto frontier may take (four or more parties compare
+    # each package with the frontier so far; about 10^9 take several seconds); estimated up
+    # front and enforced while computing (tratado.analysis.budget)
+    "analysis_work": 2_000_000_000,
 }
 
 _OVERRIDES: dict[str, int] = {}

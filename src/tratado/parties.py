@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tratado.errors import ScenarioError
+from tratado.labels import clean_text
 from tratado.preferences import Preferences
 
 
@@ -20,9 +22,13 @@ class Delegation:
     members: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Party:
-    """A side of the negotiation, with its delegation and confidential preferences."""
+    """A side of the negotiation, with its delegation and confidential preferences.
+
+    Names and notes are kept in Unicode NFC; invisible formatting characters are
+    refused (:mod:`tratado.labels`). The repr shows no preference value.
+    """
 
     id: str
     preferences: Preferences
@@ -30,6 +36,20 @@ class Party:
     short_name: str | None = None
     delegation: Delegation | None = None
     notes: str | None = None
+
+    def __post_init__(self) -> None:
+        for key in ("name", "short_name", "notes"):
+            value = getattr(self, key)
+            if value is not None:
+                try:
+                    object.__setattr__(self, key, clean_text(value, multiline=key == "notes"))
+                except ScenarioError as exc:
+                    raise ScenarioError(f"party '{self.id}': {exc.message}", field=key,
+                                        fix=exc.fix) from None
+
+    def __repr__(self) -> str:
+        name = f", name={self.name!r}" if self.name else ""
+        return f"Party({self.id!r}{name}, preferences=<{type(self.preferences).__name__}>)"
 
     @property
     def label(self) -> str:

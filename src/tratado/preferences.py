@@ -44,6 +44,11 @@ class Preferences(ABC):
         """Per-issue contribution of each option (additive forms only)."""
         raise TypeError(f"{type(self).__name__} preferences are not additive")
 
+    def __repr__(self) -> str:
+        # Preferences are confidential: the repr names the form only, never a number,
+        # so a notebook cell or a log line cannot show one party's values to another.
+        return f"<{type(self).__name__} preferences (confidential)>"
+
     def utility_of(self, agenda: Agenda, choices: Mapping[str, object]) -> float:
         """Utility of one outcome given as ``{issue: option}``."""
         return float(self.utility(agenda.outcome(choices)[None, :])[0])
@@ -73,7 +78,7 @@ def _check_unit(values: np.ndarray, what: str, field_name: str) -> None:
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LinearAdditive(Preferences):
     """``u(x) = sum_i weights[i] * values[i][x_i]``.
 
@@ -157,7 +162,7 @@ class Rule:
         return satisfied
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Constraints(Preferences):
     """``u(x) = base_weight * base(x) + sum of bonuses of the rules x satisfies``.
 
@@ -203,7 +208,7 @@ class Constraints(Preferences):
         return total
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Table(Preferences):
     """Explicit utilities for listed outcomes; every other outcome gets ``default``."""
 

@@ -14,12 +14,16 @@ import numpy as np
 
 from tratado.agenda import Agenda
 from tratado.errors import ScenarioError
+from tratado.labels import clean_text
 from tratado.parties import Party, Roles, Rules
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Scenario:
-    """Agenda + parties (in order) + roles + rules."""
+    """Agenda + parties (in order) + roles + rules.
+
+    The repr is one short line that shows no party's preferences (they are confidential).
+    """
 
     name: str
     agenda: Agenda
@@ -30,6 +34,13 @@ class Scenario:
     sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "name", clean_text(self.name))
+            if self.description is not None:
+                object.__setattr__(self, "description",
+                                   clean_text(self.description, multiline=True))
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, field="name", fix=exc.fix) from None
         if len(self.parties) < 2:
             raise ScenarioError(
                 f"a negotiation needs at least two parties; this one has {len(self.parties)}.",
@@ -45,6 +56,10 @@ class Scenario:
                     fix="give each party a unique id.",
                 )
             seen.add(party.id)
+
+    def __repr__(self) -> str:
+        return (f"Scenario({self.name!r}, parties={list(self.party_ids)!r}, "
+                f"issues={len(self.agenda)}, outcomes={self.agenda.size:,})")
 
     @property
     def party_ids(self) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from tratado.analysis.frontier import (
     frontier_from_points,
     pareto_mask,
 )
+from tratado.analysis.ties import snap
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -38,8 +39,10 @@ def enumerate_space(contributions: list[np.ndarray]) -> tuple[np.ndarray, np.nda
     return utilities, outcomes
 
 
-def brute_mask(u: np.ndarray) -> np.ndarray:
-    """O(m^2) strict-dominance check."""
+def brute_mask(u: np.ndarray, grid: bool = True) -> np.ndarray:
+    """O(m^2) strict-dominance check, on the utility grid (tratado.analysis.ties) or, for
+    the raw primitive ``pareto_mask``, on the floats themselves."""
+    u = snap(u) if grid else u
     ge = np.all(u[None, :, :] >= u[:, None, :], axis=2)
     gt = np.any(u[None, :, :] > u[:, None, :], axis=2)
     dominated: np.ndarray = np.any(ge & gt, axis=1)
@@ -47,15 +50,18 @@ def brute_mask(u: np.ndarray) -> np.ndarray:
 
 
 def brute_frontier(u: np.ndarray, outcomes: np.ndarray) -> Frontier:
-    """Frontier by dictionary grouping of the undominated rows."""
+    """Frontier by dictionary grouping of the undominated rows (on the utility grid; each
+    point reports its representative's own utilities)."""
     keep = brute_mask(u)
     groups: dict[tuple[float, ...], list[tuple[int, ...]]] = {}
-    for row, outcome in zip(u[keep], outcomes[keep], strict=True):
-        groups.setdefault(tuple(row.tolist()), []).append(tuple(outcome.tolist()))
+    raw: dict[tuple[int, ...], tuple[float, ...]] = {}
+    for row, grid_row, outcome in zip(u[keep], snap(u[keep]), outcomes[keep], strict=True):
+        groups.setdefault(tuple(grid_row.tolist()), []).append(tuple(outcome.tolist()))
+        raw[tuple(outcome.tolist())] = tuple(row.tolist())
     keys = sorted(groups, reverse=True)
     k, n = u.shape[1], outcomes.shape[1]
     return Frontier(
-        np.array(keys, dtype=np.float64).reshape(len(keys), k),
+        np.array([raw[min(groups[key])] for key in keys], dtype=np.float64).reshape(len(keys), k),
         np.array([min(groups[key]) for key in keys], dtype=np.int64).reshape(len(keys), n),
         np.array([len(groups[key]) for key in keys], dtype=np.int64),
     )
@@ -126,7 +132,7 @@ def test_pareto_mask_matches_brute_force(domain: Domain) -> None:
     u, _ = enumerate_space(domain.contributions)
     rng = np.random.default_rng(domain.seed)
     u = u[rng.permutation(len(u))]
-    np.testing.assert_array_equal(pareto_mask(u), brute_mask(u))
+    np.testing.assert_array_equal(pareto_mask(u), brute_mask(u, grid=False))
 
 
 @FAST
@@ -164,7 +170,7 @@ def test_small_blocks_match_brute_force(domain: Domain) -> None:
         patch.setattr(dominance, "_CHUNK", 2)
         u, outcomes = enumerate_space(domain.contributions)
         expected = brute_frontier(u, outcomes)
-        np.testing.assert_array_equal(pareto_mask(u), brute_mask(u))
+        np.testing.assert_array_equal(pareto_mask(u), brute_mask(u, grid=False))
         assert_same(additive_frontier(domain.contributions), expected)
         assert_same(frontier_from_points(u, outcomes), expected)
 
@@ -177,13 +183,13 @@ def test_pareto_mask_on_larger_random_sets(seed: int, k: int) -> None:
     coarse = rng.integers(0, 12, size=(600, k)) / 11.0
     fine = rng.random((600, k)) ** 0.3
     for u in (coarse, fine, np.concatenate([coarse, fine])):
-        np.testing.assert_array_equal(pareto_mask(u), brute_mask(u))
+        np.testing.assert_array_equal(pareto_mask(u), brute_mask(u, grid=False))
 
 
 def test_pareto_mask_grid_filter_on_many_points(tiny_blocks: None) -> None:
     rng = np.random.default_rng(7)
     u = rng.random((3000, 3)) + rng.random((3000, 1))
-    np.testing.assert_array_equal(pareto_mask(u), brute_mask(u))
+    np.testing.assert_array_equal(pareto_mask(u), brute_mask(u, grid=False))
 
 
 # --------------------------------------------------------------------------------------
@@ -196,12 +202,13 @@ def test_pareto_mask_grid_filter_on_many_points(tiny_blocks: None) -> None:
 def test_frontier_properties(domain: Domain) -> None:
     u, _ = enumerate_space(domain.contributions)
     f = additive_frontier(domain.contributions)
-    # No outcome strictly dominates a frontier point.
-    ge = np.all(u[None, :, :] >= f.utilities[:, None, :], axis=2)
-    gt = np.any(u[None, :, :] > f.utilities[:, None, :], axis=2)
+    # No outcome strictly dominates a frontier point (on the utility grid).
+    g, fg = snap(u), snap(f.utilities)
+    ge = np.all(g[None, :, :] >= fg[:, None, :], axis=2)
+    gt = np.any(g[None, :, :] > fg[:, None, :], axis=2)
     assert not np.any(ge & gt)
     # Every outcome is dominated by or equal to a frontier point.
-    covered = np.all(f.utilities[None, :, :] >= u[:, None, :], axis=2)
+    covered = np.all(fg[None, :, :] >= g[:, None, :], axis=2)
     assert np.all(np.any(covered, axis=1))
     # Ties count exactly the undominated outcomes; representatives reproduce their vectors.
     assert int(f.ties.sum()) == int(brute_mask(u).sum())
@@ -217,7 +224,7 @@ def test_frontier_properties(domain: Domain) -> None:
 def test_rational_is_frontier_of_rational_outcomes(domain: Domain, a: float, b: float) -> None:
     u, outcomes = enumerate_space(domain.contributions)
     reservation = np.resize(np.array([a, b]), domain.k)
-    rational = np.all(u >= reservation, axis=1)
+    rational = np.all(snap(u) >= snap(reservation), axis=1)
     expected = brute_frontier(u[rational], outcomes[rational])
     assert_same(additive_frontier(domain.contributions).rational(reservation), expected)
 

@@ -167,7 +167,7 @@ def test_fields_that_do_not_fit(small_yaml, write_yaml, old, new, needles):
 def test_output_into_a_missing_folder(tmp_path, args):
     missing = tmp_path / "no-such-folder"
     result = run(*(a.format(missing=missing) for a in args))
-    assert_user_error(result, str(missing), "folder exists")
+    assert_user_error(result, str(missing), "folder")
 
 
 def test_numeric_issue_with_too_many_options(small_yaml, write_yaml):

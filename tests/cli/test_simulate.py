@@ -127,7 +127,7 @@ def test_user_negotiator_from_current_folder(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     doc = json.loads(invoke("simulate", "job-offer", "--negotiators",
                             "user_negotiators_cli:Middle,boulware", "--json").stdout)
-    assert doc["negotiators"]["candidate"] == "middle"
+    assert doc["negotiators"]["candidate"] == {"name": "user_negotiators_cli:Middle", "params": {}}
     broken = json.loads(invoke("simulate", "job-offer", "--negotiators",
                                "user_negotiators_cli:Broken,boulware", "--json").stdout)
     assert broken["result"]["reason"] == "error"
@@ -210,7 +210,7 @@ def test_move_budget_fails_a_slow_negotiator_by_name(tmp_path, monkeypatch):
                             "slow_negotiators_cli:Slow,boulware", "--move-budget", "0.01",
                             "--json").stdout)
     assert doc["result"]["reason"] == "error"
-    assert doc["result"]["failures"][0]["negotiator"] == "slow"
+    assert doc["result"]["failures"][0]["negotiator"] == "slow_negotiators_cli:Slow"
 
 
 def test_compare_agendas_sets_package_and_items_side_by_side():

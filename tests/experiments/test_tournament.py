@@ -31,7 +31,7 @@ def test_one_row_per_session_with_parameters_and_advantage() -> None:
     assert list(table["session"]) == list(range(len(table)))
     first = table.iloc[0]
     assert first["negotiator_1"] == "boulware" and first["negotiator_2"] == "conceder:e=3"
-    assert first["params_2"] == '{"e":3}'
+    assert first["params_2"] == '{"e":3.0}' and first["params_1"] == '{"e":0.2}'
     assert first["reason"] in ("agreement", "deadline", "walk-away", "rejection")
     for k in (1, 2):
         assert -1e-9 <= first[f"advantage_{k}"] <= 1 + 1e-9

@@ -81,3 +81,71 @@ def test_mutated_genius_files(tmp_path: Path, data: st.DataObject) -> None:
             text = text[: data.draw(st.integers(0, len(text)))]
         (tmp_path / name).write_text(text)
     analyse_or_refuse(tmp_path)
+
+
+# -- hostile shapes: huge numbers, deep nesting ------------------------------------------
+# As JSON text: Python itself will not turn 5,000 digits into an int.
+HUGE_NUMBER = st.one_of(st.integers(65, 400).map(lambda n: "9" * n),
+                        st.integers(65, 400).map(lambda n: "-" + "7" * n),
+                        st.just("1" + "0" * 400), st.just("1e308"), st.just("-1.5e308"),
+                        st.integers(1, 9).map(lambda k: str(k) * 5000),
+                        st.just("0." + "3" * 5000))
+QUICK = settings(max_examples=40, deadline=None,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _numeric_leaves(node: Any) -> list[tuple[Any, ...]]:
+    out = []
+    for path in leaves(node):
+        value = node
+        for part in path:
+            value = value[part]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out.append(path)
+    return out
+
+
+@QUICK
+@given(st.data())
+def test_huge_numbers_anywhere_in_geniusweb_files(tmp_path: Path, data: st.DataObject) -> None:
+    for name, document in WEB.items():
+        document = copy.deepcopy(document)
+        targets = _numeric_leaves(document)
+        chosen = data.draw(st.lists(st.sampled_from(targets), max_size=2, unique=True))
+        for k, path in enumerate(chosen):
+            parent = document
+            for part in path[:-1]:
+                parent = parent[part]
+            parent[path[-1]] = f"@huge{k}@"
+        text = json.dumps(document)
+        for k in range(len(chosen)):
+            text = text.replace(f'"@huge{k}@"', data.draw(HUGE_NUMBER))
+        (tmp_path / name).write_text(text)
+    analyse_or_refuse(tmp_path)
+
+
+@QUICK
+@given(st.data())
+def test_huge_and_deep_attributes_in_genius_files(tmp_path: Path, data: st.DataObject) -> None:
+    for name, text in XML.items():
+        numbers = [m.span(1) for m in re.finditer(r'="(-?[0-9.]+)"', text)]
+        for start, end in sorted(data.draw(st.lists(st.sampled_from(numbers), max_size=2,
+                                                    unique=True)), reverse=True):
+            text = text[:start] + data.draw(st.sampled_from(
+                ["-1e308", "1e308", "9" * 400, "1" * 5000, "-" + "7" * 80])) + text[end:]
+        if data.draw(st.booleans()):
+            depth = data.draw(st.integers(1, 300))
+            text = text.replace("</objective>", "<x>" * depth + "</x>" * depth + "</objective>", 1)
+        (tmp_path / name).write_text(text)
+    analyse_or_refuse(tmp_path)
+
+
+@QUICK
+@given(depth=st.integers(1, 3000), wrap=st.sampled_from(["[]", "{}"]))
+def test_deeply_nested_json_never_crashes(tmp_path: Path, depth: int, wrap: str) -> None:
+    for name, document in WEB.items():
+        (tmp_path / name).write_text(json.dumps(document))
+    inner = '{"a": ' * depth + "1" + "}" * depth if wrap == "{}" else "[" * depth + "]" * depth
+    (tmp_path / "employee.json").write_text(
+        '{"LinearAdditiveUtilitySpace": {"issueUtilities": ' + inner + "}}")
+    analyse_or_refuse(tmp_path)

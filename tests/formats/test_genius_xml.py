@@ -56,7 +56,7 @@ def test_real_steps_and_explicit_file_order() -> None:
 def test_save_and_load_keeps_utilities(tmp_path: Path) -> None:
     s = load_genius([DATA])
     paths = save_genius(s, tmp_path)
-    assert [p.name for p in paths] == ["domain.xml", "01-buyer.xml", "02-seller.xml"]
+    assert [p.name for p in paths] == ["domain.xml", "01-buyer.xml", "02-seller.xml", "tratado.json"]
     t = load_genius(paths)
     assert t.agenda.names == s.agenda.names and t.party_ids == s.party_ids
     assert t.agenda.issue("Delivery_time").title == "Delivery time"

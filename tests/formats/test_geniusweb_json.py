@@ -47,11 +47,14 @@ def test_profiles_without_domain_file_use_the_embedded_domain() -> None:
 def test_save_and_load(tmp_path: Path) -> None:
     s = load_geniusweb([DATA])
     paths = save_geniusweb(s, tmp_path)
-    assert [p.name for p in paths] == ["domain.json", "01-employee.json", "02-employer.json"]
+    assert [p.name for p in paths] == ["domain.json", "01-employee.json", "02-employer.json",
+                                       "tratado.json"]
     t = load_geniusweb(paths)
     assert t.agenda.names == s.agenda.names and t.party_ids == s.party_ids
     # the employer's fte values are not linear, so fte is written as a discrete value set
-    assert [i.kind for i in t.agenda] == ["categorical", "categorical", "integer", "categorical"]
+    # (text items), and tratado.json makes it a number range again for tratado
+    assert [i.kind for i in t.agenda] == ["categorical", "categorical", "integer", "continuous"]
+    assert [i.kind for i in load_geniusweb(paths[:-1]).agenda][3] == "categorical"
     rows = s.agenda.all_outcomes()
     assert np.abs(t.utilities(rows) - s.utilities(rows)).max() < 1e-12
     assert np.allclose(t.reservation_values, s.reservation_values)

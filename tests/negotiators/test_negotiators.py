@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pytest
 from engine_builders import make_scenario, reachable
 
 from tratado import Agenda, Issue, LinearAdditive, Party, Scenario
+from tratado.formats import load
 from tratado.negotiators import Negotiator, make, registered
 from tratado.negotiators.base import NegotiatorView, Record
+from tratado.negotiators.isolated import isolated
 from tratado.protocols import AlternatingOffers, Event, Propose
 from tratado.session import Session, SessionResult, public_scenario
 
@@ -74,6 +77,32 @@ class NegotiatorContract:
         assert id(scenario.parties[0].preferences) not in found
         assert id(scenario.parties[2].preferences) not in found
         assert id(scenario) not in found
+
+    def test_is_handed_copies_not_the_sessions_objects(self) -> None:
+        scenario = make_scenario(n_parties=2, deadline=6)
+        negotiator = self.make()
+        session = Session(scenario, "alternating", [negotiator, "boulware"], seed=5)
+        result = session.run()
+        view = negotiator.view
+        assert view.protocol is not session.protocol
+        assert view.scenario.agenda == scenario.agenda
+        assert view.scenario.agenda is not scenario.agenda
+        assert view.preferences is not scenario.parties[0].preferences
+        # the record reads the session's own log (no copy: long talks stay small) and
+        # offers no way to change it
+        assert list(view.record) == list(result.events)
+        assert not any(hasattr(view.record, name)
+                       for name in ("append", "extend", "clear", "pending", "_events"))
+        found = {id(o) for o in reachable(negotiator)}
+        assert id(session.protocol) not in found and id(scenario.agenda) not in found
+
+    @pytest.mark.slow  # a child process per negotiator: run with `pytest -m slow`
+    def test_plays_the_same_in_a_process_of_its_own(self) -> None:
+        scenario = make_scenario(sizes=(4, 3), reservation=0.2, deadline=8)
+        apart = Session(scenario, "alternating",
+                        [isolated(self.spec, **self.params), "conceder"], seed=3).run()
+        inside = Session(scenario, "alternating", [self.make(), "conceder"], seed=3).run()
+        assert apart.to_json(timing=False) == inside.to_json(timing=False)
 
     def test_never_proposes_or_accepts_less_than_no_deal(self) -> None:
         scenario = make_scenario(sizes=(5, 5), reservation=(0.4, 0.3), deadline=30)
@@ -159,6 +188,19 @@ class TestNiceTitForTat(NegotiatorContract):
 
     def test_two_nice_negotiators_agree(self) -> None:
         assert play("nice-tit-for-tat", "nice-tit-for-tat").agreement is not None
+
+    @pytest.mark.parametrize("example", ["job-offer", "venezuela-2021", "river-basin"])
+    def test_nice_negotiators_do_not_deadlock_on_the_bundled_examples(self,
+                                                                      example: str) -> None:
+        scenario = load(example)
+        result = Session(scenario, "alternating", ["nice-tit-for-tat"] * scenario.n_parties,
+                         seed=0).run()
+        assert result.reason == "agreement"
+        assert all(result.gains[p] >= -1e-9 for p in scenario.party_ids)
+
+    def test_kindness_is_checked(self) -> None:
+        with pytest.raises(ValueError, match="kindness"):
+            make("nice-tit-for-tat", kindness=0.0)
 
 
 class TestAspiration(NegotiatorContract):

@@ -7,6 +7,8 @@ import inspect
 import pkgutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tratado.negotiators as package
 from tratado.negotiators import (
@@ -18,6 +20,7 @@ from tratado.negotiators import (
     negotiator_class,
     registered,
 )
+from tratado.negotiators.registry import SpecError, parse_spec, settable, spec_of
 from tratado.negotiators.time_based import Boulware, TimeBased
 
 BUILT_IN = {"boulware", "linear", "conceder", "hardliner", "tit-for-tat", "nice-tit-for-tat",
@@ -54,3 +57,28 @@ def test_filtered_by_metadata() -> None:
         find(colour="red")
     info = describe(Boulware)
     assert info["name"] == "boulware" and info["class"].endswith(":Boulware")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_negotiator_is_built_again_from_its_spec(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(sorted(registered())))
+    cls = registered()[name]
+    params = {}
+    for key, default in settable(cls).items():
+        if isinstance(default, float) and data.draw(st.booleans()):
+            params[key] = data.draw(st.floats(0.05, 0.95))
+        elif isinstance(default, int) and not isinstance(default, bool) and data.draw(st.booleans()):
+            params[key] = data.draw(st.integers(1, 500))
+    negotiator = make(name, **params)
+    spec = spec_of(negotiator)
+    assert spec is not None and parse_spec(spec)[0] == name
+    assert make(spec).params == negotiator.params
+    assert repr(make(spec)) == repr(negotiator)
+
+
+@pytest.mark.parametrize("bad", ["", ":e=1", "boulware:e=1:linear", "boulware:e=1:e=2",
+                                 "a:b:c", "boulware:2x=1"])
+def test_malformed_specs_are_refused(bad: str) -> None:
+    with pytest.raises(SpecError):
+        make(bad)

@@ -8,7 +8,7 @@ import pytest
 from engine_builders import make_scenario, reachable
 
 from tratado.negotiators import PublicScenario, Record, make
-from tratado.negotiators.base import NegotiatorView
+from tratado.negotiators.base import NegotiatorView, own_copy
 from tratado.parties import Party
 from tratado.preferences import Preferences
 from tratado.protocols import AlternatingOffers, Event, Propose
@@ -58,7 +58,8 @@ def test_no_other_preferences_reachable_after_a_session(name: str) -> None:
     Session(scenario, "alternating", negotiators, seed=3).run()
     for party, negotiator in zip(scenario.parties, negotiators, strict=True):
         found = {id(o) for o in reachable(negotiator)}
-        assert id(party.preferences) in found
+        assert id(own_copy(party.preferences)) in found  # its own, as a copy
+        assert id(party.preferences) not in found
         others = [p.preferences for p in scenario.parties if p is not party]
-        assert not any(id(p) in found for p in others)
-        assert id(scenario) not in found
+        assert not any(id(p) in found or id(own_copy(p)) in found for p in others)
+        assert id(scenario) not in found and id(scenario.agenda) not in found

@@ -11,6 +11,7 @@ from tratado.negotiators import DEFAULT_NEGOTIATOR, Negotiator, make
 from tratado.protocols import Outcome, WalkAway, protocol_registry
 from tratado.scenario import Scenario
 from tratado.session import Session, check_replay, evaluate, replay
+from tratado.session.replay import verify
 
 PROTOCOLS = ("alternating", "single-text", "mediated")
 PAIRS = [("boulware", "conceder"), ("frequency", "tit-for-tat"), ("random", "aspiration"),
@@ -75,7 +76,9 @@ def test_a_failing_party_counts_as_walking_away(protocol: str, position: int) ->
     result = Session(scenario, protocol, negotiators, seed=1).run()
     assert result.reason == "error" and result.agreement is None
     party = f"p{position}"
-    assert result.failures == [{"party": party, "negotiator": "Failing",
+    assert result.failures == [{"party": party, "negotiator": f"{__name__}:Failing",
                                 "error": "RuntimeError: boom"}]
     assert result.events[-1] == WalkAway(party, note="failure: RuntimeError: boom")
-    assert replay(scenario, result.to_dict())
+    # a plug-in is not re-run unless allowed: then only the rules are checked
+    assert verify(scenario, result.to_dict()).status == "rules-only"
+    assert verify(scenario, result.to_dict(), allow_plugins=True).reproduces

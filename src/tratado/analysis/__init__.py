@@ -19,15 +19,16 @@ from tratado.analysis.summary import (
     SOLUTION_TITLES,
     SOLUTIONS,
     Analysis,
-    Package,
     analyze,
     outcome_quality,
 )
+from tratado.analysis.tables import Package, Packages, TradeoffTable
 from tratado.analysis.tradeoffs import IssueTradeoff, Trade, issue_tradeoffs, suggested_trades
 
 __all__ = [
     "SOLUTIONS", "SOLUTION_TITLES", "Analysis", "Frontier", "FrontierBuilder", "IssueTradeoff",
-    "Package", "Trade", "additive_frontier", "analyze", "count_rational", "distance_to_frontier",
+    "Package", "Packages", "Trade", "TradeoffTable", "additive_frontier", "analyze",
+    "count_rational", "distance_to_frontier",
     "egalitarian_solution", "frontier_from_points", "issue_contributions", "issue_tradeoffs",
     "kalai_smorodinsky_solution", "nash_solution", "opposition", "outcome_quality", "pareto_frontier",
     "pareto_mask", "suggested_trades", "utilitarian_solution",

@@ -19,9 +19,13 @@ programme in :mod:`tratado.analysis.frontier` needs; :func:`pareto_mask` uses ``
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from tratado.analysis.budget import WorkBudget
 
 __all__ = ["pareto_mask"]
 
@@ -106,6 +110,8 @@ def _grid_filter(cols: list[FloatArray], alive: IntArray, tol: float) -> IntArra
     """
     k = len(cols)
     size = max(2, int(round(_GRID_CELLS ** (1.0 / k))))
+    if size**k > 4 * _GRID_CELLS:  # too many parties for a grid (numpy allows 64 axes)
+        return alive
     while alive.size > _GRID_MIN:
         cell = np.zeros(alive.size, dtype=np.int64)
         cover = np.zeros(alive.size, dtype=np.int64)
@@ -250,7 +256,7 @@ def _mask_3d(cand: FloatArray, tol: float) -> BoolArray:
     return keep
 
 
-def _mask_nd(u: FloatArray, tol: float) -> BoolArray:
+def _mask_nd(u: FloatArray, tol: float, budget: WorkBudget | None = None) -> BoolArray:
     """Three or more parties: prefilters, then an exact staircase sweep (three parties) or a
     block-wise sweep in order of total utility (four or more)."""
     m, k = u.shape
@@ -274,11 +280,15 @@ def _mask_nd(u: FloatArray, tol: float) -> BoolArray:
         idx = np.arange(lo, min(lo + _BLOCK, alive.size))
         block = cand[idx]
         for f_lo in range(0, n_front, _CHUNK):
+            if budget is not None:
+                budget.spend(idx.size * (min(f_lo + _CHUNK, n_front) - f_lo) * k)
             hit = _dominated_by(block, front[f_lo : min(f_lo + _CHUNK, n_front)], tol)
             idx, block = idx[~hit], block[~hit]
             if not idx.size:
                 break
         if idx.size:
+            if budget is not None:
+                budget.spend(idx.size * idx.size * k)
             hit = _dominated_by(block, block, tol)
             idx, block = idx[~hit], block[~hit]
             keep[idx] = True
@@ -289,21 +299,27 @@ def _mask_nd(u: FloatArray, tol: float) -> BoolArray:
     return mask
 
 
-def keep_mask(u: FloatArray, tol: float) -> BoolArray:
-    """Rows not tol-dominated by any row (validated input, ``tol >= 0``)."""
+def keep_mask(u: FloatArray, tol: float, budget: WorkBudget | None = None) -> BoolArray:
+    """Rows not tol-dominated by any row (validated input, ``tol >= 0``).
+
+    ``budget`` counts the party comparisons of the many-party filter and stops it when
+    its limit is passed (see :mod:`tratado.analysis.budget`).
+    """
     if u.shape[0] == 0:
         return np.zeros(0, dtype=np.bool_)
     if u.shape[1] == 1:
         return _mask_1d(u[:, 0], tol)
     if u.shape[1] == 2:
         return _mask_2d(u, tol)
-    return _mask_nd(u, tol)
+    return _mask_nd(u, tol, budget)
 
 
 def pareto_mask(utilities: npt.ArrayLike) -> BoolArray:
     """Return a ``(m,)`` mask, True where the row is strictly dominated by no row.
 
     Equal rows are all True or all False.  Works for any number of parties ``k >= 1``;
-    two parties take ``O(m log m)``.  Utilities must be finite.
+    two parties take ``O(m log m)``.  Utilities must be finite.  Comparisons are exact on
+    the given floats: the frontier functions round utilities to the grid of
+    :mod:`tratado.analysis.ties` first, so that float noise cannot decide dominance.
     """
     return keep_mask(as_utilities(utilities), 0.0)

@@ -5,15 +5,20 @@ first).  Its *utility vector* holds one float64 per party.
 
 Semantics
 ---------
+* Utilities are compared on the grid of :mod:`tratado.analysis.ties`: each is rounded to
+  the nearest multiple of ``2**-32`` (exactly, monotonically) before any comparison, so
+  that float noise (two sums equal in exact arithmetic, one ulp apart in float64) never
+  decides dominance or splits a tie, for any number of parties.  Below, "equal", ``>=``
+  and ``>`` compare these rounded values exactly.
 * ``y`` strictly dominates ``x`` when ``y >= x`` for every party and ``y > x`` for at least
-  one.  All comparisons are exact comparisons of float64 values (no tolerance), so two
-  vectors are "equal" only when every component compares equal.
-* The *frontier* is the set of distinct utility vectors that no outcome strictly dominates.
-  Each frontier point carries its utility vector, a *representative* outcome -- the
+  one.
+* The *frontier* is the set of distinct (rounded) utility vectors that no outcome strictly
+  dominates.  Each frontier point carries a *representative* outcome -- the
   lexicographically smallest option-index row (issue 0 most significant) among the outcomes
-  with exactly that vector -- and ``ties``, the number of outcomes with exactly that vector.
-* Frontier points are ordered lexicographically descending on their utility vectors
-  (party 0 descending, then party 1 descending, ...).
+  with that vector --, the representative's own float utilities, and ``ties``, the number
+  of outcomes with that vector.
+* Frontier points are ordered lexicographically descending on their rounded utility
+  vectors (party 0 descending, then party 1 descending, ...).
 * For additive utilities the utility of outcome ``x`` for party ``p`` is
   ``((0.0 + c_0[x_0, p]) + c_1[x_1, p]) + ...``: summed in issue order starting at 0.0, where
   ``c_i`` is the ``(n_options_i, n_parties)`` array of per-option contributions.
@@ -33,11 +38,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from tratado.analysis.dominance import as_utilities, keep_mask, pareto_mask
+from tratado.analysis.ties import UTILITY_GRID, snap
+
+if TYPE_CHECKING:
+    from tratado.analysis.budget import WorkBudget
 
 __all__ = [
     "Frontier",
@@ -95,7 +105,8 @@ class Frontier:
         return int(self.utilities.shape[0])
 
     def rational(self, reservation: npt.ArrayLike) -> Frontier:
-        """Return the points whose utility is ``>= reservation`` for every party.
+        """Return the points whose utility is ``>= reservation`` for every party (compared
+        on the utility grid, like every comparison here).
 
         This is exactly the frontier of the rational outcomes (those ``>= reservation``):
         a rational point undominated among all outcomes is undominated among the rational
@@ -105,7 +116,7 @@ class Frontier:
         rational vector is itself rational.  Order is preserved.
         """
         r = _reservation(reservation, self.utilities.shape[1])
-        keep = np.all(self.utilities >= r, axis=1)
+        keep = np.all(snap(self.utilities) >= snap(r), axis=1)
         return Frontier(self.utilities[keep], self.outcomes[keep], self.ties[keep])
 
 
@@ -137,13 +148,30 @@ def _group_starts(u: FloatArray) -> IntArray:
     return np.flatnonzero(new)
 
 
-def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray) -> Frontier:
+def _grid_survivors(utilities: FloatArray,
+                    budget: WorkBudget | None = None) -> tuple[IntArray, FloatArray]:
+    """Indices of the rows not strictly dominated on the utility grid, and their grid
+    utilities.
+
+    A cheap first pass drops, on the raw floats, rows beaten by more than one grid step on
+    some party and ``>=`` on all: rounding is monotone, so they are strictly dominated on
+    the grid too (and that relation is transitive, so any chain of them ends at a kept
+    row).  Only the survivors are rounded and filtered exactly.
+    """
+    index = np.flatnonzero(keep_mask(utilities, UTILITY_GRID, budget)).astype(np.int64)
+    rounded = snap(utilities[index])
+    keep = keep_mask(rounded, 0.0, budget)
+    return index[keep], rounded[keep]
+
+
+def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray,
+            budget: WorkBudget | None = None) -> Frontier:
     """Frontier of weighted points (weight = how many outcomes a row stands for)."""
-    keep = keep_mask(utilities, 0.0)
-    u, o, w = utilities[keep], outcomes[keep], weights[keep]
-    order = np.lexsort([o[:, i] for i in reversed(range(o.shape[1]))] + _desc_keys(u))
-    u, o, w = u[order], o[order], w[order]
-    starts = _group_starts(u)
+    index, s = _grid_survivors(utilities, budget)
+    u, o, w = utilities[index], outcomes[index], weights[index]
+    order = np.lexsort([o[:, i] for i in reversed(range(o.shape[1]))] + _desc_keys(s))
+    u, s, o, w = u[order], s[order], o[order], w[order]
+    starts = _group_starts(s)
     ties = np.add.reduceat(w, starts) if starts.size else np.zeros(0, dtype=np.int64)
     return Frontier(u[starts], o[starts], ties)
 
@@ -166,8 +194,8 @@ def frontier_from_points(utilities: npt.ArrayLike, outcomes: npt.ArrayLike) -> F
         utilities: ``(m, k)`` utility vector of each outcome.
         outcomes: ``(m, n_issues)`` option indices of each outcome.
 
-    Identical vectors are merged: the representative is the lexicographically smallest
-    outcome among them and ``ties`` counts them.
+    Equal vectors (on the utility grid) are merged: the representative is the
+    lexicographically smallest outcome among them and ``ties`` counts them.
     """
     u = as_utilities(utilities)
     o = _as_outcomes(outcomes, u.shape[0])
@@ -183,9 +211,10 @@ class FrontierBuilder:
     and counted when it arrives.
     """
 
-    def __init__(self, n_parties: int, n_issues: int) -> None:
+    def __init__(self, n_parties: int, n_issues: int, budget: WorkBudget | None = None) -> None:
         if n_parties < 1 or n_issues < 0:
             raise ValueError("need n_parties >= 1 and n_issues >= 0")
+        self._budget = budget
         self._n_parties = n_parties
         self._n_issues = n_issues
         self._frontier = Frontier(
@@ -203,6 +232,7 @@ class FrontierBuilder:
             np.concatenate([f.utilities, u]),
             np.concatenate([f.outcomes, o]),
             np.concatenate([f.ties, np.ones(u.shape[0], dtype=np.int64)]),
+            self._budget,
         )
 
     def result(self) -> Frontier:
@@ -215,12 +245,15 @@ class FrontierBuilder:
 # --------------------------------------------------------------------------------------
 
 
-def additive_frontier(contributions: Sequence[npt.ArrayLike]) -> Frontier:
+def additive_frontier(contributions: Sequence[npt.ArrayLike],
+                      budget: WorkBudget | None = None) -> Frontier:
     """Exact frontier of an additive outcome space, without enumerating it.
 
     Args:
         contributions: one ``(n_options_i, k)`` array per issue, in issue order;
             ``c_i[o, p]`` is what option ``o`` of issue ``i`` adds to party ``p``.
+        budget: stops the computation when it takes more work than allowed
+            (:mod:`tratado.analysis.budget`); None for no limit.
 
     Dynamic programme: ``F_0 = {0}`` and ``F_{i+1}`` keeps the sums ``f + c_i[o]``
     (``f`` in ``F_i``) that survive a dominance filter.  Identical sums merge: their
@@ -237,8 +270,11 @@ def additive_frontier(contributions: Sequence[npt.ArrayLike]) -> Frontier:
     state is dropped only when some state is ``>=`` everywhere and larger by more than
     ``r * B * 2**-50`` somewhere, where ``r`` is the number of additions still to come and
     ``B`` bounds every partial sum: each later addition moves a gap by at most
-    ``B * 2**-52``, so such a state stays strictly dominated whatever follows.  The last
-    issue uses the exact filter.  On real-valued data the extra kept states are rare.
+    ``B * 2**-52``, so such a state stays strictly dominated whatever follows; the margin
+    also adds one grid step (``2**-32``), so the state stays strictly dominated after the
+    final sums are rounded to the utility grid.  The last issue rounds the sums to the
+    grid and uses the exact filter on them.  On real-valued data the extra kept states are
+    rare.
     """
     cs = [np.asarray(c, dtype=np.float64) for c in contributions]
     if not cs:
@@ -268,12 +304,18 @@ def additive_frontier(contributions: Sequence[npt.ArrayLike]) -> Frontier:
         parent = np.repeat(np.arange(values.shape[0], dtype=np.int64), n_opt)
         option = np.tile(np.arange(n_opt, dtype=np.int64), values.shape[0])
         remaining = len(cs) - 1 - i
-        keep = keep_mask(cand, remaining * bound * 2.0**-50)
-        cand, parent, option = cand[keep], parent[keep], option[keep]
+        if remaining:  # raw partial sums, dropped only when dominated beyond any rounding
+            keep = keep_mask(cand, remaining * bound * 2.0**-50 + UTILITY_GRID, budget)
+            cand, parent, option = cand[keep], parent[keep], option[keep]
+            key = cand
+        else:  # final sums: compared on the utility grid
+            index, key = _grid_survivors(cand, budget)
+            cand, parent, option = cand[index], parent[index], option[index]
         rep_key = ranks[parent] * n_opt + option
-        order = np.lexsort([rep_key, *_desc_keys(cand)])
-        cand, parent, option, rep_key = cand[order], parent[order], option[order], rep_key[order]
-        starts = _group_starts(cand)
+        order = np.lexsort([rep_key, *_desc_keys(key)])
+        cand, key = cand[order], key[order]
+        parent, option, rep_key = parent[order], option[order], rep_key[order]
+        starts = _group_starts(key)
         ties = np.add.reduceat(ties[parent], starts)
         values = cand[starts]
         parents.append(parent[starts])

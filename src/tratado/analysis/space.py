@@ -11,16 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
+from tratado.analysis.budget import WorkBudget, WorkEstimate, check, estimate
+from tratado.analysis.counting import count_rational_additive
 from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
+from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
+from tratado.limits import limit
 from tratado.scenario import Scenario
 
 #: Outcomes evaluated per chunk when a space is enumerated.
 CHUNK = 1 << 18
 
-#: Utilities within this of a reservation value count as meeting it: values typed as
-#: decimals (0.6) are not exact in binary, and a package the file says is worth exactly
-#: the no-deal value must not fall out of the zone by a rounding error.
-RATIONAL_TOLERANCE = 1e-9
 
 
 def rational_threshold(scenario: Scenario) -> np.ndarray:
@@ -34,26 +34,70 @@ def issue_contributions(scenario: Scenario) -> list[np.ndarray]:
     return [np.column_stack([c[i] for c in per_party]) for i in range(len(scenario.agenda))]
 
 
+def evaluation_terms(scenario: Scenario) -> int:
+    """Rough cost of evaluating one package for every party (rules and tables touched)."""
+    terms = 0
+    for party in scenario.parties:
+        prefs = party.preferences
+        terms += 1 + len(getattr(prefs, "rules", ())) if not prefs.is_additive else len(scenario.agenda)
+    return terms
+
+
+def work_estimate(scenario: Scenario) -> WorkEstimate:
+    """The predicted cost of the exact frontier (see :mod:`tratado.analysis.budget`)."""
+    return estimate(scenario.agenda.shape, scenario.n_parties, scenario.is_additive,
+                    0 if scenario.is_additive else evaluation_terms(scenario))
+
+
+def check_frontier_work(scenario: Scenario, what: str = "") -> WorkEstimate:
+    """Refuse now (:class:`~tratado.analysis.budget.AnalysisTooCostly`) a scenario whose
+    exact frontier is predicted to exceed the ``analysis_work`` limit; return the estimate.
+
+    For callers that will need the frontier after other long work (a simulation that
+    reports distances to the frontier), so that the refusal comes before that work.
+    """
+    est = work_estimate(scenario)
+    check(est, what or f"the Pareto frontier of '{scenario.name}'")
+    return est
+
+
 def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> Frontier:
-    """The exact Pareto frontier of all outcomes (distinct utility vectors)."""
+    """The exact Pareto frontier of all outcomes (distinct utility vectors).
+
+    Refuses up front (:class:`~tratado.analysis.budget.AnalysisTooCostly`, with the
+    estimate) a problem predicted to take more than the ``analysis_work`` limit, and
+    stops one that passes the limit while running.
+    """
+    what = f"the Pareto frontier of '{scenario.name}'"
+    if not scenario.is_additive:
+        scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
+    check_frontier_work(scenario, what)
+    budget = WorkBudget(limit("analysis_work"), what)
     if scenario.is_additive:
-        return additive_frontier(issue_contributions(scenario))
-    scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
-    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda))
+        return additive_frontier(issue_contributions(scenario), budget)
+    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
     for rows in scenario.agenda.chunks(CHUNK):
         builder.add(scenario.utilities(rows), rows)
     return builder.result()
 
 
 def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> int | None:
-    """How many outcomes give every party at least its reservation value.
+    """How many outcomes give every party at least its reservation value (exactly).
 
-    Counting needs every outcome, so spaces above ``max_outcomes`` return None.
+    Linear-additive scenarios are counted without enumerating the space (a
+    meet-in-the-middle count over the two halves of the agenda, see
+    :mod:`tratado.analysis.counting`): for one or two parties up to about 10^10
+    outcomes, for three or more parties up to ``max_outcomes``.
+    Other preferences are enumerated in chunks, up to ``max_outcomes``.  Returns None
+    beyond these limits.
     """
+    reservation = snap(rational_threshold(scenario))
+    if scenario.is_additive:
+        return count_rational_additive(issue_contributions(scenario), reservation,
+                                       scenario.utilities, max_outcomes)
     if scenario.agenda.size > max_outcomes:
         return None
-    reservation = rational_threshold(scenario)
     count = 0
     for rows in scenario.agenda.chunks(CHUNK):
-        count += int(np.count_nonzero(np.all(scenario.utilities(rows) >= reservation, axis=1)))
+        count += int(np.count_nonzero(np.all(snap(scenario.utilities(rows)) >= reservation, axis=1)))
     return count

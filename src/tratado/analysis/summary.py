@@ -4,10 +4,19 @@
 rational set and whether a zone of possible agreement exists, the exact frontier (of
 all outcomes and of the rational set), the Nash, Kalai–Smorodinsky, egalitarian and
 utilitarian packages, the opposition level and the per-issue trade-off table.
+
+It is also the notebook entry point, ``tratado.analyze``::
+
+    import tratado
+    a = tratado.analyze("venezuela-2021")     # a bundled example, a path or a Scenario
+    a.pareto                                  # the frontier, as Packages
+    a.nash.by_party                           # {party id: utility}
+    a.pareto_rational.to_pandas()             # with pandas installed
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +32,8 @@ from tratado.analysis.solutions import (
     utilitarian_solution,
 )
 from tratado.analysis.space import count_rational, pareto_frontier, rational_threshold
+from tratado.analysis.tables import Package as Package
+from tratado.analysis.tables import Packages, TradeoffTable
 from tratado.analysis.tradeoffs import IssueTradeoff, Trade, issue_tradeoffs, suggested_trades
 from tratado.scenario import Scenario
 
@@ -42,19 +53,6 @@ SOLUTION_TITLES = {
 
 
 @dataclass(frozen=True)
-class Package:
-    """One outcome with every party's utility."""
-
-    outcome: dict[str, Any]
-    utilities: tuple[float, ...]
-    row: tuple[int, ...]
-    ties: int = 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "utilities": list(self.utilities)}
-
-
-@dataclass(frozen=True)
 class Analysis:
     """Everything :func:`analyze` finds about one scenario."""
 
@@ -68,9 +66,21 @@ class Analysis:
     trades: list[Trade]
     ideal: tuple[float, ...] = field(default=())
 
+    def __repr__(self) -> str:
+        s = self.scenario
+        rational = "not counted" if self.n_rational is None else f"{self.n_rational:,}"
+        return (f"<Analysis of '{s.name}': {s.n_parties} parties, {self.n_outcomes:,} packages,"
+                f" {rational} rational, frontier {len(self.frontier):,}"
+                f" ({len(self.rational_frontier):,} rational); .pareto, .nash, .to_dict()>")
+
     @property
     def n_outcomes(self) -> int:
         return self.scenario.agenda.size
+
+    @property
+    def ideal_by_party(self) -> dict[str, float]:
+        """``{party id: the most it can get inside the zone}`` (empty without a zone)."""
+        return dict(zip(self.scenario.party_ids, self.ideal, strict=True)) if self.ideal else {}
 
     @property
     def has_zopa(self) -> bool:
@@ -78,14 +88,45 @@ class Analysis:
         return len(self.rational_frontier) > 0
 
     def package(self, frontier: Frontier, index: int) -> Package:
+        """Point ``index`` of ``frontier`` as a :class:`Package`."""
         row = tuple(int(i) for i in frontier.outcomes[index])
         return Package(self.scenario.agenda.describe(row),
                        tuple(float(u) for u in frontier.utilities[index]), row,
-                       int(frontier.ties[index]))
+                       int(frontier.ties[index]), self.scenario.party_ids)
 
-    def pareto(self, rational_only: bool = False) -> list[Package]:
-        f = self.rational_frontier if rational_only else self.frontier
-        return [self.package(f, i) for i in range(len(f))]
+    def _packages(self, frontier: Frontier) -> Packages:
+        return Packages((self.package(frontier, i) for i in range(len(frontier))),
+                        self.scenario.party_ids, self.scenario.agenda.names)
+
+    @property
+    def pareto(self) -> Packages:
+        """The Pareto frontier, one package per distinct utility vector."""
+        return self._packages(self.frontier)
+
+    @property
+    def pareto_rational(self) -> Packages:
+        """The frontier packages in the zone of possible agreement."""
+        return self._packages(self.rational_frontier)
+
+    @property
+    def nash(self) -> Package | None:
+        """The Nash bargaining package (None without a zone of possible agreement)."""
+        return self.solutions["nash"]
+
+    @property
+    def kalai_smorodinsky(self) -> Package | None:
+        """The Kalai–Smorodinsky package (None without a zone of possible agreement)."""
+        return self.solutions["kalai_smorodinsky"]
+
+    @property
+    def egalitarian(self) -> Package | None:
+        """The egalitarian package (None without a zone of possible agreement)."""
+        return self.solutions["egalitarian"]
+
+    @property
+    def utilitarian(self) -> Package | None:
+        """The utilitarian package (None without a zone of possible agreement)."""
+        return self.solutions["utilitarian"]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document (see docs/cli.md for every field)."""
@@ -98,7 +139,7 @@ class Analysis:
             "reservation_values": [float(r) for r in scenario.reservation_values],
             "rational": self.n_rational,
             "zopa": self.has_zopa,
-            "pareto": [dict(p.to_dict(), ties=p.ties) for p in self.pareto()],
+            "pareto": [dict(p.to_dict(), ties=p.ties) for p in self.pareto],
             "pareto_rational": len(self.rational_frontier),
         }
         for name, package in self.solutions.items():
@@ -118,31 +159,43 @@ class Analysis:
 
 
 def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
-            count_limit: int = 10_000_000) -> Analysis:
+            count_limit: int = 10_000_000,
+            reservation_values: Mapping[str, float] | None = None) -> Analysis:
     """Analyse ``scenario`` exactly.
 
-    ``max_outcomes`` bounds enumeration for non-linear preferences (linear-additive
-    ones never enumerate); the rational set is counted only up to ``count_limit``
-    outcomes (its frontier and the solutions are exact regardless).
+    ``scenario`` is a :class:`~tratado.scenario.Scenario` (analysis does no I/O;
+    :func:`tratado.analyze` also takes a file, a folder or a bundled example's name).
+    ``reservation_values`` (``{party id: value}``) is a what-if: those no-deal values
+    replace the scenario's for this analysis.  ``max_outcomes`` bounds enumeration
+    (non-linear preferences; linear-additive frontiers never enumerate). The rational
+    packages are counted exactly, without enumerating them for one or two
+    linear-additive parties (up to about 10^10 packages), and otherwise only up to
+    ``count_limit`` (and ``max_outcomes``) packages; the frontier and the solutions are
+    exact regardless.
+    Problems predicted to take too long are refused with an estimate (see
+    :mod:`tratado.analysis.budget`).
     """
+    if reservation_values:
+        scenario = scenario.with_reservation_values(reservation_values)
     frontier = pareto_frontier(scenario, max_outcomes)
     reservation = rational_threshold(scenario)
     rational = frontier.rational(reservation)
     solutions: dict[str, Package | None] = {}
     probe = Analysis(scenario, frontier, rational, None, {}, 0.0, [], [])
     for name, solve in SOLUTIONS.items():
-        index = solve(rational, reservation)
+        index = solve(rational, scenario.reservation_values)
         solutions[name] = None if index is None else probe.package(rational, index)
     table = issue_tradeoffs(scenario)
     ideal = tuple(float(x) for x in rational.utilities.max(axis=0)) if len(rational) else ()
+    counted = count_rational(scenario, min(count_limit, max_outcomes))
     return Analysis(
         scenario=scenario,
         frontier=frontier,
         rational_frontier=rational,
-        n_rational=count_rational(scenario, min(count_limit, max_outcomes)),
+        n_rational=counted,
         solutions=solutions,
         opposition=opposition(frontier),
-        tradeoffs=table,
+        tradeoffs=TradeoffTable(table, scenario.party_ids),
         trades=suggested_trades(scenario, table),
         ideal=ideal,
     )
@@ -164,7 +217,7 @@ def outcome_quality(scenario: Scenario, utilities: np.ndarray,
     frontier = pareto_frontier(scenario) if frontier is None else frontier
     reservation = rational_threshold(scenario)
     rational = frontier.rational(reservation)
-    nash = nash_solution(rational, reservation)
+    nash = nash_solution(rational, scenario.reservation_values)
     point = np.asarray(utilities, dtype=float)
     return {
         "distance_to_pareto": distance_to_frontier(frontier, point),

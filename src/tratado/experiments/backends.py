@@ -99,7 +99,7 @@ def _failed(job: Job, index: int, reason: str) -> dict[str, Any]:
     planned = job.plan.session(index)
     entry = job.entries[planned.scenario]
     return failed_row(planned, entry.label, entry.fingerprint, entry.scenario, reason,
-                      plugins(planned))
+                      [job.params_of(spec) for spec in planned.assignment], plugins(planned))
 
 
 def run_local(job: Job, chunks: Sequence[Chunk], jobs: int,

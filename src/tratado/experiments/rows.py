@@ -33,7 +33,6 @@ import json
 from typing import Any
 
 from tratado.experiments.plan import Planned
-from tratado.experiments.specs import spec_params_json
 from tratado.scenario import Scenario
 from tratado.session import SessionResult
 
@@ -59,25 +58,28 @@ def columns(max_parties: int) -> list[tuple[str, str]]:
     return found
 
 
-def _base(planned: Planned, label: str, fingerprint: str, scenario: Scenario) -> dict[str, Any]:
+def _base(planned: Planned, label: str, fingerprint: str, scenario: Scenario,
+          params: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "session": planned.session, "scenario": label, "scenario_sha256": fingerprint,
         "protocol": planned.protocol, "repetition": planned.repetition, "seed": planned.seed,
         "parties": scenario.n_parties,
     }
-    for k, (party, spec) in enumerate(zip(scenario.party_ids, planned.assignment,
-                                          strict=True), start=1):
+    for k, (party, spec, given) in enumerate(zip(scenario.party_ids, planned.assignment,
+                                                 params, strict=True), start=1):
         row[f"party_{k}"] = party
         row[f"negotiator_{k}"] = spec
-        row[f"params_{k}"] = spec_params_json(spec)
+        row[f"params_{k}"] = given
     return row
 
 
 def session_row(planned: Planned, label: str, fingerprint: str, scenario: Scenario,
-                result: SessionResult, best: list[float], seconds: float) -> dict[str, Any]:
+                result: SessionResult, best: list[float], seconds: float,
+                params: list[str]) -> dict[str, Any]:
     """The row of a finished (and evaluated) session; ``best``: each party's best
-    utility in the space, in party order."""
-    row = _base(planned, label, fingerprint, scenario)
+    utility in the space, ``params``: each negotiator's parameters as JSON, in party
+    order."""
+    row = _base(planned, label, fingerprint, scenario, params)
     failure = result.failures[0] if result.failures else None
     row.update({
         "agreement": result.agreement is not None, "reason": result.reason,
@@ -108,11 +110,11 @@ def _spec_of(planned: Planned, scenario: Scenario, party: str) -> str:
 
 
 def failed_row(planned: Planned, label: str, fingerprint: str, scenario: Scenario,
-               reason: str, negotiator: str | None = None, party: str | None = None,
-               seconds: float = 0.0) -> dict[str, Any]:
+               reason: str, params: list[str], negotiator: str | None = None,
+               party: str | None = None, seconds: float = 0.0) -> dict[str, Any]:
     """The row of a session that did not finish (stopped, or its worker died): no
     agreement, reason ``error``, every party at its reservation value."""
-    row = _base(planned, label, fingerprint, scenario)
+    row = _base(planned, label, fingerprint, scenario, params)
     row.update({
         "agreement": False, "reason": "error", "ended_by": party, "round": None,
         "turns": None, "outcome": None, "welfare": sum(

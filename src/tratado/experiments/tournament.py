@@ -49,11 +49,13 @@ class Tournament:
                  protocols: Sequence[str] = ("alternating",), repetitions: int = 1, *,
                  rounds: int | None = None, seconds: float | None = None,
                  move_budget: float | None = None, timeout: float = 60.0, seed: int = 0,
-                 self_play: bool = False, roles: str = "auto", name: str | None = None) -> None:
+                 self_play: bool = False, roles: str = "auto", name: str | None = None,
+                 isolate: bool = False) -> None:
         self.settings = Settings(tuple(negotiators), tuple(scenarios), tuple(protocols),
                                  repetitions, rounds, seconds, move_budget, timeout, seed,
-                                 self_play, roles, name)
+                                 self_play, roles, name, isolate)
         self._prepared: tuple[list[Entry], Plan, str] | None = None
+        self._params: dict[str, str] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Tournament:
@@ -61,6 +63,7 @@ class Tournament:
         tournament = cls.__new__(cls)
         tournament.settings = settings
         tournament._prepared = None
+        tournament._params = {}
         return tournament
 
     @classmethod
@@ -75,12 +78,19 @@ class Tournament:
         if self._prepared is not None:
             return self._prepared
         s = self.settings
-        plugins_from_cwd([spec for spec in s.negotiators if _parses(spec)])
-        specs = [check_spec(spec, field="negotiators") for spec in s.negotiators]
-        duplicated = sorted({x for x in specs if specs.count(x) > 1})
-        if duplicated:
-            raise TratadoError(f"the negotiator '{duplicated[0]}' is named twice.",
-                               field="negotiators", fix="name each negotiator once.")
+        plugins_from_cwd(list(s.negotiators))
+        checked = [check_spec(spec, isolate=s.isolate) for spec in s.negotiators]
+        specs = [spec for spec, _ in checked]
+        self._params = dict(checked)
+        seen: dict[tuple[str, str], str] = {}
+        for spec, params in checked:
+            same = seen.setdefault((parse_spec(spec)[0], params), spec)
+            if same != spec or specs.count(spec) > 1:
+                raise TratadoError(f"the negotiator '{spec}' is named twice"
+                                   + ("" if same == spec else f" (as '{same}' too)") + ".",
+                                   field="negotiators",
+                                   fix="name each negotiator once, or give the copies"
+                                   " different parameters.")
         entries = self._scenarios()
         self._check_protocols(entries, specs)
         plan = Plan([(e.fingerprint, e.scenario.n_parties) for e in entries], specs,
@@ -115,12 +125,13 @@ class Tournament:
         return entries
 
     def _check_protocols(self, entries: list[Entry], specs: list[str]) -> None:
-        from tratado.experiments.specs import build
+        from tratado.negotiators.registry import make
         from tratado.protocols import protocol_class
         from tratado.session import Session
 
         s = self.settings
         options = Job([], Plan([], [], [], 1, 0), s.rounds, s.seconds).options()
+        stand_in = "linear"  # the protocol's checks need negotiators, not these ones
         for protocol in s.protocols:
             try:
                 protocol_class(protocol)
@@ -130,8 +141,7 @@ class Tournament:
             for entry in entries:
                 n = entry.scenario.n_parties
                 try:
-                    Session(entry.scenario, protocol, [build(specs[k % len(specs)])
-                                                       for k in range(n)],
+                    Session(entry.scenario, protocol, [make(stand_in) for _ in range(n)],
                             0, move_budget=s.move_budget, protocol_options=options)
                 except (TypeError, ValueError) as error:
                     raise TratadoError(f"the '{protocol}' protocol cannot run on this scenario"
@@ -171,7 +181,7 @@ class Tournament:
         job = Job(entries, plan, self.settings.rounds, self.settings.seconds,
                   self.settings.move_budget, self.settings.timeout,
                   str(Path(out) / "records") if records and out is not None else None,
-                  [os.getcwd()])
+                  [os.getcwd()], self.settings.isolate, dict(self._params))
         if job.records is not None:
             Path(job.records).mkdir(exist_ok=True)
         if scheduler is not None or dask_workers is not None:
@@ -213,17 +223,9 @@ class Tournament:
         return backends.run_local(job, chunks, jobs or os.cpu_count() or 1, memory)
 
 
-def _parses(spec: str) -> bool:
-    try:
-        parse_spec(spec)
-    except ValueError:
-        return False
-    return True
-
-
 def _rest(s: Settings) -> tuple[Any, ...]:
     return (s.scenarios, s.protocols, s.repetitions, s.rounds, s.seconds, s.move_budget,
-            s.timeout, s.seed, s.self_play, s.roles, s.name)
+            s.timeout, s.seed, s.self_play, s.roles, s.name, s.isolate)
 
 
 def _missing(done: list[tuple[int, int]], total: int) -> list[tuple[int, int]]:

@@ -39,8 +39,10 @@ class Settings:
     time; ``move_budget``: seconds one move may take; ``timeout``: seconds after which a
     session that has not ended is stopped and recorded as failed; ``seed``: the
     tournament seed; ``self_play``: let a negotiator meet itself; ``roles``: ``auto``,
-    ``all`` or ``rotations`` (:mod:`tratado.experiments.plan`); ``fingerprints``: the
-    SHA-256 each scenario must have (``None`` where not checked).
+    ``all`` or ``rotations`` (:mod:`tratado.experiments.plan`); ``isolate``: run each
+    plug-in negotiator in a process of its own, where it sees only its own preferences
+    (:mod:`tratado.negotiators.isolated`); ``fingerprints``: the SHA-256 each scenario
+    must have (``None`` where not checked).
     """
 
     negotiators: tuple[str, ...]
@@ -55,6 +57,7 @@ class Settings:
     self_play: bool = False
     roles: str = "auto"
     name: str | None = None
+    isolate: bool = False
     fingerprints: tuple[str | None, ...] = field(default=(), compare=False)
 
 
@@ -126,7 +129,7 @@ def settings_from_dict(data: Any, file: str | None = None) -> Settings:
     if roles not in ROLES:
         raise _fail(f"roles is {excerpt(roles)!r}.", file, "roles",
                     f"use one of: {', '.join(ROLES)}.")
-    for flag in ("self-play",):
+    for flag in ("self-play", "isolate"):
         if not isinstance(data.get(flag, False), bool):
             raise _fail(f"{flag} is {excerpt(data[flag])!r}.", file, flag, "write true or false.")
     name = data.get("name")
@@ -145,6 +148,7 @@ def settings_from_dict(data: Any, file: str | None = None) -> Settings:
         self_play=bool(data.get("self-play", False)),
         roles=str(roles),
         name=name,
+        isolate=bool(data.get("isolate", False)),
         fingerprints=tuple(prints),
     )
 
@@ -199,6 +203,8 @@ def dumps_settings(settings: Settings, found: list[tuple[str, str]] | None = Non
         "move-budget": settings.move_budget, "timeout": settings.timeout,
         "seed": settings.seed, "self-play": settings.self_play, "roles": settings.roles,
     })
+    if settings.isolate:
+        document["isolate"] = True
     text: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True,
                                default_flow_style=False, width=100)
     return text

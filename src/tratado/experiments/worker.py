@@ -22,7 +22,6 @@ local backend's watchdog (:mod:`tratado.experiments.backends`).
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
@@ -53,6 +52,8 @@ class Job:
     timeout: float | None = None
     records: str | None = None  # folder for each session's record, or None
     path: list[str] = field(default_factory=list)  # added to sys.path (plug-ins' folder)
+    isolate: bool = False  # plug-ins each in a process of their own
+    params: dict[str, str] = field(default_factory=dict)  # spec -> its parameters as JSON
     _best: dict[int, list[float]] = field(default_factory=dict, repr=False, compare=False)
     _protocols: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False,
                                                    compare=False)
@@ -82,6 +83,16 @@ class Job:
             options["deadline_seconds"] = self.seconds
         return options
 
+    def params_of(self, spec: str, negotiator: Any = None) -> str:
+        """The parameters of ``spec``'s negotiator as JSON: as checked before the run
+        (the negotiator's own ``params`` when the spec was not checked)."""
+        found = self.params.get(spec)
+        if found is None:
+            from tratado.experiments.specs import params_json
+
+            found = params_json(getattr(negotiator, "params", {}) if negotiator else {})
+        return found
+
     def best(self, scenario: int) -> list[float]:
         """Each party's best utility in scenario ``scenario`` (from the frontier, cached)."""
         found = self._best.get(scenario)
@@ -97,9 +108,9 @@ class Job:
 
 def plugins(planned: Planned) -> str | None:
     """The plug-in specs (``module:Class``) of a session, or None when all are built in."""
-    from tratado.experiments.specs import parse_spec
+    from tratado.experiments.specs import plugin
 
-    found = [s for s in planned.assignment if ":" in parse_spec(s)[0]]
+    found = [s for s in planned.assignment if plugin(s)]
     return ", ".join(dict.fromkeys(found)) or None
 
 
@@ -147,7 +158,8 @@ def run_session(job: Job, planned: Planned, watch: _Watch | None = None) -> dict
         if watch is not None:
             watch.started = time.monotonic()
         try:
-            negotiators = [build(spec) for spec in planned.assignment]
+            negotiators = [build(spec, job.isolate, job.move_budget)
+                           for spec in planned.assignment]
             session = Session(scenario, job.protocol(planned.scenario, planned.protocol),
                               negotiators, planned.seed, move_budget=job.move_budget)
             result = session.run()
@@ -156,27 +168,30 @@ def run_session(job: Job, planned: Planned, watch: _Watch | None = None) -> dict
                 watch.started = 0.0
         evaluate(result, scenario)
         row = session_row(planned, entry.label, entry.fingerprint, scenario, result,
-                          job.best(planned.scenario), perf_counter() - started)
+                          job.best(planned.scenario), perf_counter() - started,
+                          [job.params_of(spec, n) for spec, n in zip(planned.assignment,
+                                                                     negotiators, strict=True)])
         if job.records is not None:
-            _write_record(job, planned, entry, result.to_dict(timing=False))
+            _write_record(job, planned, entry, result)
         return row
     except BaseException as error:  # noqa: BLE001 - whatever a plug-in does fails this session only
         if isinstance(error, KeyboardInterrupt):
             raise
         reason = f"{type(error).__name__}: {error}"
         return failed_row(planned, entry.label, entry.fingerprint, scenario, reason,
+                          [job.params_of(spec) for spec in planned.assignment],
                           plugins(planned), seconds=perf_counter() - started)
 
 
-def _write_record(job: Job, planned: Planned, entry: Entry, record: dict[str, Any]) -> None:
-    from tratado.files import atomic_write
+def _write_record(job: Job, planned: Planned, entry: Entry, result: Any) -> None:
+    """The session's analyst record (:mod:`tratado.records`), canonical, atomically."""
+    from tratado.files import atomic_writer
+    from tratado.records import build_record, scenario_source, write_record
 
-    record["scenario_source"] = list(entry.source)
-    record["scenario_sha256"] = entry.fingerprint
-    record["tournament"] = {"session": planned.session, "assignment": list(planned.assignment),
-                            "repetition": planned.repetition}
-    path = Path(job.records or ".") / f"{planned.session:09d}.json"
-    atomic_write(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    folder = Path(job.records or ".")
+    record = build_record(result, source=scenario_source(entry.source, folder), lazy_log=True)
+    with atomic_writer(folder / f"{planned.session:09d}.json") as out:
+        write_record(record, out)  # type: ignore[arg-type]
 
 
 def prepare(job: Job) -> None:

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from tratado.errors import ScenarioError
+from tratado.formats._input import HugeNumber
+from tratado.labels import clean_text
+from tratado.limits import excerpt
 
 Path = tuple[str | int, ...]
 
@@ -23,7 +26,7 @@ def field_name(path: Path) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            text += ("." if text else "") + excerpt(part)
     return text
 
 
@@ -58,30 +61,48 @@ class Document:
             self.fail(path, f"expected a list, found {_kind(value)}.", "write it as '[a, b]' or '- a' lines.")
         return value
 
-    def text(self, value: Any, path: Path) -> str:
+    def text(self, value: Any, path: Path, *, multiline: bool = False) -> str:
+        """Text (numbers are taken as their text), normalised to NFC and refused when it
+        holds control or bidirectional-override characters (:mod:`tratado.labels`)."""
+        if isinstance(value, HugeNumber):
+            value = value.text
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(path, f"expected text, found {_kind(value)}.")
-        return str(value)
+            self.fail(path, f"expected text, found {_kind(value)}.", _yes_no_fix(value))
+        try:
+            return clean_text(str(value), multiline=multiline)
+        except ScenarioError as exc:
+            self.fail(path, exc.message, exc.fix)
 
     def number(self, value: Any, path: Path, fix: str | None = None) -> float:
+        self._refuse_huge(value, path)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(path, f"expected a number, found {_kind(value)}.", fix)
-        if not math.isfinite(value):
-            self.fail(path, f"expected a finite number, found {value}.", fix)
-        return float(value)
+            self.fail(path, f"expected a number, found {_kind(value)}.", fix or _yes_no_fix(value))
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            self.fail(path, f"expected a finite number, found {excerpt(value)}.",
+                      fix or "write a number of ordinary size.")
+        return number
 
     def integer(self, value: Any, path: Path) -> int:
+        self._refuse_huge(value, path)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, found {_kind(value)}.")
+            self.fail(path, f"expected a whole number, found {_kind(value)}.", _yes_no_fix(value))
         return int(value)
+
+    def _refuse_huge(self, value: Any, path: Path) -> None:
+        if isinstance(value, HugeNumber):
+            self.fail(path, *value.refusal())
 
     def check_keys(self, data: Mapping[Any, Any], allowed: Iterable[str], path: Path) -> None:
         allowed = list(allowed)
         for key in data:
             if key not in allowed:
-                near = difflib.get_close_matches(str(key), allowed, n=1)
+                near = difflib.get_close_matches(str(key)[:100], allowed, n=1)
                 hint = f"did you mean '{near[0]}'?" if near else f"known fields: {', '.join(allowed)}."
-                self.fail((*path, str(key)), f"unknown field '{key}'.", hint)
+                self.fail((*path, str(key)), f"unknown field '{excerpt(key)}'.", hint)
 
     def required(self, data: Any, key: str, path: Path, fix: str | None = None) -> Any:
         data = self.mapping(data, path)
@@ -99,6 +120,16 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, HugeNumber):
+        return f"a number with {value.digits:,} digits"
     if isinstance(value, str):
-        return f"text '{value}'"
-    return f"'{value}'"
+        return f"text '{excerpt(value)}'"
+    return f"'{excerpt(value)}'"
+
+
+def _yes_no_fix(value: Any) -> str | None:
+    """YAML reads yes, no, on, off, true and false as yes/no values, not as text."""
+    if isinstance(value, bool):
+        return ("YAML reads yes/no/on/off/true/false as a yes/no value; put quotes around it"
+                " to mean the word (e.g. 'yes').")
+    return None

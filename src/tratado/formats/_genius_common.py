@@ -41,20 +41,24 @@ def check_exportable(scenario: Scenario, fmt: str) -> None:
                 fix="save this scenario as tratado YAML instead.")
 
 
-def collect_files(paths: Sequence[Path], suffix: str) -> list[Path]:
-    """The given files, with each folder replaced by its ``suffix`` files in name order."""
-    files: list[Path] = []
+def collect_files(paths: Sequence[Path], suffix: str,
+                  skip: Sequence[str] = ()) -> list[tuple[Path, bool]]:
+    """The given files, with each folder replaced by its ``suffix`` files in name order,
+    each with ``True`` when it was named explicitly (``False``: found in a folder).
+    Files named in ``skip`` are left out."""
+    files: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.iterdir()) if p.suffix.lower() == suffix)
-        else:
-            files.append(path)
+            files.extend((p, False) for p in sorted(path.iterdir())
+                         if p.suffix.lower() == suffix and p.is_file() and p.name not in skip)
+        elif path.name not in skip:
+            files.append((path, True))
     return files
 
 
 def party_id(stem: str, taken: set[str]) -> str:
     """A unique party id made of ``[a-z0-9_-]`` from a file stem (ordering prefix dropped)."""
-    base = re.sub(r"[^a-z0-9_-]+", "_", party_name(stem).lower()).lstrip("-") or "party"
+    base = re.sub(r"[^a-z0-9_-]+", "_", party_name(stem).lower()).lstrip("-")[:100] or "party"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -65,7 +69,7 @@ def party_id(stem: str, taken: set[str]) -> str:
 def issue_name(raw: str, taken: set[str]) -> tuple[str, str | None]:
     """A unique valid issue name for ``raw``, and ``raw`` as title when they differ."""
     base = raw if NAME_PATTERN.match(raw) else re.sub(r"[^A-Za-z0-9_.\-]+", "_", raw).strip("_.-")
-    base = base if base and NAME_PATTERN.match(base) else "issue"
+    base = base[:100] if base and NAME_PATTERN.match(base[:100]) else "issue"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}_{n}", n + 1
@@ -86,3 +90,10 @@ def is_linear(xs: np.ndarray, values: np.ndarray) -> bool:
         return True
     line = values[0] + (xs - xs[0]) * (values[-1] - values[0]) / (xs[-1] - xs[0])
     return bool(np.all(np.abs(line - values) <= 1e-12))
+
+
+def with_context(error: ScenarioError, context: str) -> ScenarioError:
+    """``error`` with ``context`` added to its message (for a file read from a folder)."""
+    error.message = f"{error.message} {context}"
+    error.args = (error.message,)
+    return error

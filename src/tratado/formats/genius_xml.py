@@ -31,7 +31,18 @@ from defusedxml import DefusedXmlException
 
 from tratado.agenda import Agenda, Issue
 from tratado.errors import ScenarioError
-from tratado.formats._genius_common import collect_files, issue_name, party_id, party_name
+from tratado.formats import _sidecar as sidecar
+from tratado.formats._genius_common import (
+    collect_files,
+    issue_name,
+    party_id,
+    party_name,
+    with_context,
+)
+from tratado.formats._input import HugeNumber, read_bytes, too_many_digits
+from tratado.formats._notes import report
+from tratado.labels import clean_text
+from tratado.limits import env_name, excerpt, limit
 from tratado.parties import Party
 from tratado.preferences import LinearAdditive
 from tratado.scenario import Scenario
@@ -44,10 +55,7 @@ class _Xml:
     def __init__(self, path: Path) -> None:
         self.file = str(path)
         self.lines: dict[ET.Element, int] = {}
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(f"the file cannot be read ({exc}).", file=self.file) from None
+        raw = read_bytes(path)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -55,7 +63,7 @@ class _Xml:
         # Some published GENIUS files put a comment before the XML declaration, which
         # XML forbids; blank the declaration out (keeping line numbers) instead of failing.
         text = re.sub(r"<\?xml[^>]*\?>", lambda m: " " * len(m.group()), text)
-        builder = _LineBuilder(self.lines)
+        builder = _LineBuilder(self.lines, self.file)
         parser = SafeET.DefusedXMLParser(target=builder)
         builder.parser = parser
         try:
@@ -80,31 +88,56 @@ class _Xml:
     def attr(self, elem: ET.Element, name: str, field: str) -> str:
         value = elem.get(name)
         if value is None:
-            self.fail(elem, f"{field}.{name}", f"<{elem.tag}> has no '{name}' attribute.")
+            self.fail(elem, f"{field}.{name}", f"<{excerpt(elem.tag)}> has no '{name}' attribute.")
         return value
+
+    def text(self, elem: ET.Element, name: str, field: str) -> str:
+        """An attribute people read (an item's label): NFC, no invisible formatting."""
+        try:
+            return clean_text(self.attr(elem, name, field))
+        except ScenarioError as exc:
+            self.fail(elem, f"{field}.{name}", exc.message, exc.fix)
 
     def number(self, elem: ET.Element, name: str, field: str) -> float:
         text = self.attr(elem, name, field)
+        if too_many_digits(text):
+            self.fail(elem, f"{field}.{name}", *HugeNumber(text).refusal())
         try:
             value = float(text)
         except ValueError:
             value = float("nan")
         if not np.isfinite(value):
-            self.fail(elem, f"{field}.{name}", f"expected a number, found '{text}'.")
+            self.fail(elem, f"{field}.{name}", f"expected a number, found '{excerpt(text)}'.")
         return value
 
 
 class _LineBuilder(ET.TreeBuilder):
-    def __init__(self, lines: dict[ET.Element, int]) -> None:
+    """Builds the tree, noting each element's line and refusing nesting beyond the limit."""
+
+    def __init__(self, lines: dict[ET.Element, int], file: str) -> None:
         super().__init__()
         self.lines = lines
+        self.file = file
         self.parser: SafeET.DefusedXMLParser | None = None
+        self.depth = 0
+        self.deepest = limit("nesting")
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
         elem = super().start(tag, attrs)
-        if self.parser is not None:
-            self.lines[elem] = self.parser.parser.CurrentLineNumber
+        line = None if self.parser is None else self.parser.parser.CurrentLineNumber
+        if line is not None:
+            self.lines[elem] = line
+        self.depth += 1
+        if self.depth > self.deepest:
+            raise ScenarioError(
+                f"the elements nest more than {self.deepest} levels deep, the most tratado reads.",
+                file=self.file, line=line, fix="a GENIUS file needs four levels; check that this is"
+                f" the right file (or raise {env_name('nesting')}).")
         return elem
+
+    def end(self, tag: str) -> ET.Element:
+        self.depth -= 1
+        return super().end(tag)
 
 
 def _objective(doc: _Xml, space: ET.Element | None, root: ET.Element) -> ET.Element:
@@ -134,14 +167,14 @@ def _domain(doc: _Xml, real_steps: int) -> tuple[list[Issue], list[str], str]:
     taken: set[str] = set()
     for elem in objective.findall("issue"):
         raw = doc.attr(elem, "name", "issue")
-        field = f"issue[{raw}]"
+        field = f"issue[{excerpt(raw)}]"
         if raw in raw_names:
-            doc.fail(elem, field, f"two issues are named '{raw}'.", "rename one of them.")
+            doc.fail(elem, field, f"two issues are named '{excerpt(raw)}'.", "rename one of them.")
         name, title = issue_name(raw, taken)
         kind = elem.get("type") or elem.get("etype") or "discrete"
         try:
             if kind == "discrete":
-                labels = [doc.attr(item, "value", f"{field}.item") for item in elem.findall("item")]
+                labels = [doc.text(item, "value", f"{field}.item") for item in elem.findall("item")]
                 issue = Issue.categorical(name, labels, title=title)
             elif kind == "integer":
                 low, high = _bounds(doc, elem, field)
@@ -151,7 +184,7 @@ def _domain(doc: _Xml, real_steps: int) -> tuple[list[Issue], list[str], str]:
                 step = (high - low) / real_steps if high > low else 1.0
                 issue = Issue.continuous(name, low, high, step, title=title)
             else:
-                doc.fail(elem, f"{field}.type", f"unknown issue type '{kind}'.",
+                doc.fail(elem, f"{field}.type", f"unknown issue type '{excerpt(kind)}'.",
                          "use discrete, integer or real.")
         except ScenarioError as exc:
             if exc.file is not None:
@@ -162,7 +195,7 @@ def _domain(doc: _Xml, real_steps: int) -> tuple[list[Issue], list[str], str]:
     if not issues:
         doc.fail(objective, "objective", "the domain has no <issue> elements.",
                  "list the issues inside <objective>.")
-    name = objective.get("name") or ""
+    name = doc.text(objective, "name", "objective") if objective.get("name") else ""
     return issues, raw_names, name
 
 
@@ -170,11 +203,11 @@ def _values(doc: _Xml, elem: ET.Element, issue: Issue, field: str) -> np.ndarray
     if issue.kind == "categorical":
         evaluations = np.full(len(issue), np.nan)
         for item in elem.findall("item"):
-            label = doc.attr(item, "value", f"{field}.item")
+            label = doc.text(item, "value", f"{field}.item")
             if label not in issue.options:
-                known = ", ".join(map(str, issue.options))
-                doc.fail(item, f"{field}.item[{label}]", f"'{label}' is not an item of this issue "
-                         "in the domain file.", f"use one of: {known}.")
+                known = excerpt(", ".join(map(str, issue.options)))
+                doc.fail(item, f"{field}.item[{excerpt(label)}]", f"'{excerpt(label)}' is not an"
+                         " item of this issue in the domain file.", f"use one of: {known}.")
             if item.get("evaluation") is None:
                 doc.fail(item, f"{field}.item[{label}].evaluation", "the item has no evaluation.",
                          "add evaluation=\"...\" (any non-negative scale).")
@@ -185,7 +218,7 @@ def _values(doc: _Xml, elem: ET.Element, issue: Issue, field: str) -> np.ndarray
             evaluations[issue.options.index(label)] = value
         missing = [str(o) for o, v in zip(issue.options, evaluations, strict=True) if np.isnan(v)]
         if missing:
-            doc.fail(elem, field, f"no evaluation for item(s) {', '.join(missing)}.",
+            doc.fail(elem, field, f"no evaluation for item(s) {excerpt(', '.join(missing))}.",
                      "give every item of the issue an evaluation.")
         top = float(evaluations.max())
         return evaluations / top if top > 0 else evaluations
@@ -199,16 +232,22 @@ def _values(doc: _Xml, elem: ET.Element, issue: Issue, field: str) -> np.ndarray
     if ftype == "linear" and evaluator.get("slope") is not None:
         has_bounds = elem.get("lowerbound") is not None or elem.find("range") is not None
         low = _bounds(doc, elem, field)[0] if has_bounds else float(xs[0])
-        values = doc.number(evaluator, "offset", efield) + doc.number(
-            evaluator, "slope", efield) * (xs - low)
+        offset, slope = (doc.number(evaluator, k, efield) for k in ("offset", "slope"))
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = offset + slope * (xs - low)
     elif ftype == "linear":
-        values = doc.number(evaluator, "parameter0", efield) + doc.number(
-            evaluator, "parameter1", efield) * xs
+        intercept, slope = (doc.number(evaluator, k, efield) for k in ("parameter0", "parameter1"))
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = intercept + slope * xs
     elif ftype == "constant":
         values = np.full(len(xs), doc.number(evaluator, "parameter0", efield))
     else:
-        doc.fail(evaluator, f"{efield}.ftype", f"evaluator type '{ftype}' is not supported yet.",
+        doc.fail(evaluator, f"{efield}.ftype",
+                 f"evaluator type '{excerpt(ftype)}' is not supported yet.",
                  "use a linear evaluator, or a discrete issue with one evaluation per value.")
+    if not np.all(np.isfinite(values)):
+        doc.fail(evaluator, efield, "the evaluator's numbers are so large that some utilities "
+                 "are not finite.", "use an offset and slope of ordinary size.")
     return np.clip(values, 0.0, 1.0)
 
 
@@ -223,30 +262,31 @@ def _profile(doc: _Xml, agenda: Agenda, raw_names: list[str]) -> LinearAdditive:
     for elem in objective.findall("issue"):
         raw = doc.attr(elem, "name", "issue")
         if raw not in raw_names:
-            doc.fail(elem, f"issue[{raw}]", f"the domain file has no issue '{raw}'.",
-                     f"use one of: {', '.join(raw_names)}.")
+            doc.fail(elem, f"issue[{excerpt(raw)}]", f"the domain file has no issue '{excerpt(raw)}'.",
+                     f"use one of: {excerpt(', '.join(raw_names))}.")
         elements[raw] = elem
     weights_by_index: dict[str, tuple[ET.Element, float]] = {}
     for weight in objective.findall("weight"):
         index = doc.attr(weight, "index", "weight")
-        value = doc.number(weight, "value", f"weight[{index}]")
+        value = doc.number(weight, "value", f"weight[{excerpt(index)}]")
         if value < 0:
-            doc.fail(weight, f"weight[{index}].value", f"the weight {value:g} is negative.",
+            doc.fail(weight, f"weight[{excerpt(index)}].value", f"the weight {value:g} is negative.",
                      "give every issue a weight of 0 or more.")
         weights_by_index[index] = (weight, value)
     weights = np.zeros(len(agenda))
     values = []
     for position, (issue, raw) in enumerate(zip(agenda, raw_names, strict=True)):
         if raw not in elements:
-            doc.fail(objective, "objective", f"issue '{raw}' of the domain is missing.",
+            doc.fail(objective, "objective", f"issue '{excerpt(raw)}' of the domain is missing.",
                      "give every domain issue an <issue> element with its evaluations.")
         elem = elements[raw]
         index = elem.get("index", str(position + 1))
         if index not in weights_by_index:
-            doc.fail(elem, f"weight[{index}]", f"there is no <weight index=\"{index}\"> for "
-                     f"issue '{raw}'.", "add one <weight> per issue, matching the issue's index.")
+            doc.fail(elem, f"weight[{excerpt(index)}]", "there is no <weight index="
+                     f"\"{excerpt(index)}\"> for issue '{excerpt(raw)}'.",
+                     "add one <weight> per issue, matching the issue's index.")
         weights[position] = weights_by_index[index][1]
-        values.append(_values(doc, elem, issue, f"issue[{raw}]"))
+        values.append(_values(doc, elem, issue, f"issue[{excerpt(raw)}]"))
     total = float(weights.sum())
     if total <= 0:
         doc.fail(objective, "weight", "the weights sum to 0.", "give an issue a positive weight.")
@@ -273,7 +313,11 @@ def _optional(doc: _Xml, tag: str, default: float) -> float:
 def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:
     """Read a GENIUS scenario from a folder or from its domain and profile files.
 
-    Which file is the domain and which are profiles is read from their content.
+    Which file is the domain and which are profiles is read from their root element;
+    other files in a folder (tournament set-ups, ``pareto.xml`` and the like) are
+    ignored with a :class:`~tratado.formats.FormatNote` naming them, while a file given
+    by name must be a domain or a profile. A ``tratado.json`` beside them (written by
+    :func:`save_genius`) restores the rules and numeric issues.
     Profiles keep the given order (a folder's files go in name order); each party's
     id is its profile file name without extension, lower-cased, made of
     ``[a-z0-9_-]``.
@@ -284,39 +328,62 @@ def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:
     """
     if real_steps < 1:
         raise ScenarioError(f"real_steps is {real_steps}.", fix="use 1 or more intervals.")
-    files = collect_files([Path(p) for p in paths], ".xml")
+    given = [Path(p) for p in paths]
     domains: list[_Xml] = []
     profiles: list[_Xml] = []
-    for path in files:
-        doc = _Xml(path)
+    ignored: list[tuple[str, ScenarioError]] = []  # what was left out of a folder, and why
+    for path, explicit in collect_files(given, ".xml", skip=(sidecar.NAME,)):
+        try:
+            doc = _Xml(path)
+        except ScenarioError as exc:
+            if explicit:
+                raise
+            ignored.append((f"{path.name} ({exc.message.rstrip('.')})", exc))
+            continue
         if doc.root.tag == "negotiation_template":
             domains.append(doc)
         elif doc.root.tag == "utility_space":
             profiles.append(doc)
         else:
-            doc.fail(doc.root, doc.root.tag, f"this XML file is not a GENIUS domain or profile "
-                     f"(its root element is <{doc.root.tag}>).", "expected a domain file with root "
-                     "<negotiation_template> or a profile with root <utility_space>.")
+            refusal = ScenarioError(
+                f"this XML file is not a GENIUS domain or profile (its root element is "
+                f"<{excerpt(doc.root.tag)}>).", file=doc.file, line=doc.lines.get(doc.root),
+                fix="expected a domain file with root <negotiation_template> or a profile with "
+                "root <utility_space>.")
+            if explicit:
+                raise refusal
+            ignored.append((f"{path.name} (root element <{excerpt(doc.root.tag)}>, neither a "
+                            "domain nor a profile)", refusal))
     where = ", ".join(str(p) for p in paths)
-    if len(domains) != 1:
-        raise ScenarioError(
-            "no GENIUS domain file found." if not domains else
-            f"{len(domains)} domain files found: {', '.join(d.file for d in domains)}.",
-            file=where, fix="give exactly one domain file (root <negotiation_template>).")
-    if len(profiles) < 2:
-        raise ScenarioError(f"found {len(profiles)} profile file(s); a negotiation needs two.",
-                            file=where, fix="add one <utility_space> profile file per party.")
+    if len(domains) != 1 or len(profiles) < 2:
+        shortage = (f"found {len(profiles)} profile file(s); a negotiation needs two."
+                    if domains else "no GENIUS domain file found.")
+        if len(domains) > 1:
+            raise ScenarioError(
+                f"{len(domains)} domain files found: {', '.join(d.file for d in domains)}.",
+                file=where, fix="give exactly one domain file (root <negotiation_template>).")
+        if ignored:  # the first file left out is the likely culprit: say what is wrong with it
+            raise with_context(ignored[0][1], f"(Read because it lies in {where}, which lacks "
+                               f"a complete scenario without it: {shortage})")
+        raise ScenarioError(shortage, file=where, fix="add one <utility_space> profile file per "
+                            "party and one domain file (root <negotiation_template>).")
+    report([f"{where}: ignored {item}." for item, _ in ignored])
     issues, raw_names, name = _domain(domains[0], real_steps)
     agenda = Agenda(tuple(issues))
     taken: set[str] = set()
     parties = []
     for doc in profiles:
         stem = Path(doc.file).stem
-        parties.append(Party(party_id(stem, taken), _profile(doc, agenda, raw_names),
-                             name=party_name(stem)))
+        prefs = _profile(doc, agenda, raw_names)
+        try:  # the display name is the file name: it, too, must be clean text
+            parties.append(Party(party_id(stem, taken), prefs, name=party_name(stem)))
+        except ScenarioError as exc:
+            raise exc.located(doc.file) from None
     if not name or name == "root":
         name = Path(domains[0].file).stem
     profile_names = ", ".join(Path(d.file).name for d in profiles)
-    return Scenario(name=name, agenda=agenda, parties=tuple(parties),
-                    description=f"Imported from GENIUS XML: domain {Path(domains[0].file).name}, "
-                    f"profiles {profile_names}.")
+    scenario = Scenario(name=name, agenda=agenda, parties=tuple(parties),
+                        description=f"Imported from GENIUS XML: domain "
+                        f"{Path(domains[0].file).name}, profiles {profile_names}.")
+    extra = sidecar.find(given)
+    return scenario if extra is None else sidecar.apply(scenario, extra, raw_names)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from tratado.agenda import Issue
 from tratado.errors import ScenarioError
+from tratado.files import atomic_writer
+from tratado.formats._folder import replace_folder
 from tratado.formats._genius_common import check_exportable, is_linear, original_name, profile_stem
+from tratado.formats._losses import losses, numeric_as_text
+from tratado.formats._notes import report
+from tratado.formats._sidecar import document
+from tratado.formats._sidecar import write as write_sidecar
 from tratado.parties import Party
 from tratado.preferences import LinearAdditive
 from tratado.scenario import Scenario
@@ -34,29 +40,57 @@ def _issue_element(parent: ET.Element, issue: Issue, index: int, kind: str) -> E
 
 def _write(root: ET.Element, path: Path) -> Path:
     ET.indent(root)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    with atomic_writer(path, binary=True) as out:
+        ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
     return path
 
 
-def save_genius(scenario: Scenario, folder: Path) -> list[Path]:
-    """Write ``domain.xml`` and one ``NN-<party id>.xml`` per party into ``folder``.
+def save_genius(scenario: Scenario, folder: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write ``domain.xml``, one ``NN-<party id>.xml`` per party and ``tratado.json`` into
+    ``folder``.
 
     Only linear-additive preferences can be written. Categorical issues become
     discrete issues whose evaluations are the option values. An integer issue with
     step 1 whose values are linear for every party becomes a GENIUS integer issue
     with a linear evaluator; other numeric issues (steps, non-linear value tables,
     continuous grids) become discrete issues whose items are the options written
-    as text, so reading them back gives categorical issues with the same utilities.
+    as text (``tratado.json`` lets tratado read them back as the numeric issues they
+    were; other tools see categorical issues with the same utilities).
     GENIUS divides each discrete issue's evaluations by their largest, so an
     issue whose best option is worth less than 1 to a party that weighs it cannot
     be written exactly and is refused. Returns the paths, domain first, then the
     profiles in party order; the ``NN-`` prefix keeps that order when the folder is read.
+
+    GENIUS has no place for the rules (deadline, agreement mode) and reads numeric
+    issues written as items as text: ``tratado.json`` beside the files keeps both for
+    tratado (see :mod:`tratado.formats._sidecar`). What the files cannot hold is
+    reported as :class:`~tratado.formats.FormatNote` warnings. An existing ``folder``
+    is refused unless ``overwrite``; then it is replaced as a whole (written beside it,
+    then swapped in), so no stale file of the old folder remains.
     """
     check_exportable(scenario, "GENIUS XML")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     agenda = scenario.agenda
     kinds = [_genius_kind(scenario, k) for k in range(len(agenda))]
+    notes = losses(scenario, "GENIUS XML")
+    for issue, kind in zip(agenda, kinds, strict=True):
+        if issue.is_numeric and kind == "discrete":
+            why = ("GENIUS integer issues take whole steps of 1" if issue.kind == "integer"
+                   and issue.step not in (None, 1) else "GENIUS reads real issues on its own grid"
+                   if issue.kind == "continuous" else "the utilities are not one straight line")
+            notes.append(numeric_as_text("GENIUS XML", issue.name, issue.kind, issue.options[0],
+                                         issue.options[-1], issue.step or 1, why))
+    sidecar = document(scenario, [i.is_numeric and k == "discrete" for i, k in zip(agenda, kinds,
+                                                                                  strict=True)],
+                       [original_name(i) for i in agenda])
+    written = replace_folder(Path(folder), overwrite,
+                             lambda staging: _fill(scenario, kinds, staging, sidecar))
+    report(notes)
+    return written
+
+
+def _fill(scenario: Scenario, kinds: list[str], folder: Path,
+          sidecar: dict[str, object]) -> list[Path]:
+    agenda = scenario.agenda
     template = ET.Element("negotiation_template")
     space = ET.SubElement(template, "utility_space", number_of_issues=str(len(agenda)))
     objective = ET.SubElement(space, "objective", index="0", etype="objective", type="objective",
@@ -70,6 +104,7 @@ def save_genius(scenario: Scenario, folder: Path) -> list[Path]:
     for position, party in enumerate(scenario.parties):
         profile = folder / f"{profile_stem(position, party.id)}.xml"
         paths.append(_write(_profile_element(scenario, party, kinds), profile))
+    paths.append(write_sidecar(folder, sidecar))
     return paths
 
 

@@ -25,8 +25,11 @@ import numpy as np
 
 from tratado.agenda import MAX_OPTIONS, Agenda, Issue, Option
 from tratado.errors import ScenarioError
+from tratado.files import atomic_write
+from tratado.formats import _sidecar as sidecar
 from tratado.formats._fields import Document
 from tratado.formats._fields import Path as FieldPath
+from tratado.formats._folder import replace_folder
 from tratado.formats._genius_common import (
     check_exportable,
     collect_files,
@@ -36,7 +39,14 @@ from tratado.formats._genius_common import (
     party_id,
     party_name,
     profile_stem,
+    with_context,
 )
+from tratado.formats._input import decode, parse_json, read_bytes
+from tratado.formats._losses import losses, numeric_as_text
+from tratado.formats._notes import report
+from tratado.formats._sidecar import document
+from tratado.formats._sidecar import write as write_sidecar
+from tratado.limits import excerpt
 from tratado.parties import Party
 from tratado.preferences import LinearAdditive
 from tratado.scenario import Scenario
@@ -49,17 +59,7 @@ EXHAUSTIVE_LIMIT = 1_000_000
 # -- reading -------------------------------------------------------------------
 def _read(path: Path) -> tuple[Document, Any]:
     doc = Document(str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"the file cannot be read ({exc}).", file=doc.file) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"this is not valid JSON ({exc.msg}).", file=doc.file,
-                            line=exc.lineno, fix="check the brackets, commas and quotes there.",
-                            ) from None
-    return doc, data
+    return doc, parse_json(decode(read_bytes(path), doc.file, "utf-8-sig"), doc.file)
 
 
 def _domain(doc: Document, raw: Any, path: FieldPath) -> tuple[str, Agenda, list[str]]:
@@ -151,7 +151,7 @@ def _profile(doc: Document, data: Any, agenda: Agenda, raw_names: list[str]) -> 
     top = doc.mapping(data, ())
     if PROFILE_KEY not in top:
         kind = next(iter(top), "nothing")
-        doc.fail((str(kind),), f"'{kind}' profiles are not supported yet.",
+        doc.fail((str(kind),), f"'{excerpt(kind)}' profiles are not supported yet.",
                  f"use a {PROFILE_KEY} profile.")
     path: FieldPath = (PROFILE_KEY,)
     space = doc.mapping(top[PROFILE_KEY], path)
@@ -160,7 +160,8 @@ def _profile(doc: Document, data: Any, agenda: Agenda, raw_names: list[str]) -> 
     for key in (*utilities, *raw_weights):
         if str(key) not in raw_names:
             doc.fail((*path, "issueWeights" if key in raw_weights else "issueUtilities", str(key)),
-                     f"the domain has no issue '{key}'.", f"use one of: {', '.join(raw_names)}.")
+                     f"the domain has no issue '{excerpt(key)}'.",
+                     f"use one of: {excerpt(', '.join(raw_names))}.")
     weights = np.zeros(len(agenda))
     values = []
     for position, (issue, raw) in enumerate(zip(agenda, raw_names, strict=True)):
@@ -190,7 +191,8 @@ def _profile(doc: Document, data: Any, agenda: Agenda, raw_names: list[str]) -> 
             except ScenarioError as exc:
                 doc.fail((*bpath, raw), exc.message, exc.fix)
             reservation += float(prefs.contributions()[position][j])
-    return LinearAdditive(weights, tuple(values), min(reservation, 1.0))
+    # Rounded to 12 decimals: the sum of contributions is 0.44999999999999996 for 0.45.
+    return LinearAdditive(weights, tuple(values), min(round(reservation, 12), 1.0))
 
 
 def load_geniusweb(paths: list[Path]) -> Scenario:
@@ -201,12 +203,22 @@ def load_geniusweb(paths: list[Path]) -> Scenario:
     Profiles keep the given order (a folder's files go in name order) and each
     party's id is its file name without extension, made of ``[a-z0-9_-]``. A
     party's reservation value is its utility of its ``reservationBid`` (0 if none).
+    Other JSON files in a folder are ignored with a
+    :class:`~tratado.formats.FormatNote` naming them; a ``tratado.json`` beside them
+    (written by :func:`save_geniusweb`) restores the rules and numeric issues.
     """
-    files = collect_files([Path(p) for p in paths], ".json")
+    given = [Path(p) for p in paths]
     domain: tuple[Document, Any] | None = None
     profiles: list[tuple[Document, Any]] = []
-    for path in files:
-        doc, data = _read(path)
+    ignored: list[tuple[str, ScenarioError]] = []  # what was left out of a folder, and why
+    for path, explicit in collect_files(given, ".json", skip=(sidecar.NAME,)):
+        try:
+            doc, data = _read(path)
+        except ScenarioError as exc:
+            if explicit:
+                raise
+            ignored.append((f"{path.name} ({exc.message.rstrip('.')})", exc))
+            continue
         if isinstance(data, Mapping) and "issuesValues" in data:
             if domain is not None:
                 doc.fail((), f"a second domain file (the first is {domain[0].file}).",
@@ -216,13 +228,22 @@ def load_geniusweb(paths: list[Path]) -> Scenario:
                 "UtilitySpace"):
             profiles.append((doc, data))
         else:
-            doc.fail((), "this JSON file is not a GeniusWeb domain or profile.",
-                     "expected a domain ({\"name\", \"issuesValues\"}) or a profile "
-                     "({\"LinearAdditiveUtilitySpace\": {...}}).")
+            refusal = ScenarioError(
+                "this JSON file is not a GeniusWeb domain or profile.", file=doc.file,
+                fix="expected a domain ({\"name\", \"issuesValues\"}) or a profile "
+                "({\"LinearAdditiveUtilitySpace\": {...}}).")
+            if explicit:
+                raise refusal
+            ignored.append((f"{path.name} (neither a domain, with 'issuesValues', nor a profile, "
+                            "with one '...UtilitySpace' key)", refusal))
     where = ", ".join(str(p) for p in paths)
     if len(profiles) < 2:
-        raise ScenarioError(f"found {len(profiles)} profile file(s); a negotiation needs two.",
-                            file=where, fix="add one profile file per party.")
+        shortage = f"found {len(profiles)} profile file(s); a negotiation needs two."
+        if ignored:  # the first file left out is the likely culprit: say what is wrong with it
+            raise with_context(ignored[0][1], f"(Read because it lies in {where}, which lacks "
+                               f"a complete scenario without it: {shortage})")
+        raise ScenarioError(shortage, file=where, fix="add one profile file per party.")
+    report([f"{where}: ignored {item}." for item, _ in ignored])
     if domain is None:
         doc, data = profiles[0]
         space = doc.mapping(data, ()).get(PROFILE_KEY) or {}
@@ -234,12 +255,17 @@ def load_geniusweb(paths: list[Path]) -> Scenario:
     parties = []
     for doc, data in profiles:
         stem = Path(doc.file).stem
-        parties.append(Party(party_id(stem, taken), _profile(doc, data, agenda, raw_names),
-                             name=party_name(stem)))
+        prefs = _profile(doc, data, agenda, raw_names)
+        try:  # the display name is the file name: it, too, must be clean text
+            parties.append(Party(party_id(stem, taken), prefs, name=party_name(stem)))
+        except ScenarioError as exc:
+            raise exc.located(doc.file) from None
     names = ", ".join(Path(d.file).name for d, _ in profiles)
-    return Scenario(name=name, agenda=agenda, parties=tuple(parties),
-                    description=f"Imported from GeniusWeb JSON: domain "
-                    f"{Path(domain[0].file).name}, profiles {names}.")
+    scenario = Scenario(name=name, agenda=agenda, parties=tuple(parties),
+                        description=f"Imported from GeniusWeb JSON: domain "
+                        f"{Path(domain[0].file).name}, profiles {names}.")
+    extra = sidecar.find(given)
+    return scenario if extra is None else sidecar.apply(scenario, extra, raw_names)
 
 
 # -- writing -------------------------------------------------------------------
@@ -304,53 +330,91 @@ def reservation_bid(agenda: Agenda, prefs: LinearAdditive) -> np.ndarray | None:
         current, row[best[1]] = best[0], best[2]
 
 
-def save_geniusweb(scenario: Scenario, folder: Path) -> list[Path]:
-    """Write ``domain.json`` and one ``NN-<party id>.json`` per party into ``folder``.
+def save_geniusweb(scenario: Scenario, folder: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write ``domain.json``, one ``NN-<party id>.json`` per party and ``tratado.json``
+    into ``folder``.
 
     Only linear-additive preferences can be written. Numeric issues whose values
     are linear for every party become number ranges with
     ``NumberValueSetUtilities``; other numeric issues become discrete value sets of
-    the options as text (read back as categorical issues with the same utilities).
+    the options as text (``tratado.json`` lets tratado read them back as numeric
+    issues).
 
     GeniusWeb has no reservation value, only a ``reservationBid``, and its
     profiles take no extra keys, so the exact value is lost: the bid written is
     the outcome whose utility is closest to the reservation value and not below it
     where possible (see :func:`reservation_bid`), and reading it back gives that
     outcome's utility. A reservation value of 0 is written as no bid (exact).
-    Discount factors are not part of these profiles and are dropped. Returns the
-    paths, domain first, then the profiles in party order.
+    Discount factors are not part of these profiles and are dropped. What is lost
+    is reported as :class:`~tratado.formats.FormatNote` warnings; the rules of the
+    talks are kept in ``tratado.json``. An existing ``folder`` is refused unless
+    ``overwrite``; then it is replaced as a whole. Returns the paths, domain first,
+    then the profiles in party order, then ``tratado.json``.
     """
     agenda = scenario.agenda
     check_exportable(scenario, "GeniusWeb")
     numeric = [_numeric(scenario, k) for k in range(len(agenda))]
     domain = _domain_json(scenario, numeric)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "domain.json"]
-    paths[0].write_text(json.dumps(domain, indent=2), encoding="utf-8")
+    notes = losses(scenario, "GeniusWeb JSON")
+    if domain["name"] != scenario.name:
+        notes.append(f"the scenario's name is written as '{domain['name']}' (GeniusWeb names are "
+                     "letters, digits and _); tratado.json keeps the name for tratado.")
+    for issue, as_number in zip(agenda, numeric, strict=True):
+        if issue.is_numeric and not as_number:
+            notes.append(numeric_as_text("GeniusWeb JSON", issue.name, issue.kind, issue.options[0],
+                                         issue.options[-1], issue.step or 1,
+                                         "a GeniusWeb number range takes one straight line of "
+                                         "utilities"))
+    documents: list[tuple[str, dict[str, Any]]] = [("domain.json", domain)]
     for position, party in enumerate(scenario.parties):
         prefs = party.preferences
         assert isinstance(prefs, LinearAdditive)
-        utilities: dict[str, Any] = {}
-        for issue, values, as_number in zip(agenda, prefs.values, numeric, strict=True):
-            if as_number:
-                utilities[original_name(issue)] = {"NumberValueSetUtilities": {
-                    "lowValue": _as_number(issue, issue.options[0]), "lowUtility": float(values[0]),
-                    "highValue": _as_number(issue, issue.options[-1]),
-                    "highUtility": float(values[-1])}}
-            else:
-                utilities[original_name(issue)] = {"DiscreteValueSetUtilities": {"valueUtilities": {
-                    str(o): float(v) for o, v in zip(issue.options, values, strict=True)}}}
-        row = reservation_bid(agenda, prefs)
-        bid = None if row is None else {"issuevalues": {
-            original_name(issue): _as_number(issue, issue.options[j]) if as_number
-            else str(issue.options[j]) for issue, j, as_number in zip(agenda, row, numeric,
-                                                                      strict=True)}}
-        profile = {PROFILE_KEY: {
-            "issueUtilities": utilities,
-            "issueWeights": {original_name(i): float(w) for i, w in zip(agenda, prefs.weights,
-                                                                        strict=True)},
-            "domain": domain, "name": _simple(party.id), "reservationBid": bid}}
-        paths.append(folder / f"{profile_stem(position, party.id)}.json")
-        paths[-1].write_text(json.dumps(profile, indent=2), encoding="utf-8")
-    return paths
+        profile, kept = _profile_json(scenario, prefs, party.id, domain, numeric)
+        if abs(kept - prefs.reservation_value) > 1e-12:
+            notes.append(f"party '{party.id}': GeniusWeb has no reservation value, only a "
+                         f"reservation bid; {prefs.reservation_value:g} is written as the bid worth "
+                         f"{kept:g} to this party, which is what reading the profile gives.")
+        if prefs.discount is not None:
+            notes.append(f"party '{party.id}': its discount factor {prefs.discount:g} is not kept"
+                         " (GeniusWeb profiles have none).")
+        documents.append((f"{profile_stem(position, party.id)}.json", profile))
+    sidecar = document(scenario, [i.is_numeric and not n for i, n in zip(agenda, numeric,
+                                                                        strict=True)],
+                       [original_name(i) for i in agenda])
+
+    def fill(staging: Path) -> list[Path]:
+        paths = [atomic_write(staging / name, json.dumps(content, indent=2) + "\n")
+                 for name, content in documents]
+        return [*paths, write_sidecar(staging, sidecar)]
+
+    written = replace_folder(Path(folder), overwrite, fill)
+    report(notes)
+    return written
+
+
+def _profile_json(scenario: Scenario, prefs: LinearAdditive, party_id: str,
+                  domain: dict[str, Any], numeric: list[bool]) -> tuple[dict[str, Any], float]:
+    """One party's profile, and the reservation value reading it back gives."""
+    agenda = scenario.agenda
+    utilities: dict[str, Any] = {}
+    for issue, values, as_number in zip(agenda, prefs.values, numeric, strict=True):
+        if as_number:
+            utilities[original_name(issue)] = {"NumberValueSetUtilities": {
+                "lowValue": _as_number(issue, issue.options[0]), "lowUtility": float(values[0]),
+                "highValue": _as_number(issue, issue.options[-1]),
+                "highUtility": float(values[-1])}}
+        else:
+            utilities[original_name(issue)] = {"DiscreteValueSetUtilities": {"valueUtilities": {
+                str(o): float(v) for o, v in zip(issue.options, values, strict=True)}}}
+    row = reservation_bid(agenda, prefs)
+    bid = None if row is None else {"issuevalues": {
+        original_name(issue): _as_number(issue, issue.options[j]) if as_number
+        else str(issue.options[j]) for issue, j, as_number in zip(agenda, row, numeric,
+                                                                  strict=True)}}
+    kept = 0.0 if row is None else float(prefs.utility(np.asarray(row)[None, :])[0])
+    profile = {PROFILE_KEY: {
+        "issueUtilities": utilities,
+        "issueWeights": {original_name(i): float(w) for i, w in zip(agenda, prefs.weights,
+                                                                    strict=True)},
+        "domain": domain, "name": _simple(party_id), "reservationBid": bid}}
+    return profile, min(kept, 1.0)

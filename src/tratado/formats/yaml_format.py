@@ -14,10 +14,13 @@ from typing import Any
 import numpy as np
 import yaml
 
-from tratado.agenda import NAME_PATTERN, Agenda, Issue, OffAgendaTopic
+from tratado.agenda import MAX_NAME_LENGTH, NAME_PATTERN, Agenda, Issue, OffAgendaTopic
 from tratado.errors import ScenarioError
 from tratado.formats._fields import Document
 from tratado.formats._fields import Path as FieldPath
+from tratado.formats._input import STDIN_NAME, decode, read_bytes, read_stdin
+from tratado.formats._yaml_loader import load_text
+from tratado.limits import env_name, excerpt, limit
 from tratado.parties import Delegation, Party, Role, Roles, Rules, Stakeholder
 from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
 from tratado.scenario import Scenario
@@ -35,30 +38,27 @@ PREFERENCE_TYPES = ("linear-additive", "constraints", "table")
 
 # -- reading -------------------------------------------------------------------
 def load_yaml(path: str | Path) -> Scenario:
-    """Read a scenario YAML file, checking every field."""
+    """Read a scenario YAML file, checking every field (``-`` reads standard input).
+
+    The file is refused beyond the limits of :mod:`tratado.limits` (size, nesting,
+    aliases, digits): see ``docs/security.md``.
+    """
+    if str(path) == "-":
+        return loads_yaml(read_stdin(), STDIN_NAME)
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(
-            "the file does not exist.", file=str(path), fix="check the path and the file name."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"the file cannot be read ({exc}).", file=str(path)) from None
-    return loads_yaml(text, str(path))
+    return loads_yaml(decode(read_bytes(path), str(path), "utf-8-sig"), str(path))
 
 
 def loads_yaml(text: str, file: str = "<string>") -> Scenario:
     """Parse scenario YAML text; ``file`` names it in error messages."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = load_text(text, file)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         line = mark.line + 1 if mark is not None else None
         raise ScenarioError(
-            f"this is not valid YAML: {problem}.",
+            f"this is not valid YAML: {excerpt(problem)}.",
             file=file,
             line=line,
             fix="check the indentation and the ':' and '-' near that line"
@@ -80,7 +80,8 @@ def _record_lines(node: yaml.Node, path: FieldPath, doc: Document) -> None:
             name = str(key.value)
             lines[tuple(map(str, (*path, name)))] = key.start_mark.line + 1
             if name in seen:
-                doc.fail((*path, name), f"'{name}' is given twice.", "keep one of the two entries.")
+                doc.fail((*path, name), f"'{excerpt(name)}' is given twice.",
+                     "keep one of the two entries.")
             seen.add(name)
             _record_lines(value, (*path, name), doc)
     elif isinstance(node, yaml.SequenceNode):
@@ -97,7 +98,7 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
     doc.check_keys(top, TOP_FIELDS, ())
     version = top.get("tratado", FORMAT_VERSION)
     if type(version) is not int or version != FORMAT_VERSION:
-        doc.fail(("tratado",), f"format version {version} is not known.", "use 'tratado: 1'.")
+        doc.fail(("tratado",), f"format version {excerpt(version)} is not known.", "use 'tratado: 1'.")
     name = doc.text(doc.required(top, "name", ()), ("name",))
     agenda = _agenda(doc, doc.required(top, "agenda", (), "add an 'agenda' with 'issues'."))
     raw_parties = doc.sequence(doc.required(top, "parties", ()), ("parties",))
@@ -109,7 +110,7 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
     for k, raw in enumerate(raw_parties):
         party = _party(doc, agenda, raw, ("parties", k))
         if party.id in seen:
-            doc.fail(("parties", k, "id"), f"two parties have the id '{party.id}'.",
+            doc.fail(("parties", k, "id"), f"two parties have the id '{excerpt(party.id)}'.",
                      "give each party a unique id.")
         seen.add(party.id)
         parties.append(party)
@@ -125,7 +126,7 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
             for k, item in enumerate(doc.sequence(top.get("stakeholders") or [], ("stakeholders",)))
         ),
     )
-    rules = _rules(doc, top.get("rules"))
+    rules = read_rules(doc, top.get("rules"))
     sources = tuple(doc.text(s, ("sources", k))
                     for k, s in enumerate(doc.sequence(top.get("sources") or [], ("sources",))))
     description = top.get("description")
@@ -133,7 +134,8 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
         name=name,
         agenda=agenda,
         parties=tuple(parties),
-        description=None if description is None else doc.text(description, ("description",)),
+        description=None if description is None else doc.text(description, ("description",),
+                                                               multiline=True),
         roles=roles,
         rules=rules,
         sources=sources,
@@ -142,8 +144,11 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
 
 def _name(doc: Document, value: Any, path: FieldPath, what: str) -> str:
     text = doc.text(value, path)
+    if len(text) > MAX_NAME_LENGTH:
+        doc.fail(path, f"the {what} '{excerpt(text)}' is longer than {MAX_NAME_LENGTH} characters.",
+                 "use a short identifier (put the wording in 'title' or 'name').")
     if not NAME_PATTERN.match(text):
-        doc.fail(path, f"the {what} '{text}' has spaces or special characters.",
+        doc.fail(path, f"the {what} '{excerpt(text)}' has spaces or special characters.",
                  "use letters, digits, '_' and '-' only (put the wording in 'title' or 'name').")
     return text
 
@@ -159,7 +164,7 @@ def _agenda(doc: Document, raw: Any) -> Agenda:
         path: FieldPath = ("agenda", "issues", k)
         issue = _issue(doc, item, path)
         if issue.name in {i.name for i in issues}:
-            doc.fail((*path, "name"), f"two issues are named '{issue.name}'.",
+            doc.fail((*path, "name"), f"two issues are named '{excerpt(issue.name)}'.",
                      "give each issue a unique name.")
         issues.append(issue)
     off = []
@@ -169,7 +174,7 @@ def _agenda(doc: Document, raw: Any) -> Agenda:
         doc.check_keys(entry, ("topic", "note"), path)
         note = entry.get("note")
         off.append(OffAgendaTopic(doc.text(doc.required(entry, "topic", path), (*path, "topic")),
-                                  None if note is None else doc.text(note, (*path, "note"))))
+                                  None if note is None else doc.text(note, (*path, "note"), multiline=True)))
     return Agenda(tuple(issues), tuple(off))
 
 
@@ -181,12 +186,13 @@ def _issue(doc: Document, raw: Any, path: FieldPath) -> Issue:
     misplaced = ("min", "max", "step") if kind == "categorical" else ("options",)
     for key in misplaced:
         if key in item:
-            doc.fail((*path, key), f"'{key}' does not apply to a {kind} issue.",
+            doc.fail((*path, key), f"'{key}' does not apply to a {excerpt(kind)} issue.",
                      "remove it, or set 'type: integer' / 'type: continuous' for a numeric range"
                      if kind == "categorical" else "remove it: numeric issues take min, max and step.")
     title = None if item.get("title") is None else doc.text(item["title"], (*path, "title"))
     description = item.get("description")
-    description = None if description is None else doc.text(description, (*path, "description"))
+    description = (None if description is None
+                   else doc.text(description, (*path, "description"), multiline=True))
     try:
         if kind == "categorical":
             options = doc.sequence(doc.required(item, "options", path, "list the options."),
@@ -210,7 +216,7 @@ def _issue(doc: Document, raw: Any, path: FieldPath) -> Issue:
         if exc.file is not None:
             raise
         doc.fail(path, exc.message, exc.fix)
-    doc.fail((*path, "type"), f"unknown issue type '{kind}'.",
+    doc.fail((*path, "type"), f"unknown issue type '{excerpt(kind)}'.",
              "use categorical (the default), integer or continuous.")
 
 
@@ -233,7 +239,8 @@ def _party(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Party:
         (*path, "preferences"))
 
     def optional_text(key: str) -> str | None:
-        return None if item.get(key) is None else doc.text(item[key], (*path, key))
+        return None if item.get(key) is None else doc.text(item[key], (*path, key),
+                                                           multiline=key == "notes")
 
     return Party(party_id, prefs, optional_text("name"), optional_text("short_name"), delegation,
                  optional_text("notes"))
@@ -285,7 +292,7 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
         if exc.file is not None:
             raise
         doc.fail((*path, *(exc.field.split(".") if exc.field else ())), exc.message, exc.fix)
-    doc.fail((*path, "type"), f"unknown preference type '{kind}'.",
+    doc.fail((*path, "type"), f"unknown preference type '{excerpt(kind)}'.",
              f"use one of: {', '.join(PREFERENCE_TYPES)}.")
 
 
@@ -297,8 +304,8 @@ def _linear(doc: Document, agenda: Agenda, item: Mapping[Any, Any], path: FieldP
         wpath)
     for key in raw_weights:
         if str(key) not in agenda.names:
-            doc.fail((*wpath, str(key)), f"'{key}' is not an issue on the agenda.",
-                     f"use one of: {', '.join(agenda.names)}.")
+            doc.fail((*wpath, str(key)), f"'{excerpt(key)}' is not an issue on the agenda.",
+                     f"use one of: {excerpt(', '.join(agenda.names))}.")
     weights = np.zeros(len(agenda))
     for position, issue in enumerate(agenda):
         if issue.name not in raw_weights:
@@ -323,8 +330,8 @@ def _linear(doc: Document, agenda: Agenda, item: Mapping[Any, Any], path: FieldP
     raw_values = doc.mapping(item.get("values") or {}, vpath)
     for key in raw_values:
         if str(key) not in agenda.names:
-            doc.fail((*vpath, str(key)), f"'{key}' is not an issue on the agenda.",
-                     f"use one of: {', '.join(agenda.names)}.")
+            doc.fail((*vpath, str(key)), f"'{excerpt(key)}' is not an issue on the agenda.",
+                     f"use one of: {excerpt(', '.join(agenda.names))}.")
     values = []
     for position, issue in enumerate(agenda):
         if issue.name not in raw_values:
@@ -353,7 +360,7 @@ def _issue_values(doc: Document, issue: Issue, raw: Any, path: FieldPath) -> np.
     if not issue.is_numeric:
         missing = [str(o) for j, o in enumerate(issue.options) if j not in points]
         if missing:
-            doc.fail(path, f"no value for option(s) {', '.join(missing)} of issue '{issue.name}'.",
+            doc.fail(path, f"no value for option(s) {excerpt(', '.join(missing))} of issue '{issue.name}'.",
                      "rate every option between 0 and 1.")
         return np.array([points[j] for j in range(len(issue))])
     last = len(issue) - 1
@@ -375,8 +382,8 @@ def _rule(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Rule:
     for key, spec in when.items():
         cpath = (*path, "when", str(key))
         if str(key) not in agenda.names:
-            doc.fail(cpath, f"'{key}' is not an issue on the agenda.",
-                     f"use one of: {', '.join(agenda.names)}.")
+            doc.fail(cpath, f"'{excerpt(key)}' is not an issue on the agenda.",
+                     f"use one of: {excerpt(', '.join(agenda.names))}.")
         position = agenda.position(str(key))
         issue = agenda.issues[position]
         mask = np.zeros(len(issue), dtype=bool)
@@ -397,7 +404,7 @@ def _rule(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Rule:
         allowed[position] = mask
     bonus = doc.number(doc.required(item, "bonus", path), (*path, "bonus"))
     note = item.get("note")
-    return Rule(allowed, bonus, None if note is None else doc.text(note, (*path, "note")))
+    return Rule(allowed, bonus, None if note is None else doc.text(note, (*path, "note"), multiline=True))
 
 
 def _role(doc: Document, raw: Any, path: FieldPath) -> Role | None:
@@ -410,7 +417,7 @@ def _role(doc: Document, raw: Any, path: FieldPath) -> Role | None:
         doc.text(doc.required(item, "name", path), (*path, "name")),
         tuple(doc.text(p, (*path, "people", j)) for j, p in enumerate(people)),
         None if item.get("role") is None else doc.text(item["role"], (*path, "role")),
-        None if item.get("note") is None else doc.text(item["note"], (*path, "note")),
+        None if item.get("note") is None else doc.text(item["note"], (*path, "note"), multiline=True),
     )
 
 
@@ -419,12 +426,13 @@ def _stakeholder(doc: Document, raw: Any, path: FieldPath) -> Stakeholder:
     doc.check_keys(item, ("name", "stance", "note"), path)
     return Stakeholder(
         doc.text(doc.required(item, "name", path), (*path, "name")),
-        None if item.get("stance") is None else doc.text(item["stance"], (*path, "stance")),
-        None if item.get("note") is None else doc.text(item["note"], (*path, "note")),
+        None if item.get("stance") is None else doc.text(item["stance"], (*path, "stance"), multiline=True),
+        None if item.get("note") is None else doc.text(item["note"], (*path, "note"), multiline=True),
     )
 
 
-def _rules(doc: Document, raw: Any) -> Rules:
+def read_rules(doc: Document, raw: Any) -> Rules:
+    """The ``rules`` mapping (deadline, agreement, deadline_seconds, notes), checked."""
     if raw is None:
         return Rules()
     path: FieldPath = ("rules",)
@@ -434,17 +442,23 @@ def _rules(doc: Document, raw: Any) -> Rules:
     if deadline < 1:
         doc.fail((*path, "deadline"), f"the deadline {deadline} is not a positive number of rounds.",
                  "use e.g. 'deadline: 30'.")
+    if deadline > limit("rounds"):
+        shown = f"of {deadline:,} rounds" if deadline < 10**18 else f"({len(str(deadline))} digits)"
+        doc.fail((*path, "deadline"), f"the deadline {shown} is more than the "
+                 f"{limit('rounds'):,} rounds tratado runs.",
+                 f"use a deadline of at most {limit('rounds'):,} rounds (talks rarely need more "
+                 f"than a few hundred), or raise the limit with {env_name('rounds')}.")
     agreement = item.get("agreement", "package")
     if agreement not in Rules.AGREEMENT_MODES:
-        doc.fail((*path, "agreement"), f"unknown agreement mode '{agreement}'.",
+        doc.fail((*path, "agreement"), f"unknown agreement mode '{excerpt(agreement)}'.",
                  "use 'package' (nothing is agreed until everything is agreed) or 'item-by-item'.")
     seconds = item.get("deadline_seconds")
     if seconds is not None and doc.number(seconds, (*path, "deadline_seconds")) <= 0:
-        doc.fail((*path, "deadline_seconds"), f"the time limit {seconds} is not positive.",
+        doc.fail((*path, "deadline_seconds"), f"the time limit {excerpt(seconds)} is not positive.",
                  "give the limit in seconds, e.g. 'deadline_seconds: 600', or remove it.")
     return Rules(
         deadline,
         agreement,
         None if seconds is None else doc.number(seconds, (*path, "deadline_seconds")),
-        None if item.get("notes") is None else doc.text(item["notes"], (*path, "notes")),
+        None if item.get("notes") is None else doc.text(item["notes"], (*path, "notes"), multiline=True),
     )

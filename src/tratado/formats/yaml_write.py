@@ -13,6 +13,8 @@ import numpy as np
 import yaml
 
 from tratado.agenda import Agenda, Issue
+from tratado.errors import ScenarioError
+from tratado.files import atomic_write, refuse_overwrite
 from tratado.formats.yaml_format import FORMAT_VERSION
 from tratado.parties import Party, Role
 from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
@@ -48,14 +50,33 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     return out
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes text of several lines as a ``|`` block, the way people write it by hand."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def dumps_yaml(scenario: Scenario) -> str:
-    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)
+    """The scenario as tratado YAML text (descriptions and notes of several lines as blocks)."""
+    return yaml.dump(scenario_to_dict(scenario), Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, width=100)
 
 
-def save_yaml(scenario: Scenario, path: str | Path) -> Path:
+def save_yaml(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``scenario`` to ``path`` atomically; an existing file is replaced only when
+    ``overwrite`` is set."""
     path = Path(path)
-    path.write_text(dumps_yaml(scenario), encoding="utf-8")
-    return path
+    if path.is_dir():
+        raise ScenarioError("this is a folder; a YAML scenario is written to a file.",
+                            file=str(path), fix="name a .yaml file as the target.")
+    refuse_overwrite(path, overwrite)
+    return atomic_write(path, dumps_yaml(scenario))
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:

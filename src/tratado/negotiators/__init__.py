@@ -3,13 +3,17 @@
 See :mod:`tratado.negotiators.base` for the API and what a negotiator is given,
 :mod:`tratado.negotiators.acceptance` for the acceptance rules, and
 :mod:`tratado.negotiators.registry` for finding negotiators by name, ``module:Class``
-or metadata. Built-in: ``boulware``, ``linear``, ``conceder``, ``time-based``,
+or metadata, with parameters (``make("boulware:e=0.3")``, :func:`spec_of` gives the
+spec back). Built-in: ``boulware``, ``linear``, ``conceder``, ``time-based``,
 ``hardliner``, ``tit-for-tat``, ``nice-tit-for-tat``, ``aspiration``, ``random`` and
-the default ``frequency``.
+the default ``frequency``. :func:`isolated` (:mod:`tratado.negotiators.isolated`) runs
+a negotiator in a process of its own: budgets that hold on moves that never return, and
+no other party's preferences within reach; in process, negotiators are trusted code.
 """
 
 from __future__ import annotations
 
+from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT, table_utility
 from tratado.negotiators.acceptance import (
     AcceptAbove,
     AcceptAboveReservation,
@@ -30,13 +34,31 @@ from tratado.negotiators.base import (
     PublicScenario,
     Record,
 )
-from tratado.negotiators.registry import describe, find, make, negotiator_class, registered
+from tratado.negotiators.isolated import Isolated, isolated
+from tratado.negotiators.plugins import NegotiatorError, create, describe_failure
+from tratado.negotiators.registry import (
+    SpecError,
+    describe,
+    find,
+    make,
+    make_mediator,
+    mediator_class,
+    negotiator_class,
+    parse_spec,
+    registered,
+    registered_mediators,
+    settable,
+    spec_of,
+)
 
 DEFAULT_NEGOTIATOR = "frequency"
 
 __all__ = [
-    "DEFAULT_NEGOTIATOR", "AcceptAbove", "AcceptAboveReservation", "AcceptAfter",
-    "AcceptNext", "AcceptanceRule", "AllOf", "AnyOf", "Mediator", "MediatorView", "Negotiator",
+    "DEFAULT_NEGOTIATOR", "NEGOTIATOR_ENUMERATION_LIMIT", "AcceptAbove",
+    "AcceptAboveReservation", "AcceptAfter", "AcceptNext", "AcceptanceRule", "AllOf", "AnyOf",
+    "Mediator", "MediatorView", "Negotiator",
     "NegotiatorView", "Never", "Participant", "PublicParty", "PublicScenario", "Record",
-    "describe", "find", "make", "negotiator_class", "registered",
+    "SpecError", "describe", "find", "make", "make_mediator", "mediator_class", "negotiator_class",
+    "parse_spec", "registered", "registered_mediators", "settable", "spec_of", "table_utility",
+    "Isolated", "NegotiatorError", "create", "describe_failure", "isolated",
 ]

@@ -65,3 +65,10 @@ def cached_table(agenda: Agenda, preferences: Preferences) -> OwnTable | None:
     """The table of ``preferences`` if one was already built for ``agenda``."""
     cached = _CACHE.get(preferences)
     return cached[1] if cached is not None and cached[0] is agenda else None
+
+
+def table_utility(agenda: Agenda, preferences: Preferences, outcome: Outcome) -> float | None:
+    """``outcome``'s utility from the table of ``preferences`` when the negotiators have
+    already built one for ``agenda`` (a dict lookup), else None (evaluate it instead)."""
+    table = cached_table(agenda, preferences)
+    return None if table is None else table.lookup.get(outcome)

@@ -28,9 +28,6 @@ class Aspiration(Negotiator):
             raise ValueError("beta must be positive")
         self.beta = float(beta)
 
-    def __repr__(self) -> str:
-        return f"Aspiration(beta={self.beta})"
-
     def start(self) -> None:
         self._utils = self.table.utilities
         self._outcomes = self.table.outcomes
@@ -48,6 +45,11 @@ class Aspiration(Negotiator):
         """In mediated protocols: accept what reaches the aspiration at ``t``."""
         self._read_record()
         return float(self._floor + (self._top - self._floor) * (1.0 - t**self.beta))
+
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: the conceding vote (a worse change passes once it reaches the
+        aspiration at ``t``)."""
+        return self.conceding_vote(draft, change, t)
 
     def propose(self, t: float) -> Outcome:
         self._read_record()

@@ -11,8 +11,13 @@ object, a :class:`NegotiatorView`, holding:
 * ``record`` — the public record: a read-only :class:`Record` of the events so far.
 
 So another party's preferences cannot be reached from what a negotiator is given
-(tests walk the object graph to check it). In-process negotiators are ordinary Python
-code and trusted not to go looking elsewhere; the live service runs them apart.
+(tests walk the object graph to check it). Each is a copy — the rules
+(:meth:`Protocol.public_copy`), a deep copy of the public scenario, a copy of its own
+preferences (:func:`own_copy`), and a mirror of the session's log — so what a
+negotiator writes into its view never reaches the session's record. In-process
+negotiators are nevertheless ordinary Python code, trusted not to go looking elsewhere
+(``gc.get_objects()`` reaches everything); :mod:`tratado.negotiators.isolated` runs one
+in a process of its own, where nothing else is there to find.
 
 Writing one takes a few lines: subclass :class:`Negotiator`, declare ``name`` and the
 metadata, and implement ``propose(t)`` (and, if wanted, ``start()`` to precompute and
@@ -40,11 +45,14 @@ protocol's mediator id; it overrides ``act``.
 
 from __future__ import annotations
 
+import copy
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -88,27 +96,52 @@ class PublicScenario:
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicScenario:
+        """The public part of ``scenario``, as a deep copy: nothing in it is shared with
+        the scenario, so writing into it (even through ``object.__setattr__``) cannot
+        change the agenda the session records and reports."""
         parties = tuple(
             PublicParty(p.id, p.name, p.short_name, p.delegation) for p in scenario.parties
         )
-        return cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
-                   scenario.description)
+        public = cls(scenario.name, scenario.agenda, parties, scenario.roles, scenario.rules,
+                     scenario.description)
+        return copy.deepcopy(public)
 
     @property
     def party_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.parties)
 
 
+def own_copy(preferences: Preferences) -> Preferences:
+    """The copy of a party's ``preferences`` its negotiator is given (one per preferences
+    object, kept while it lives, so the negotiator's tables are built once): changing it
+    cannot change the utilities the session records."""
+    duplicate = _OWN_COPIES.get(preferences)
+    if duplicate is None:
+        duplicate = _OWN_COPIES[preferences] = copy.deepcopy(preferences)
+    return duplicate
+
+
+_OWN_COPIES: WeakKeyDictionary[Preferences, Preferences] = WeakKeyDictionary()
+
+
 class Record(Sequence[Event]):
-    """The public record: the events accepted so far, read-only, oldest first."""
+    """The public record: the events accepted so far, read-only, oldest first.
 
-    __slots__ = ("_events",)
+    It reads the session's own log (no copy: sessions of millions of moves stay small)
+    and offers nothing that changes it: no ``append``, no ``clear``, no ``_events``; a
+    slice or an iteration gives tuples. A negotiator that tries to write into it fails
+    its move (and is named). In-process negotiators are trusted code all the same —
+    Python cannot stop code in the same process from reaching any object; a
+    process-isolated negotiator (:func:`tratado.negotiators.isolated`) gets its own copy
+    of the record, in its own process."""
 
-    def __init__(self, events: list[Event]) -> None:
-        self._events = events
+    __slots__ = ("__log",)
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self.__log = events
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self.__log)
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
@@ -116,15 +149,15 @@ class Record(Sequence[Event]):
     def __getitem__(self, index: slice) -> Sequence[Event]: ...
     def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
         if isinstance(index, slice):
-            return tuple(self._events[index])
-        return self._events[index]
+            return tuple(self.__log[index])
+        return self.__log[index]
 
     def __iter__(self) -> Iterator[Event]:
-        return iter(tuple(self._events))
+        return iter(tuple(self.__log))
 
     def since(self, start: int) -> tuple[Event, ...]:
         """Events from position ``start`` on (read new events incrementally)."""
-        return tuple(self._events[start:])
+        return tuple(self.__log[start:])
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,14 +189,114 @@ class MediatorView:
     )
 
 
+_SIGNATURES: dict[type, inspect.Signature | None] = {}
+_BOUND: dict[tuple[Any, ...], list[tuple[str, Any]] | None] = {}
+
+
+def _bound_arguments(cls: type, signature: inspect.Signature, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    """The arguments of ``cls(*args, **kwargs)`` by name, defaults filled in, ``self``
+    left out (None when they do not fit the signature). Kept per class and arguments when
+    these are plain values (a tournament builds the same negotiators again and again)."""
+    key: tuple[Any, ...] | None = None
+    if all(isinstance(v, _PLAIN) for v in args) and all(
+            isinstance(v, _PLAIN) for v in kwargs.values()):
+        key = (cls, tuple((type(v), v) for v in args),  # 1 is not True, nor 1.0
+               tuple(sorted((k, type(v).__name__, v) for k, v in kwargs.items())))
+        if key in _BOUND:
+            return _BOUND[key]
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        found = None
+    else:
+        bound.apply_defaults()
+        found = list(bound.arguments.items())[1:]
+    if key is not None:
+        if len(_BOUND) >= 4096:
+            _BOUND.clear()
+        _BOUND[key] = found
+    return found
+
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _signature(cls: type) -> inspect.Signature | None:
+    """The signature of ``cls.__init__``, read once per class (None when ``inspect``
+    cannot read it); ``object``'s takes no arguments."""
+    if cls not in _SIGNATURES:
+        init = inspect.getattr_static(cls, "__init__")
+        if init is object.__init__:
+            found: inspect.Signature | None = inspect.Signature(
+                [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)])
+        else:
+            try:
+                found = inspect.signature(init)
+            except (TypeError, ValueError):
+                found = None
+        _SIGNATURES[cls] = found
+    return _SIGNATURES[cls]
+
+
 class Participant:
-    """Anything that produces events in a session: negotiators and mediators."""
+    """Anything that produces events in a session: negotiators and mediators.
+
+    Every participant keeps the arguments it was built with (:attr:`params`, as
+    Axelrod's players keep ``init_kwargs``): its ``repr`` shows them, session records
+    store them, and replay rebuilds the participant from them."""
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     stochastic: ClassVar[bool] = False
     _seed: tuple[int, int] = (0, 0)
     _rng: np.random.Generator | None = None
+    _init_args: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        self = super().__new__(cls)
+        self._init_args = (args, dict(kwargs))
+        return self
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The arguments this participant was built with, by name, defaults filled in
+        (``make("boulware").params == {"e": 0.2}``). A parameter whose default is
+        ``None`` shows the value the participant resolved it to when that is a plain
+        number, flag or text (``e`` of ``boulware``), and is left out otherwise (an
+        acceptance rule left to its default). Read once, then kept."""
+        cached = self.__dict__.get("_params")
+        if cached is None:
+            cached = self.__dict__["_params"] = self._bound_params()
+        return dict(cached)
+
+    def _bound_params(self) -> dict[str, Any]:
+        args, kwargs = self._init_args
+        signature = _signature(type(self))
+        if signature is None:
+            return dict(kwargs)
+        arguments = _bound_arguments(type(self), signature, args, kwargs)
+        if arguments is None:
+            return dict(kwargs)
+        declared = signature.parameters
+        out: dict[str, Any] = {}
+        for key, value in arguments:
+            kind = declared[key].kind
+            if kind is inspect.Parameter.VAR_KEYWORD:
+                out.update(value)
+                continue
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                value = list(value)
+            if value is None:
+                value = getattr(self, key, None)
+                if not isinstance(value, bool | int | float | str):
+                    continue
+            out[key] = value
+        return out
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.params.items())
+        return f"{type(self).__name__}({shown})"
 
     def act(self, state: Any) -> Event:
         """This participant's move in the protocol's current (public) ``state``."""
@@ -172,6 +305,16 @@ class Participant:
     def mover(self) -> Callable[[Any], Event]:
         """The callable the session calls for each move (default: :meth:`act`)."""
         return self.act
+
+    def clock(self, move_budget: float | None, deadline: float | None) -> None:
+        """Told by the session once the talks start: the seconds one move may take and
+        the ``time.perf_counter()`` reading at which the talks end (``None``: no limit).
+        In-process participants ignore it (the session judges their moves once they
+        return); a process-isolated one stops a move that runs past either."""
+
+    def end(self) -> None:
+        """Called by the session once the talks are over (a process-isolated participant
+        stops its process here)."""
 
     def seed(self, entropy: int, index: int) -> None:
         """Set the seed the session spawned for this participant (``rng`` is lazy)."""
@@ -206,9 +349,6 @@ class Negotiator(Participant):
     def default_acceptance(self) -> AcceptanceRule:
         """The acceptance rule used when none is given (accept what beats my next offer)."""
         return AcceptNext()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
     # -- set up by the session ------------------------------------------------------------
     def begin(self, view: NegotiatorView) -> None:
@@ -268,14 +408,14 @@ class Negotiator(Participant):
     def new_offers(self) -> list[tuple[str, Outcome]]:
         """``(party, package)`` for each package another party proposed since the last
         call, oldest first (opponent models read the record incrementally with this)."""
-        events = self.view.record._events
-        start, self._offers_seen = self._offers_seen, len(events)
-        return [(e.party, e.outcome) for e in events[start:]
+        record = self.view.record
+        start, self._offers_seen = self._offers_seen, len(record)
+        return [(e.party, e.outcome) for e in record.since(start)
                 if type(e) is Propose and e.party != self.party]
 
     def offers_by(self, party: str) -> list[Outcome]:
         """Packages ``party`` has proposed so far, oldest first."""
-        return [e.outcome for e in self.view.record._events
+        return [e.outcome for e in self.view.record
                 if type(e) is Propose and e.party == party]
 
     # -- the moves ---------------------------------------------------------------------------
@@ -306,8 +446,20 @@ class Negotiator(Participant):
         return self.acceptance(self, offer, t, mine)
 
     def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
-        """Single negotiating text: do I prefer ``change`` to ``draft``?"""
+        """Single negotiating text: do I prefer ``change`` to ``draft``? (default:
+        truthfully, iff it is worth strictly more to me)."""
         return self.utility(change) > self.utility(draft)
+
+    def conceding_vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """A single-text vote that concedes over time: yes to a change worth more to me,
+        and also to one worth less that still reaches ``threshold(t)`` (my aspiration now,
+        never below no deal). Early, while the aspiration is high, it is the truthful
+        vote; as the aspiration falls it lets the draft move toward what the others need.
+        Time-based negotiators vote this way."""
+        new, old = self.utility(change), self.utility(draft)
+        if new > old:
+            return True
+        return new < old and new >= max(self.threshold(t), self.reservation_value)
 
     def threshold(self, t: float) -> float:
         """The least own utility I accept from a mediator at relative time ``t``

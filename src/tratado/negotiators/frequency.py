@@ -49,9 +49,6 @@ class FrequencyNegotiator(Negotiator):
         self.e = float(e)
         self.candidates = int(candidates)
 
-    def __repr__(self) -> str:
-        return f"FrequencyNegotiator(e={self.e}, candidates={self.candidates})"
-
     def default_acceptance(self) -> AcceptanceRule:
         return AcceptNext() | (AcceptAfter(0.98) & AcceptAboveReservation())
 
@@ -100,6 +97,11 @@ class FrequencyNegotiator(Negotiator):
     def target(self, t: float) -> float:
         """The own utility aimed at, at relative time ``t``."""
         return float(self._top - self._span * t ** (1.0 / self.e))
+
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: the conceding vote (a worse change passes once it reaches the
+        curve at ``t``)."""
+        return self.conceding_vote(draft, change, t)
 
     def threshold(self, t: float) -> float:
         """In mediated protocols: accept what reaches the target curve at ``t``."""

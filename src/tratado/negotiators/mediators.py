@@ -1,16 +1,21 @@
 """The built-in mediators: a single-text mediator that sees only votes, and a trusted
 neutral that sees every party's preferences (only in the ``mediated`` protocol).
 
-:class:`SingleTextMediator` (Raiffa 1982; Klein et al. 2003) — opens with a draft drawn
-uniformly from the session seed (unless the protocol has a ``start``), then proposes
-changes to the draft: every package that differs from it in 1 to ``max_changes``
-issues (enumerated for spaces up to :data:`NEIGHBOURHOOD_LIMIT` outcomes, else
-single-issue changes), in an order shuffled from the seed, each at most once per draft.
-When every one has been turned down it proposes the draft itself, which closes the
-search. Under ``search="annealing"`` it adopts a change the vote turned down with
-probability ``exp(-against / T)``, ``against`` the number of parties that did not prefer
-it and ``T = temperature * (1 - t)`` (Kirkpatrick et al. 1983's acceptance rule, over
-votes instead of utilities: it never sees a utility).
+:class:`SingleTextMediator` (Raiffa 1982; Klein et al. 2003) — opens with the middle
+option of every issue (``opening="middle"``, the default) or a draft drawn uniformly
+from the session seed (``opening="random"``), unless the protocol has a ``start``; then
+proposes changes to the draft: every package that differs from it in 1 to
+``max_changes`` issues (enumerated for spaces up to :data:`NEIGHBOURHOOD_LIMIT`
+outcomes, else single-issue changes), in an order shuffled from the seed: one *pass*
+over them. When a pass ends with every change turned down it starts another — the
+changes most parties favoured last time first, ties in a new shuffled order — because
+voters who concede over time may now accept what they turned down. It closes the search
+(proposes the draft itself) once a whole pass got exactly the votes of the pass before
+it — nobody is moving — or, with ``repeat=False``, after the first pass. Under
+``search="annealing"`` it adopts a change the vote turned down with probability
+``exp(-against / T)``, ``against`` the number of parties that did not prefer it and
+``T = temperature * (1 - t)`` (Kirkpatrick et al. 1983's acceptance rule, over votes
+instead of utilities: it never sees a utility).
 
 :class:`Neutral` (confidential-preference mediation; Raiffa 1985 for post-settlement)
 — computes the exact Pareto frontier from every party's preferences
@@ -39,6 +44,7 @@ import numpy as np
 from tratado.analysis.space import pareto_frontier, rational_threshold
 from tratado.negotiators.base import Mediator
 from tratado.parties import Party
+from tratado.protocols.base import Protocol
 from tratado.protocols.events import Accept, Event, MediatorProposal, Outcome, Reject
 from tratado.scenario import Scenario
 
@@ -55,15 +61,17 @@ class SingleTextMediator(Mediator):
 
     OPENINGS = ("middle", "random")
 
-    def __init__(self, opening: str = "middle") -> None:
+    def __init__(self, opening: str = "middle", repeat: bool = True) -> None:
         """``opening``: the first draft — ``"middle"`` (the middle option of every issue:
         agenda options are listed in order, so the mediator splits the difference, as in
         Raiffa's single negotiating text) or ``"random"`` (uniform from the seed, as in
-        Klein et al. 2003)."""
+        Klein et al. 2003). ``repeat``: try the turned-down changes again while the votes
+        on them move (see the module docstring)."""
         super().__init__()
         if opening not in self.OPENINGS:
             raise ValueError(f"opening is one of {self.OPENINGS}")
         self.opening = opening
+        self.repeat = bool(repeat)
 
     def start(self) -> None:
         protocol: Any = self.view.protocol
@@ -72,6 +80,9 @@ class SingleTextMediator(Mediator):
         self._temperature = float(getattr(protocol, "temperature", 1.0))
         self._draft: Outcome | None = None
         self._queue: list[Outcome] = []
+        self._asked: Outcome | None = None  # the change last put to the vote
+        self._tally: dict[Outcome, int] = {}  # this pass: change -> parties in favour
+        self._before: dict[Outcome, int] | None = None  # the same, for the pass before
         self._all = (
             self._agenda.all_outcomes() if self._agenda.size <= NEIGHBOURHOOD_LIMIT else None
         )
@@ -102,14 +113,25 @@ class SingleTextMediator(Mediator):
             adopt = heat > 0 and self.rng.random() < math.exp(-against / heat)
             return Accept(me) if adopt else Reject(me)
         draft: Outcome = state.draft
-        if draft != self._draft:
-            self._draft = draft
-            options = self.neighbours(draft)
-            order = self.rng.permutation(len(options))
-            self._queue = [options[int(k)] for k in order]
+        if draft != self._draft:  # the opening, or a change adopted: a new neighbourhood
+            self._draft, self._tally, self._before = draft, {}, None
+            self._queue = self._shuffled(draft)
+        elif self._asked is not None and state.answers and None not in state.answers:
+            self._tally[self._asked] = sum(1 for a in state.answers if a)
         if not self._queue:
-            return MediatorProposal(me, draft)  # nothing left to try: close the search
-        return MediatorProposal(me, self._queue.pop())
+            if not self.repeat or self._tally == self._before:
+                return MediatorProposal(me, draft)  # nobody is moving: close the search
+            self._before, self._tally = self._tally, {}
+            # closest to passing first: most parties in favour last time (ties: shuffled)
+            before = self._before
+            self._queue = sorted(self._shuffled(draft), key=lambda c: before.get(c, 0))
+        self._asked = self._queue.pop()
+        return MediatorProposal(me, self._asked)
+
+    def _shuffled(self, draft: Outcome) -> list[Outcome]:
+        options = self.neighbours(draft)
+        order = self.rng.permutation(len(options))
+        return [options[int(k)] for k in order]
 
 
 class Neutral(Mediator):
@@ -192,3 +214,18 @@ class Neutral(Mediator):
             return MediatorProposal(me, self.improvement(state.settlement))
         self._learn()
         return MediatorProposal(me, self.select())
+
+
+DEFAULT_MEDIATORS: dict[str, type[Mediator]] = {
+    "single-text": SingleTextMediator,
+    "mediated": Neutral,
+}
+"""The mediator a session uses, by protocol name, when it is given none (protocols do
+not import mediators: the session wires them)."""
+
+
+def default_mediator(protocol: Protocol[Any]) -> Mediator | None:
+    """A fresh default mediator for ``protocol``: :data:`DEFAULT_MEDIATORS` by its name,
+    else the protocol's own ``default_mediator()`` hook (plug-in protocols), else None."""
+    cls = DEFAULT_MEDIATORS.get(protocol.name)
+    return cls() if cls is not None else protocol.default_mediator()

@@ -22,9 +22,6 @@ class RandomNegotiator(Negotiator):
             raise ValueError("p_accept must be between 0 and 1")
         self.p_accept = float(p_accept)
 
-    def __repr__(self) -> str:
-        return f"RandomNegotiator(p_accept={self.p_accept})"
-
     def start(self) -> None:
         utilities = self.table.utilities
         self._low = min(bisect_left(utilities, self.reservation_value), len(utilities) - 1)
@@ -37,3 +34,11 @@ class RandomNegotiator(Negotiator):
         if self.utility(offer) < self.reservation_value:
             return False
         return bool(self.rng.random() < self.p_accept)
+
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: yes to a change worth more to it; yes with probability
+        ``p_accept`` to a worse one it still prefers to no deal."""
+        new, old = self.utility(change), self.utility(draft)
+        if new > old:
+            return True
+        return new >= self.reservation_value and bool(self.rng.random() < self.p_accept)

@@ -40,9 +40,6 @@ class TimeBased(Negotiator):
         if not self.e > 0:
             raise ValueError("the concession exponent e must be positive")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(e={self.e})"
-
     def start(self) -> None:
         utilities = self.table.utilities
         self._utils = utilities
@@ -68,6 +65,11 @@ class TimeBased(Negotiator):
     def threshold(self, t: float) -> float:
         """In mediated protocols: accept what reaches the curve at ``t`` (its aspiration)."""
         return max(self.target(t), self.reservation_value)
+
+    def vote(self, draft: Outcome, change: Outcome, t: float) -> bool:
+        """Single text: the conceding vote (a worse change passes once it reaches the
+        curve at ``t``)."""
+        return self.conceding_vote(draft, change, t)
 
     def propose(self, t: float) -> Outcome:
         i = bisect_left(self._utils, self._top - self._span * t**self._inv_e)

@@ -10,10 +10,18 @@ fraction of the way it has come toward my best package::
 a party that concedes half-way it concedes half of its own room.
 
 * :class:`TitForTat` (``tit-for-tat``) — relative mirroring; retracts if the others do.
-* :class:`NiceTitForTat` (``nice-tit-for-tat``) — never retracts a concession, concedes
-  a little by itself (``kindness`` of its room by the deadline) so that two nice
-  negotiators do not deadlock, and near the deadline accepts anything it prefers to
-  no deal.
+* :class:`NiceTitForTat` (``nice-tit-for-tat``) — never retracts a concession, and
+  concedes by itself as well as in return: its own concession at relative time ``t`` is
+  at least ``min(1, t / CLOSE) ** (1 / kindness)`` of its room (``CLOSE = 0.8``), so it
+  reaches its no-deal level by 80% of the talks. Two nice negotiators therefore meet
+  whenever a package is worth more than no deal to both (a zone of possible agreement),
+  with time left for every party to accept it; ``kindness`` in (0, 1] sets how early it
+  concedes by itself (0.1: hardly before half-way; 1: linearly). Near the deadline it
+  accepts anything it prefers to no deal.
+
+Why the plain mirror deadlocks against itself: each waits for the other to move first,
+and a concession is measured in the receiver's own utility, where a small step by one
+may not register at all; so mirroring alone can stay at the opening offers to the end.
 """
 
 from __future__ import annotations
@@ -78,9 +86,14 @@ class NiceTitForTat(TitForTat):
     name = "nice-tit-for-tat"
     description = "tit-for-tat that never retracts and concedes a little first"
 
+    #: Relative time by which the concession it makes by itself reaches its no-deal level.
+    CLOSE = 0.8
+
     def __init__(self, kindness: float = 0.1, acceptance: AcceptanceRule | None = None) -> None:
         super().__init__(acceptance)
         self.kindness = float(kindness)
+        if not 0.0 < self.kindness <= 1.0:
+            raise ValueError("kindness is a number in (0, 1]")
 
     def __repr__(self) -> str:
         return f"NiceTitForTat(kindness={self.kindness})"
@@ -93,6 +106,7 @@ class NiceTitForTat(TitForTat):
         self._lowest = self._top
 
     def target(self, t: float) -> float:
-        wanted = self._top - self._span * max(self.conceded(), self.kindness * t)
+        own = min(1.0, t / self.CLOSE) ** (1.0 / self.kindness)
+        wanted = self._top - self._span * max(self.conceded(), own)
         self._lowest = min(self._lowest, wanted)
         return self._lowest

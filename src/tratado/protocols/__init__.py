@@ -19,9 +19,11 @@ from tratado.protocols.alternating import AlternatingOffers, AlternatingState
 from tratado.protocols.base import (
     AGREEMENT_MODES,
     REASONS,
+    DeadlineRefused,
     EndsByReason,
     Protocol,
     ProtocolResult,
+    checked_deadline,
     protocol_registry,
 )
 from tratado.protocols.events import (
@@ -43,19 +45,34 @@ from tratado.protocols.mediated import Mediated, MediatedState
 from tratado.protocols.single_text import SingleText, SingleTextState
 
 
-def protocol_class(name: str) -> type[Protocol[Any]]:
-    """The protocol class called ``name`` (or given as ``module:Class``)."""
+def protocol_class(name: str, *, allow_plugins: bool = True) -> type[Protocol[Any]]:
+    """The protocol class called ``name`` (or given as ``module:Class``). A
+    ``module:Class`` imports ``module`` (running its code): with ``allow_plugins=False``
+    (replay of a record from someone else) it is refused with ``ValueError`` before
+    anything is imported, and only built-ins and installed entry points are found."""
     if ":" in name:
+        if not allow_plugins:
+            raise ValueError(f"'{name}' names a plug-in protocol (module:Class), and plug-ins"
+                             " are not allowed here: loading one runs its code")
         module, _, attr = name.partition(":")
-        cls = getattr(importlib.import_module(module), attr)
+        try:
+            cls = getattr(importlib.import_module(module), attr)
+        except Exception as error:  # noqa: BLE001 - a user's module may fail in any way
+            raise ValueError(f"cannot load protocol '{name}': {type(error).__name__}: {error}") from None
         if not (isinstance(cls, type) and issubclass(cls, Protocol)):
             raise ValueError(f"{name} is not a Protocol class")
         return cls
     registry = protocol_registry()
+    if not allow_plugins:  # only the built-ins (entry points are looked up below)
+        registry = {key: cls for key, cls in registry.items()
+                    if cls.__module__.startswith("tratado.")}
     if name not in registry:
         for ep in entry_points(group="tratado.protocols"):
             if ep.name == name:
-                cls = ep.load()
+                try:
+                    cls = ep.load()
+                except Exception as error:  # noqa: BLE001
+                    raise ValueError(f"cannot load protocol '{name}': {error}") from None
                 if isinstance(cls, type) and issubclass(cls, Protocol):
                     return cls
     if name not in registry:
@@ -66,8 +83,8 @@ def protocol_class(name: str) -> type[Protocol[Any]]:
 
 __all__ = [
     "AGREEMENT_MODES", "EVENT_KINDS", "REASONS", "Accept", "AlternatingOffers",
-    "AlternatingState", "EndsByReason", "Event", "EventRefused", "Mediated", "MediatedState",
-    "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult", "Reject",
-    "SingleText", "SingleTextState", "TimeUp", "Vote", "WalkAway", "event_from_entry", "event_outcome",
-    "protocol_class", "protocol_registry", "render_log",
+    "AlternatingState", "DeadlineRefused", "EndsByReason", "Event", "EventRefused", "Mediated",
+    "MediatedState", "MediatorProposal", "Outcome", "Propose", "Protocol", "ProtocolResult",
+    "Reject", "SingleText", "SingleTextState", "TimeUp", "Vote", "WalkAway", "checked_deadline",
+    "event_from_entry", "event_outcome", "protocol_class", "protocol_registry", "render_log",
 ]

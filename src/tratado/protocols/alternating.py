@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -61,6 +61,9 @@ class AlternatingState(NamedTuple):
     ended_by: str | None = None
 
 
+PAUSED = object()
+"""What :meth:`AlternatingOffers.play` answers when it pauses (see its ``pause``)."""
+
 _new = tuple.__new__  # builds a state without the namedtuple's Python-level __new__
 _ON_TURN_WITH_OFFER: tuple[type[Event], ...] = (Accept, Propose, WalkAway)
 _ON_TURN_FIRST: tuple[type[Event], ...] = (Propose, WalkAway)
@@ -83,9 +86,7 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
     ) -> None:
         super().__init__(parties, shape)
         self.agreement = self.check_agreement_mode(agreement)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one round")
-        self.deadline = int(deadline)
+        self.deadline = checked_deadline(deadline)
         self.deadline_seconds = deadline_seconds
         self.discounting = bool(discounting)
         self._n = len(self.parties)
@@ -205,18 +206,22 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         state: AlternatingState,
         take_turns: Sequence[Callable[[Outcome | None, float], Event]],
         log: list[Event],
-    ) -> tuple[AlternatingState, object, Exception | None]:
+        pause: int | None = None,
+    ) -> tuple[AlternatingState, object, BaseException | None]:
         """Play the plain moves from ``state``: what ``step`` would do for each, fused.
 
         ``take_turns[k]`` is party ``k``'s ``take_turn`` hook, called exactly as
-        :meth:`ask` calls it; each move played is appended to ``log`` before the next is
-        asked for (the public record). A move is played here only when it is a
+        :meth:`ask` calls it; each move played is appended to ``log`` (the session's
+        record, which the negotiators read through a read-only view) before the next is
+        asked for. A move is played here only when it is a
         ``Propose`` of a valid package or an ``Accept`` of the offer on the table, by the
         party whose turn it is, and gives the very state :meth:`step` would (checking a
         new package with :meth:`check_outcome`, as :meth:`step` does). Stops when the
         talks are over or at the first other answer, returned unplayed for the caller to
         judge through :meth:`step` (with its failure handling): ``(state, answer, None)``,
-        or ``(state, None, error)`` when the hook raised ``error``.
+        or ``(state, None, error)`` when the hook raised ``error`` (any exception,
+        ``SystemExit`` included). With ``pause``, also stops (``(state, PAUSED, None)``,
+        talks not over) once ``pause`` moves are played, so that the caller can tidy its log.
         """
         if state.reason is not None:
             return state, None, None
@@ -224,12 +229,13 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
         parties, valid, append = self.parties, self._valid, log.append
         turn, offer, proposer, accepts = state.turn, state.offer, state.proposer, state.accepts
         actor = turn % n
+        stop = total if pause is None else min(total, turn + pause)
         answer: object = None
-        failure: Exception | None = None
+        failure: BaseException | None = None
         while True:
             try:
                 event = take_turns[actor](offer, turn * inv_total)
-            except Exception as error:  # noqa: BLE001 - the caller records the failure
+            except BaseException as error:  # noqa: BLE001 - the caller records the failure
                 failure = error
                 break
             cls = type(event)
@@ -248,7 +254,10 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 turn += 1
                 offer, proposer, accepts = outcome, actor, 0
                 append(event)
-                if turn >= total:
+                if turn >= stop:
+                    if turn < total:
+                        answer = PAUSED
+                        break
                     return _new(AlternatingState, (turn, offer, proposer, 0, "deadline", None)), None, None
             elif cls is Accept and offer is not None and event.party == parties[actor]:
                 turn += 1
@@ -257,7 +266,10 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 if accepts >= n - 1:
                     return (_new(AlternatingState, (turn, offer, proposer, accepts, "agreement",
                                                     event.party)), None, None)
-                if turn >= total:
+                if turn >= stop:
+                    if turn < total:
+                        answer = PAUSED
+                        break
                     return (_new(AlternatingState, (turn, offer, proposer, accepts, "deadline",
                                                     None)), None, None)
             else:
@@ -265,3 +277,52 @@ class AlternatingOffers(EndsByReason[AlternatingState]):
                 break
             actor = actor + 1 if actor + 1 < n else 0
         return _new(AlternatingState, (turn, offer, proposer, accepts, None, None)), answer, failure
+
+    # -- the log's fast fold --------------------------------------------------------------
+    def fold_log(
+        self, state: AlternatingState, events: Sequence[Event]
+    ) -> tuple[list[tuple[int, float, Event, Outcome | None]], AlternatingState]:
+        """For each of ``events`` in turn, ``(round, time, event, package it concerns)``
+        before it, and the state after them all: what folding :meth:`step` gives (and
+        :meth:`round`, :meth:`time`, :meth:`subject` before each event), fused for the
+        plain moves; any other event goes through :meth:`step` (which may refuse it).
+        The session's log (:mod:`tratado.session.log_view`) reads long logs with it;
+        ``tests/test_driver.py`` checks it against the generic fold."""
+        steps: list[tuple[int, float, Event, Outcome | None]] = []
+        add = steps.append
+        n, total, inv_total, last = self._n, self._total, self._inv_total, self.deadline - 1
+        parties, valid = self.parties, self._valid
+        turn, offer, proposer, accepts, reason, ended_by = state
+        for event in events:
+            cls = type(event)
+            if (reason is None and event.party == parties[turn % n]
+                    and (cls is Propose or (cls is Accept and offer is not None))):
+                now = turn // n
+                if cls is Propose:
+                    outcome = event.outcome  # type: ignore[attr-defined]
+                    try:
+                        known = outcome in valid
+                    except TypeError:
+                        known = False
+                    if not known:
+                        self.check_outcome(outcome)  # as step does: remembers it, or refuses it
+                    add((now if now < last else last, turn * inv_total, event, outcome))
+                    offer, proposer, accepts = outcome, turn % n, 0
+                    turn += 1
+                else:
+                    add((now if now < last else last, turn * inv_total, event, offer))
+                    turn += 1
+                    accepts += 1
+                    if accepts >= n - 1:
+                        reason, ended_by = "agreement", event.party
+                        continue
+                if turn >= total:
+                    reason, ended_by = "deadline", None
+                continue
+            current = _new(AlternatingState, (turn, offer, proposer, accepts, reason, ended_by))
+            concerned = getattr(event, "outcome", None)
+            if concerned is None and event.kind in ("accept", "reject", "vote"):
+                concerned = offer
+            add((self.round(current), self.time(current), event, concerned))
+            turn, offer, proposer, accepts, reason, ended_by = self.step(current, event)
+        return steps, _new(AlternatingState, (turn, offer, proposer, accepts, reason, ended_by))

@@ -28,7 +28,10 @@ package on the table, if any).
     what the move of a negotiator that crashed, answered nonsense or ran past its
     budget counts as under this protocol's rule.
 ``default_mediator() -> Mediator | None``
-    the mediator the session uses when none is given (mediated protocols).
+    a hook for plug-in protocols: the mediator the session uses when none is given.
+    Built-in protocols import no mediator (a protocol never imports a negotiator or a
+    mediator); the session finds theirs in
+    :data:`tratado.negotiators.mediators.DEFAULT_MEDIATORS`.
 ``details(state) -> dict[str, Outcome | bool | None]``
     named packages and flags worth recording besides the agreement (e.g. the
     settlement before a post-settlement improvement); the session renders them.
@@ -52,12 +55,15 @@ is imported; :func:`tratado.protocols.protocol_class` finds them (built-ins and 
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from typing import Protocol as Structural
 
+from tratado.errors import TratadoError
+from tratado.limits import env_name, excerpt, limit
 from tratado.protocols.events import Event, EventRefused, Outcome, TimeUp, WalkAway
 
 if TYPE_CHECKING:
@@ -88,6 +94,41 @@ class ProtocolResult:
     round: int
     turns: int
     ended_by: str | None = None
+
+
+class DeadlineRefused(TratadoError, ValueError):
+    """A deadline tratado will not run: not a whole number of at least one, or beyond the
+    ``rounds`` limit (:mod:`tratado.limits`)."""
+
+
+def checked_deadline(value: object, unit: str = "rounds") -> int:
+    """``value`` as a deadline in ``unit``: a whole number from 1 to ``limit("rounds")``
+    (10 million by default; a session keeps a few bytes per move, and a deadline beyond
+    what any run could reach would only hang). Else :class:`DeadlineRefused`, up front,
+    before anything runs."""
+    most = limit("rounds")
+    if type(value) is int and 1 <= value <= most:
+        return value
+    fix = (f"give a deadline from 1 to {most:,} {unit}; to allow more, set"
+           f" {env_name('rounds')} (docs/security.md).")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise DeadlineRefused(f"the deadline {excerpt(value)} is not a number of {unit}.",
+                              field="deadline", fix=fix)
+    try:
+        number = float(value)
+        whole = int(number) if math.isfinite(number) and number == int(number) else None
+    except (ValueError, OverflowError):
+        whole = None
+    if whole is None:
+        raise DeadlineRefused(f"the deadline {excerpt(value)} is not a whole number of {unit}.",
+                              field="deadline", fix=fix)
+    if whole < 1:
+        raise DeadlineRefused(f"the deadline must be at least one of the {unit}, not"
+                              f" {excerpt(value)}.", field="deadline", fix=fix)
+    if whole > most:
+        raise DeadlineRefused(f"a deadline of {excerpt(value)} {unit} is beyond what tratado"
+                              f" runs ({most:,}).", field="deadline", fix=fix)
+    return whole
 
 
 _REGISTRY: dict[str, type[Protocol[Any]]] = {}
@@ -220,6 +261,17 @@ class Protocol(ABC, Generic[S]):
         """Named packages and flags to record besides the agreement (default: none)."""
         return {}
 
+    def public_copy(self) -> Protocol[S]:
+        """A copy of these rules for a participant to read: setting an attribute on it,
+        or changing one of its containers, does not reach this protocol (the session's).
+        The copy starts with its own caches of checked packages."""
+        duplicate = object.__new__(type(self))
+        fields = {name: value.copy() if type(value) in _CONTAINERS else value
+                  for name, value in vars(self).items()}
+        fields["_valid"], fields["_checked"] = set(), {}
+        vars(duplicate).update(fields)
+        return duplicate
+
     def time_up_event(self) -> Event:
         """The clock's event when ``deadline_seconds`` has passed."""
         return TimeUp()
@@ -228,7 +280,7 @@ class Protocol(ABC, Generic[S]):
     def check_outcome(self, outcome: object) -> Outcome:
         """``outcome`` if it is a valid package for this agenda, else ``EventRefused``."""
         checked = self._checked
-        if checked.get(id(outcome)) is not outcome:  # not this very object, checked before
+        if checked.get(id(outcome), _UNCHECKED) is not outcome:  # not this object, checked before
             if not isinstance(outcome, tuple) or len(outcome) != len(self.shape):
                 raise EventRefused(
                     f"a package names one option index per issue ({len(self.shape)} issues)"
@@ -291,6 +343,8 @@ class EndsByReason(Protocol[E]):
 
 
 _CHECKED_LIMIT = 1024
+_CONTAINERS = (dict, set, list)  # what public_copy copies (one level) instead of sharing
+_UNCHECKED: Any = object()  # the default of the identity lookup: never an answer (None may be)
 _CHECKED: dict[tuple[int, ...], dict[int, Outcome]] = {}
 
 

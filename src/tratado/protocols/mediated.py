@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -49,7 +49,7 @@ from tratado.protocols.events import (
 )
 
 if TYPE_CHECKING:
-    from tratado.negotiators.base import Mediator, Negotiator
+    from tratado.negotiators.base import Negotiator
     from tratado.scenario import Scenario
 
 RULES = ("egalitarian", "nash")
@@ -91,8 +91,7 @@ class Mediated(EndsByReason[MediatedState]):
         agreement: str = "package",
     ) -> None:
         super().__init__(parties, shape)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one proposal")
+        deadline = checked_deadline(deadline, "proposals")
         if rule not in RULES:
             raise ValueError(f"rule is one of {RULES}")
         self.deadline = int(deadline)
@@ -117,11 +116,6 @@ class Mediated(EndsByReason[MediatedState]):
         return {"deadline": self.deadline, "rule": self.rule,
                 "post_settlement": self.post_settlement,
                 "deadline_seconds": self.deadline_seconds, "agreement": self.agreement}
-
-    def default_mediator(self) -> Mediator:
-        from tratado.negotiators.mediators import Neutral
-
-        return Neutral()
 
     # -- the state machine ----------------------------------------------------------
     def initial_state(self) -> MediatedState:

@@ -20,9 +20,9 @@ utility, they only say whether they prefer a proposed change to the current draf
    ``search="hill-climbing"`` only the rule decides.
 3. *End of the search.* After ``deadline`` proposals (one round = one proposal), after
    ``patience`` proposals in a row without a change adopted (when set), or when the
-   mediator proposes the draft itself (the default mediator does so once every
-   single-issue change of the draft has been turned down), or when the clock's
-   ``time-up`` arrives.
+   mediator proposes the draft itself (the default mediator does so once a whole pass
+   over the draft's neighbouring changes got the same votes as the pass before), or
+   when the clock's ``time-up`` arrives.
 4. *Final text.* The draft is put to every party at once; each accepts or rejects it
    with ``respond(draft, t=1)`` — the last word, judged as at the deadline (by default:
    accepts iff it is worth at least its reservation value). There is an
@@ -31,8 +31,9 @@ utility, they only say whether they prefer a proposed change to the current draf
 Anyone may walk away at any time. A participant that fails counts as walking away
 (talks end without agreement, reason ``error``): a vote cannot be taken without it.
 
-Why unanimity hill-climbing ends well: a change is adopted only if every party strictly
-prefers it, so each adopted draft Pareto-dominates the last; when the mediator closes
+Why unanimity hill-climbing ends well (with truthful voters; time-based negotiators also
+vote for a worse change that meets their aspiration): a change is adopted only if every
+party strictly prefers it, so each adopted draft Pareto-dominates the last; when the mediator closes
 the search after every single-issue change of the final draft was turned down, no
 single-issue change is unanimously preferred to it (truthful voters), and on
 one-issue-at-a-time neighbourhoods of additive preferences that makes it locally
@@ -44,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tratado.protocols.base import EndsByReason
+from tratado.protocols.base import EndsByReason, checked_deadline
 from tratado.protocols.events import (
     Accept,
     Event,
@@ -58,7 +59,7 @@ from tratado.protocols.events import (
 )
 
 if TYPE_CHECKING:
-    from tratado.negotiators.base import Mediator, Negotiator
+    from tratado.negotiators.base import Negotiator
     from tratado.scenario import Scenario
 
 RULES = ("unanimity", "majority")
@@ -103,8 +104,7 @@ class SingleText(EndsByReason[SingleTextState]):
         deadline_seconds: float | None = None,
     ) -> None:
         super().__init__(parties, shape)
-        if int(deadline) < 1:
-            raise ValueError("the deadline must be at least one proposal")
+        deadline = checked_deadline(deadline, "proposals")
         if rule not in RULES or search not in SEARCHES:
             raise ValueError(f"rule is one of {RULES} and search one of {SEARCHES}")
         if int(max_changes) < 1 or (patience is not None and int(patience) < 1):
@@ -137,11 +137,6 @@ class SingleText(EndsByReason[SingleTextState]):
             "patience": self.patience, "start": None if self.start is None else list(self.start),
             "deadline_seconds": self.deadline_seconds,
         }
-
-    def default_mediator(self) -> Mediator:
-        from tratado.negotiators.mediators import SingleTextMediator
-
-        return SingleTextMediator()
 
     # -- the state machine ----------------------------------------------------------
     def initial_state(self) -> SingleTextState:

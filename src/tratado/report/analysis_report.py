@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tratado.analysis.summary import Analysis, Package
+from tratado.analysis.summary import Analysis
+from tratado.analysis.tables import Package
 from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.scenario import Scenario
 
@@ -131,9 +132,15 @@ def _frontier(a: Analysis, limit: int) -> str:
     s = a.scenario
     title = "Efficient packages in the zone" if a.has_zopa else "Efficient packages (none acceptable)"
     out = [section(f"{title} ({len(f):,})")]
-    shown = range(len(f)) if len(f) <= limit else [round(i * (len(f) - 1) / (limit - 1))
-                                                   for i in range(limit)]
+    shown = list(range(len(f))) if len(f) <= limit else [round(i * (len(f) - 1) / (limit - 1))
+                                                         for i in range(limit)]
     reference = a.solutions.get("nash") or a.package(f, 0)
+    # Rows are shown as differences from the reference, so the reference must be a row.
+    at = next(i for i in range(len(f)) if a.package(f, i).row == reference.row)
+    if at not in shown:
+        nearest = min(range(len(shown)), key=lambda j: (abs(shown[j] - at), j))
+        shown[nearest] = at
+        shown.sort()
     rows = []
     for i in shown:
         pkg = a.package(f, i)

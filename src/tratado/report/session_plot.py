@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.frontier import Frontier
+from tratado.records import negotiator_label
 from tratado.report.figures import check_parties, panel_inches, pyplot, save_figure
 from tratado.report.session_trace import ADOPTED, FINAL, PATH, TURNED_DOWN, SessionTrace, session_trace
 from tratado.scenario import Scenario
@@ -88,7 +89,7 @@ def plot_session(scenario: Scenario, record: Mapping[str, Any], frontier: Fronti
 
 
 def _title(scenario: Scenario, record: Mapping[str, Any], trace: SessionTrace) -> str:
-    names = ", ".join(f"{p} = {n}" for p, n in record["negotiators"].items())
+    names = ", ".join(f"{p} = {negotiator_label(n)}" for p, n in record["negotiators"].items())
     ending = (f"agreement in round {trace.agreement_round}" if trace.agreement is not None
               else f"no agreement ({record['result']['reason']})")
     return f"{scenario.name}: {trace.protocol} — {names}\n{ending}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tratado.negotiators.plugins import describe_failure
+from tratado.records import negotiator_label
 from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.report.transcript import Narrator, package_lines
 from tratado.scenario import Scenario
@@ -25,7 +27,8 @@ REASONS = {
 def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: int = 40) -> str:
     """A readable transcript and summary of one session record."""
     out = [heading(f"{scenario.name}: {record['protocol']['name']} negotiation")]
-    names = ", ".join(f"{party} = {name}" for party, name in record["negotiators"].items())
+    names = ", ".join(f"{party} = {negotiator_label(name)}"
+                      for party, name in record["negotiators"].items())
     out.append(f"  Negotiators: {names} · seed {record['seed']}")
     out.append(_transcript(scenario, record, max_events))
     out.append(_summary(scenario, record))
@@ -114,7 +117,7 @@ def _summary(scenario: Scenario, record: Mapping[str, Any]) -> str:
     if result.get("distance_to_nash") is not None:
         out.append(f"  Distance to the Nash package: {result['distance_to_nash']:.3f}")
     for failure in result.get("failures", []):
-        out.append(wrap(f"Failure: {failure}"))
+        out.append(wrap(f"Failure: {describe_failure(failure)}"))
     return "\n".join(out)
 
 
@@ -122,7 +125,7 @@ def render_agenda_comparison(scenario: Scenario, package: Mapping[str, Any],
                              items: Mapping[str, Any]) -> str:
     """Side by side: the same talks as one package and item by item (two records)."""
     protocol = package["protocol"]
-    names = ", ".join(f"{p} = {n}" for p, n in package["negotiators"].items())
+    names = ", ".join(f"{p} = {negotiator_label(n)}" for p, n in package["negotiators"].items())
     out = [heading(f"{scenario.name}: one package or item by item?")]
     out.append(wrap(f"The same talks twice — {protocol['name']} protocol, {names}, seed"
                     f" {package['seed']}, deadline {protocol.get('deadline')} rounds — once with"

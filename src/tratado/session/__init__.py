@@ -7,15 +7,25 @@ where the protocol has one), a seed, and the event log.
 
 Modules: :mod:`~tratado.session.runner` (:class:`Session`, :func:`run_session`),
 :mod:`~tratado.session.result` (:class:`SessionResult` and the record),
-:mod:`~tratado.session.replay` (:func:`replay`, :func:`check_replay`),
-:mod:`~tratado.session.items` (item-by-item agendas, :func:`compare_agendas`) and
+:mod:`~tratado.session.replay` (:func:`verify`, :func:`replay`, :func:`check_replay`:
+rebuild a session from its record and require the same bytes; the record itself is
+:mod:`tratado.records`),
+:mod:`~tratado.session.items` (item-by-item agendas),
 :mod:`~tratado.session.evaluate` (:func:`evaluate`: distances to the frontier and the
-Nash package).
+Nash package), :mod:`~tratado.session.driver` (:class:`Driver`: the push-style driver
+every session, replay and live request goes through), :mod:`~tratado.session.eventlog`
+(:class:`EventLog`: the compact events) and :mod:`~tratado.session.log_view`
+(:class:`LogView`: the log, built as it is read) and :mod:`~tratado.session.simulation`
+(:func:`simulate`: run, evaluate and record one session, as ``tratado simulate`` does). Runs of many sessions
+(:func:`~tratado.experiments.compare_agendas`, tournaments) live in
+:mod:`tratado.experiments`.
 """
 
+from tratado.session.driver import Driver
 from tratado.session.evaluate import evaluate
-from tratado.session.items import compare_agendas
-from tratado.session.replay import check_replay, replay
+from tratado.session.eventlog import EventLog
+from tratado.session.log_view import LogView
+from tratado.session.replay import Verdict, check_replay, replay, verify
 from tratado.session.result import (
     FAILURE,
     SessionResult,
@@ -25,8 +35,10 @@ from tratado.session.result import (
     session_log,
 )
 from tratado.session.runner import Session, run_session
+from tratado.session.simulation import Simulation, simulate
 
 __all__ = [
-    "FAILURE", "Session", "SessionResult", "build_result", "check_replay", "compare_agendas",
-    "evaluate", "participant_name", "public_scenario", "replay", "run_session", "session_log",
+    "FAILURE", "Driver", "EventLog", "LogView", "Session", "SessionResult", "build_result",
+    "Verdict", "check_replay", "evaluate", "participant_name", "public_scenario", "replay",
+    "Simulation", "run_session", "session_log", "simulate", "verify",
 ]

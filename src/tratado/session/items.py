@@ -28,29 +28,26 @@ in ``Protocol.agendas``: ``alternating`` and ``mediated``):
   items agreed before it are not implemented (a failed talk leaves each party its
   reservation value).
 
-:func:`compare_agendas` runs a scenario both ways, so a user can show what negotiating
-item by item costs the parties compared to one package.
+The session (:meth:`tratado.session.Session.run`) runs the items one after the other
+with these functions; :func:`tratado.experiments.compare_agendas` runs a scenario both
+ways, so a user can show what negotiating item by item costs the parties compared to one
+package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from tratado.agenda import Agenda
-from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT
+from tratado.negotiators import NEGOTIATOR_ENUMERATION_LIMIT
 from tratado.parties import Party, Rules
 from tratado.preferences import LinearAdditive, Preferences
 from tratado.protocols import Protocol
 from tratado.scenario import Scenario
 from tratado.session.result import SessionResult, gains_and_welfare, outcome_values
-
-if TYPE_CHECKING:
-    from tratado.negotiators.base import Negotiator
-    from tratado.session.runner import Session
 
 ITEM_SPAWN = 65536
 
@@ -106,100 +103,29 @@ def item_protocol(protocol: Protocol[Any], sub: Scenario, rounds: int) -> Protoc
     return type(protocol).from_params(sub.party_ids, sub.agenda.shape, params)
 
 
-def run_item_by_item(session: Session) -> SessionResult:
-    """Run ``session`` item by item (see the module docstring)."""
-    from tratado.session.runner import Session
+def item_deadline(total: int, used: int, k: int, n: int) -> int:
+    """The rounds item ``k`` of ``n`` gets: those left, shared out between the items left
+    (at least one)."""
+    return max(1, (total - used) // (n - k))
 
-    scenario, protocol = session.scenario, session.protocol
-    total = int(protocol.params().get("deadline", scenario.rules.deadline))
+
+def combine_items(
+    scenario: Scenario, protocol: Protocol[Any], seed: int, items: Sequence[SessionResult],
+    elapsed: float, move_budget: float | None = None,
+) -> SessionResult:
+    """The result of the whole talks from its items' results, in order (the last may have
+    failed: then there is no agreement, for that item's reason)."""
+    agreed = [item.outcome[0] for item in items if item.outcome is not None]
     n = len(scenario.agenda)
-    agreed: list[int] = []
-    items: list[SessionResult] = []
-    used = 0
-    started = perf_counter()
-    for k in range(n):
-        rounds = max(1, (total - used) // (n - k))
-        sub = item_scenario(scenario, agreed, rounds)
-        part = Session(sub, item_protocol(protocol, sub, rounds), session.negotiators,
-                       item_seed(session.seed, k), mediator=session.mediator,
-                       move_budget=session.move_budget).run_package()
-        items.append(part)
-        used += part.round + 1
-        if part.outcome is None:
-            break
-        agreed.append(part.outcome[0])
     outcome = tuple(agreed) if len(agreed) == n else None
     last = items[-1]
-    round_ = used - 1
+    round_ = sum(item.round + 1 for item in items) - 1
     agreement, outcome, utilities = outcome_values(scenario, protocol, outcome, round_)
     _, gains, welfare = gains_and_welfare(scenario, utilities, protocol, round_)
     return SessionResult(
-        scenario, protocol, dict(last.negotiators), session.seed, (), agreement, outcome,
+        scenario, protocol, dict(last.negotiators), seed, (), agreement, outcome,
         "agreement" if outcome is not None else last.reason, round_,
         sum(i.turns for i in items), last.ended_by, utilities, gains, welfare,
-        [f for i in items for f in i.failures], perf_counter() - started, items=items,
+        [f for i in items for f in i.failures], elapsed, items=list(items),
+        move_budget=move_budget,
     )
-
-
-def check_item_replay(scenario: Scenario, record: Mapping[str, Any]) -> str | None:
-    """Replay an item-by-item record item by item (``None`` if it reproduces)."""
-    from tratado.session.replay import check_replay
-
-    names = scenario.agenda.names
-    items = record.get("items")
-    if not isinstance(items, list) or not items or len(items) > len(names):
-        return "the record does not list its items"
-    log = record["log"]
-    agreed: list[int] = []
-    for k, item in enumerate(items):
-        if item.get("issue") != names[k]:
-            return f"item {k} is not the agenda's issue '{names[k]}'"
-        sub = item_scenario(scenario, agreed, int(item["protocol"]["deadline"]))
-        entries = [{key: v for key, v in e.items() if key != "item"}
-                   for e in log if e.get("item") == names[k]]
-        problem = check_replay(sub, {**item, "negotiators": record["negotiators"],
-                                     "log": entries})
-        if problem is not None:
-            return f"item '{names[k]}': {problem}"
-        if item["agreement"] is None:
-            if k != len(items) - 1:
-                return f"items follow the failed item '{names[k]}'"
-            break
-        agreed.append(int(sub.agenda.outcome(item["agreement"])[0]))
-    if len(log) != sum(1 for e in log if e.get("item") in names[:len(items)]):
-        return "the log holds entries of no replayed item"
-    outcome = tuple(agreed) if len(agreed) == len(names) else None
-    expected = None if outcome is None else scenario.agenda.describe(outcome)
-    if not _same(expected, record["agreement"]):
-        return "the replayed agreement differs from the record"
-    reason = "agreement" if outcome is not None else items[-1]["result"]["reason"]
-    if reason != record["result"]["reason"]:
-        return "the replayed result's reason differs from the record"
-    return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    from tratado.session.replay import _canonical
-
-    return _canonical(a) == _canonical(b)
-
-
-def compare_agendas(
-    scenario: Scenario,
-    protocol: str = "alternating",
-    negotiators: Sequence[Negotiator | str] | None = None,
-    seed: int = 0,
-    **options: Any,
-) -> tuple[SessionResult, SessionResult]:
-    """The same talks negotiated as one package and item by item: ``(package, items)``.
-
-    ``negotiators`` default to the ``frequency`` negotiator for every party; names are
-    built afresh for each run (negotiator objects are reused: each run resets them)."""
-    from tratado.session.runner import Session
-
-    names = list(negotiators) if negotiators is not None else ["frequency"] * scenario.n_parties
-    runs = []
-    for mode in ("package", "item-by-item"):
-        runs.append(Session(scenario, protocol, names, seed,
-                            protocol_options={**options, "agreement": mode}).run())
-    return runs[0], runs[1]

@@ -14,18 +14,17 @@ issue, whose log entries carry ``item``), and ``timing`` (wall-clock seconds).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from tratado.negotiators._tables import cached_table
 from tratado.negotiators.base import Participant, PublicScenario
 from tratado.protocols import Event, Protocol
-from tratado.protocols.events import Outcome
-from tratado.protocols.log import render_log
 from tratado.scenario import Scenario
+from tratado.session.log_view import ItemLogs, LogView
 
 FAILURE = "failure: "
 _PUBLIC: WeakKeyDictionary[Scenario, PublicScenario] = WeakKeyDictionary()
@@ -40,19 +39,25 @@ def public_scenario(scenario: Scenario) -> PublicScenario:
 
 
 def participant_name(participant: Participant) -> str:
-    """The registry name of a participant, else its class name."""
-    return type(participant).__dict__.get("name") or type(participant).__name__
+    """The name that finds a participant's class again: its registered name, else
+    ``module:Class`` (:func:`tratado.negotiators.registry.spec_name`)."""
+    from tratado.negotiators.registry import spec_name
+
+    return spec_name(participant)
 
 
-@dataclass
+@dataclass(repr=False)
 class SessionResult:
-    """The outcome of one session; ``to_dict()`` / ``to_json()`` give the record."""
+    """The outcome of one session; ``to_dict()`` / ``to_json()`` give the record
+    (:mod:`tratado.records`). ``negotiators``, ``utilities`` and ``gains`` are keyed by
+    party id; each negotiator as ``{"name": ..., "params": {...}}``. The ``repr`` is
+    short and shows no utilities (they derive from confidential preferences)."""
 
-    scenario: Scenario = field(repr=False)
-    protocol: Protocol[Any] = field(repr=False)
-    negotiators: dict[str, str]
+    scenario: Scenario
+    protocol: Protocol[Any]
+    negotiators: dict[str, dict[str, Any]]
     seed: int
-    events: tuple[Event, ...] = field(repr=False)
+    events: Sequence[Event]
     agreement: dict[str, Any] | None
     outcome: tuple[int, ...] | None
     reason: str
@@ -67,68 +72,56 @@ class SessionResult:
     distance_to_pareto: float | None = None
     distance_to_nash: float | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
-    _log: list[dict[str, Any]] | None = field(default=None, repr=False)
+    _log: list[dict[str, Any]] | None = None
     details: dict[str, Any] = field(default_factory=dict)
-    items: list[SessionResult] | None = field(default=None, repr=False)
+    items: list[SessionResult] | None = None
+    move_budget: float | None = None
+
+    def __repr__(self) -> str:
+        from tratado.records import negotiator_label
+
+        names = ", ".join(f"{p}={negotiator_label(e)}" for p, e in self.negotiators.items())
+        return (f"SessionResult({self.scenario.name!r}, {self.protocol.name!r}, {names},"
+                f" seed={self.seed}, reason={self.reason!r}, round={self.round},"
+                f" agreement={'yes' if self.agreement is not None else 'none'})")
 
     @property
-    def log(self) -> list[dict[str, Any]]:
-        """The event log as JSON-able entries (built on first use). Item by item: every
-        item's entries in turn, each with ``item`` (the issue's name)."""
-        if self._log is None:
-            if self.items is not None:
-                self._log = [
-                    {**entry, "item": item.scenario.agenda.names[0]}
-                    for item in self.items for entry in item.log
-                ]
-            else:
-                self._log = session_log(self.scenario, self.protocol, self.events)
-        return self._log
+    def log(self) -> Sequence[dict[str, Any]]:
+        """The event log as JSON-able entries, built lazily
+        (:class:`~tratado.session.log_view.LogView`). Item by item: every item's entries in
+        turn, each with ``item`` (the issue's name)."""
+        if self.items is not None:
+            return ItemLogs([LogView(item.scenario, item.protocol, item.events,
+                                     discounts(item.scenario, item.protocol),
+                                     {"item": item.scenario.agenda.names[0]})
+                             for item in self.items])
+        return LogView(self.scenario, self.protocol, self.events,
+                       discounts(self.scenario, self.protocol))
 
     def to_dict(self, timing: bool = True) -> dict[str, Any]:
-        """The whole record; ``timing=False`` leaves out the wall-clock part."""
-        result: dict[str, Any] = {
-            "reason": self.reason,
-            "round": self.round,
-            "turns": self.turns,
-            "ended_by": self.ended_by,
-            "utilities": dict(self.utilities),
-            "gains": dict(self.gains),
-            "welfare": self.welfare,
-            "failures": list(self.failures),
-            "distance_to_pareto": self.distance_to_pareto,
-            "distance_to_nash": self.distance_to_nash,
-            **self.metrics,
-        }
-        if self.details:
-            result["details"] = dict(self.details)
-        record: dict[str, Any] = {
-            "scenario": self.scenario.name,
-            "protocol": {"name": self.protocol.name, **self.protocol.params()},
-            "parties": list(self.scenario.party_ids),
-            "negotiators": dict(self.negotiators),
-            "seed": self.seed,
-            "agreement": self.agreement,
-            "result": result,
-            "log": self.log,
-        }
-        if self.items is not None:
-            record["items"] = [item_summary(item) for item in self.items]
-        if timing:
-            record["timing"] = {"elapsed_seconds": self.elapsed}
-        return record
+        """The analyst's record (:func:`tratado.records.build_record`); ``timing=False``
+        leaves out the wall-clock part."""
+        from tratado.records import build_record
+
+        return build_record(self, timing=timing)
 
     def to_json(self, timing: bool = True, indent: int | None = None) -> str:
-        """:meth:`to_dict` as JSON (deterministic bytes when ``timing=False``)."""
-        return json.dumps(self.to_dict(timing), ensure_ascii=False, indent=indent)
+        """The record as JSON: its canonical form (:func:`tratado.records.canonical_json`;
+        the same bytes for the same session when ``timing=False``), or indented for
+        reading when ``indent`` is given."""
+        from tratado.records import canonical_json
+
+        record = self.to_dict(timing)
+        if indent is None:
+            return canonical_json(record)
+        return json.dumps(record, ensure_ascii=False, indent=indent)
 
 
 def item_summary(item: SessionResult) -> dict[str, Any]:
     """One item's part of an item-by-item record (its log lives in the main log)."""
-    record = item.to_dict(timing=False)
-    for key in ("scenario", "parties", "negotiators", "log"):
-        record.pop(key)
-    return {"issue": item.scenario.agenda.names[0], **record}
+    from tratado.records import item_summary as summary
+
+    return summary(item)
 
 
 def discounts(scenario: Scenario, protocol: Protocol[Any]) -> list[float]:
@@ -139,31 +132,30 @@ def discounts(scenario: Scenario, protocol: Protocol[Any]) -> list[float]:
 
 
 def session_log(
-    scenario: Scenario, protocol: Protocol[Any], events: tuple[Event, ...] | list[Event]
+    scenario: Scenario, protocol: Protocol[Any], events: Sequence[Event]
 ) -> list[dict[str, Any]]:
-    """The JSON-able log of ``events``, with every party's (discounted) utilities."""
-
-    def utilities(outcomes: list[Outcome]) -> list[list[float]]:
-        if not outcomes:
-            return []
-        values: list[list[float]] = scenario.utilities(np.array(outcomes, dtype=np.int64)).tolist()
-        return values
-
-    return render_log(scenario.agenda, protocol, events, utilities, discounts(scenario, protocol))
+    """The JSON-able log of ``events``, with every party's (discounted) utilities, as a
+    list (:class:`~tratado.session.log_view.LogView` builds it lazily)."""
+    return list(LogView(scenario, protocol, events, discounts(scenario, protocol)))
 
 
 def utilities_of(scenario: Scenario, outcome: tuple[int, ...]) -> list[float]:
-    """Every party's utility of one outcome (from the negotiators' cached tables when
-    they exist, else one vectorised evaluation)."""
-    agenda = scenario.agenda
-    values = []
-    for party in scenario.parties:
-        table = cached_table(agenda, party.preferences)
-        if table is None or outcome not in table.lookup:
-            row = np.array([outcome], dtype=np.int64)
-            return [float(u) for u in scenario.utilities(row)[0]]
-        values.append(table.lookup[outcome])
-    return values
+    """Every party's utility of one outcome: one vectorised evaluation, remembered per
+    scenario (never read from a negotiator's tables, which a negotiator could change)."""
+    known = _AGREED.get(scenario)
+    if known is None:
+        known = _AGREED[scenario] = {}
+    values = known.get(outcome)
+    if values is None:
+        row = np.array([outcome], dtype=np.int64)
+        values = [float(u) for u in scenario.utilities(row)[0]]
+        if len(known) >= 4096:
+            known.clear()
+        known[tuple(int(i) for i in outcome)] = values
+    return list(values)
+
+
+_AGREED: WeakKeyDictionary[Scenario, dict[tuple[int, ...], list[float]]] = WeakKeyDictionary()
 
 
 def render_details(scenario: Scenario, details: dict[str, Any]) -> dict[str, Any]:
@@ -184,8 +176,8 @@ def build_result(
     scenario: Scenario,
     protocol: Protocol[Any],
     state: Any,
-    events: tuple[Event, ...],
-    negotiators: dict[str, str],
+    events: Sequence[Event],
+    negotiators: dict[str, dict[str, Any]],
     seed: int,
     failures: list[dict[str, str]],
     elapsed: float,

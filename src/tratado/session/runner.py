@@ -5,21 +5,31 @@ protocol has one), a seed, and the event log.
     result.agreement          # {issue: option} or None
     result.to_json()          # the whole record, one JSON document
 
-How a session runs: it asks the protocol whose turn it is, asks that participant for
-its move (``participant.act(state)``), steps the protocol, and appends the event to
-the log. (Alternating offers between in-process negotiators take a fused loop,
+How a session runs: it asks its :class:`~tratado.session.driver.Driver` whose turn it
+is, asks that participant for its move (``participant.act(state)``) and submits it to
+the driver, which checks it against the protocol and records it in the compact
+:class:`~tratado.session.eventlog.EventLog`. Participants read that log through a
+:class:`~tratado.negotiators.base.Record`, which offers no way to change it; each is handed
+copies of the rules, the public scenario and its own preferences (see
+:mod:`tratado.negotiators.base`), is told the move budget and the deadline
+(``Participant.clock``) before it begins, and ``end()`` once the talks are over.
+(Alternating offers between in-process negotiators take a fused loop,
 :meth:`~tratado.protocols.alternating.AlternatingOffers.play`, that makes the same calls
 and produces the same events and states; see :attr:`Session.fast_path`.) When several
-participants are asked at once (a vote), all answer on the same
-public record before any answer is stepped. If an answer ends the
-talks (a walk-away), the answers gathered after it are not stepped and stay out of
-the log. A participant that raises, answers
+participants are asked at once (a vote), all answer on the same public record before any
+answer is submitted. If an answer ends the talks (a walk-away), the answers gathered
+after it are not submitted and stay out of the log. A participant that raises, answers
 something that is not a valid event for itself, answers an event the protocol refuses,
-or (with ``move_budget``) takes longer than its budget, is *failed*: the protocol's
-``failure_event`` stands for its move (alternating offers: walking away), the event
-carries ``note="failure: ..."``, the result lists it by negotiator name, and the
-reason becomes ``error``. With the protocol's ``deadline_seconds`` the session sends
-the clock's ``time-up`` event once the wall clock passes it.
+or (with ``move_budget``) takes longer than its budget, is *failed* — any exception
+counts, ``SystemExit`` included; only the user's own Ctrl-C stops the run
+(:mod:`tratado.session.guard`): the protocol's ``failure_event`` stands for its move
+(alternating offers: walking away), the event carries ``note="failure: ..."``, the
+result lists it by negotiator name, and the reason becomes ``error``; the last lines of
+its traceback are kept in :attr:`Session.tracebacks` (for ``--debug``; never in the
+record). With the protocol's ``deadline_seconds`` the session sends the clock's
+``time-up`` event once the wall clock passes it (the fused loop looks at the clock every
+:data:`CLOCK_EVERY` moves); a process-isolated participant's move still running then is
+stopped, and the clock's event stands for it.
 
 Randomness: only the seed. Participant ``k`` (parties in order, then the mediator)
 draws from ``default_rng(SeedSequence(seed, spawn_key=(k,)))``. A ``None`` seed is
@@ -42,6 +52,7 @@ reproduces the log and the result.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from time import perf_counter
 from typing import Any, ClassVar
 
@@ -54,11 +65,19 @@ from tratado.negotiators.base import (
     NegotiatorView,
     Participant,
     Record,
+    own_copy,
 )
-from tratado.negotiators.registry import make
+from tratado.negotiators.isolated import DeadlineReached
+from tratado.negotiators.mediators import default_mediator
+from tratado.negotiators.plugins import create, failure_traceback
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
-from tratado.protocols.alternating import AlternatingOffers
+from tratado.protocols.alternating import PAUSED, AlternatingOffers
+from tratado.records import negotiator_entry
 from tratado.scenario import Scenario
+from tratado.session import items
+from tratado.session.driver import Driver
+from tratado.session.eventlog import SETTLE_EVERY, EventLog
+from tratado.session.guard import interrupts, is_real_interrupt, watching_interrupts
 from tratado.session.result import (
     FAILURE,
     SessionResult,
@@ -66,6 +85,10 @@ from tratado.session.result import (
     participant_name,
     public_scenario,
 )
+
+CLOCK_EVERY = 256
+"""Moves the fused loop plays between two looks at the clock (``deadline_seconds``): the
+talks may run that many moves past the deadline in seconds (well under a millisecond)."""
 
 
 class Session:
@@ -76,7 +99,8 @@ class Session:
     a mapping ``{party id: negotiator}``; each a :class:`Negotiator` or a name /
     ``module:Class``. ``mediator``: required when the protocol has a mediator id.
     ``move_budget``: seconds one move may take before it counts as a failure.
-    A mediated protocol without a given ``mediator`` gets its ``default_mediator()``.
+    A mediated protocol without a given ``mediator`` gets its default one
+    (:func:`tratado.negotiators.mediators.default_mediator`).
     With ``agreement="item-by-item"`` (a protocol option, or the scenario's rule for
     protocols that support it) :meth:`run` negotiates the issues one at a time
     (:mod:`tratado.session.items`).
@@ -84,9 +108,15 @@ class Session:
     ``fast_path`` (class attribute, on by default): play alternating offers between
     in-process negotiators through the fused loop :meth:`AlternatingOffers.play`
     (same events, same states, same record; ``tests/test_fast_path.py`` checks it).
+
+    ``tracebacks`` (after a run): for each participant that failed, the last lines of
+    its traceback (for ``--debug``; never part of the record). Item-by-item talks keep
+    them in each item's own session.
     """
 
     fast_path: ClassVar[bool] = True
+    _watch: bool = False
+    tracebacks: dict[str, str]
 
     def __init__(
         self,
@@ -117,43 +147,53 @@ class Session:
                 " give one per party, in party order"
             )
         self.negotiators: list[Negotiator] = [
-            make(n) if isinstance(n, str) else n for n in negotiators
+            create(n) if isinstance(n, str) else n for n in negotiators
         ]
         if len({id(n) for n in self.negotiators}) != len(self.negotiators):
             raise ValueError("each party needs its own negotiator object")
         if protocol.mediator and mediator is None:
-            mediator = protocol.default_mediator()
+            mediator = default_mediator(protocol)
             if mediator is None:
                 raise ValueError(f"the '{protocol.name}' protocol needs a mediator")
         self.mediator = mediator
         self.move_budget = move_budget
         self.seed = int(np.random.SeedSequence().entropy if seed is None else seed)  # type: ignore[arg-type]
+        self.tracebacks = {}
 
     def _begin(self, record: Record) -> dict[str, Participant]:
-        self._broken: dict[str, Exception] = {}
+        self._broken: dict[str, BaseException] = {}
+        self._interrupts: int | None = interrupts() if self._watch else None
+        self.tracebacks = {}
+        seconds = self.protocol.deadline_seconds
+        deadline = None if seconds is None else perf_counter() + seconds
         public = public_scenario(self.scenario)
         actors: dict[str, Participant] = {}
         for k, (party, negotiator) in enumerate(
             zip(self.scenario.parties, self.negotiators, strict=True)
         ):
             negotiator.seed(self.seed, k)
-            view = NegotiatorView(party.id, party.preferences, public, self.protocol, record)
+            view = NegotiatorView(party.id, own_copy(party.preferences), public,
+                                  self.protocol.public_copy(), record)
             actors[party.id] = negotiator
+            negotiator.clock(self.move_budget, deadline)
             try:
                 negotiator.begin(view)
-            except Exception as error:  # noqa: BLE001 - fails on its first turn instead
+            except BaseException as error:  # noqa: BLE001 - fails on its first turn instead
+                self._escape(error)
                 self._broken[party.id] = error
         if self.protocol.mediator and self.mediator is not None:
             secrets = (
-                {p.id: p.preferences for p in self.scenario.parties}
+                {p.id: own_copy(p.preferences) for p in self.scenario.parties}
                 if self.protocol.mediator_sees_preferences else {}
             )
             self.mediator.seed(self.seed, len(self.negotiators))
             actors[self.protocol.mediator] = self.mediator
+            self.mediator.clock(self.move_budget, deadline)
             try:
-                self.mediator.begin(MediatorView(self.protocol.mediator, public, self.protocol,
-                                                 record, secrets))
-            except Exception as error:  # noqa: BLE001
+                self.mediator.begin(MediatorView(self.protocol.mediator, public,
+                                                 self.protocol.public_copy(), record, secrets))
+            except BaseException as error:  # noqa: BLE001
+                self._escape(error)
                 self._broken[self.protocol.mediator] = error
         return actors
 
@@ -161,75 +201,119 @@ class Session:
         """Run the talks to their end and return the result (repeatable: same seed,
         same result)."""
         if self.protocol.agreement == "item-by-item":
-            from tratado.session.items import run_item_by_item
-
-            return run_item_by_item(self)
+            return self.run_items()
         return self.run_package()
 
+    def run_items(self) -> SessionResult:
+        """Run the talks item by item (:mod:`tratado.session.items`): one sub-session per
+        issue, in agenda order, each on its sub-scenario with its share of the rounds and
+        its own seed, until all are agreed or one fails."""
+        scenario, protocol = self.scenario, self.protocol
+        total = int(protocol.params().get("deadline", scenario.rules.deadline))
+        n = len(scenario.agenda)
+        agreed: list[int] = []
+        parts: list[SessionResult] = []
+        used = 0
+        started = perf_counter()
+        for k in range(n):
+            rounds = items.item_deadline(total, used, k, n)
+            sub = items.item_scenario(scenario, agreed, rounds)
+            item = Session(sub, items.item_protocol(protocol, sub, rounds), self.negotiators,
+                           items.item_seed(self.seed, k), mediator=self.mediator,
+                           move_budget=self.move_budget)
+            part = item.run_package()
+            self.tracebacks.update(item.tracebacks)
+            parts.append(part)
+            used += part.round + 1
+            if part.outcome is None:
+                break
+            agreed.append(part.outcome[0])
+        return items.combine_items(scenario, protocol, self.seed, parts,
+                                   perf_counter() - started, self.move_budget)
+
     def run_package(self) -> SessionResult:
-        """Run the protocol on the whole agenda at once (``run`` for package talks)."""
+        """Run the protocol on the whole agenda at once (``run`` for package talks): ask
+        the participants whose turn it is for their moves and submit them to a
+        :class:`~tratado.session.driver.Driver`."""
+        participants: list[Participant] = [*self.negotiators]
+        if self.mediator is not None:
+            participants.append(self.mediator)
+        # plug-ins may raise KeyboardInterrupt themselves: tell it from the user's Ctrl-C
+        self._watch = any(not type(p).__module__.startswith("tratado.") for p in participants)
+        driver = Driver(self.protocol)
+        with watching_interrupts() if self._watch else nullcontext():
+            # the log, and (read-only) the public record negotiators read: compact, settled
+            # every few thousand events (memory stays small however long the talks)
+            actors = self._begin(Record(driver.events))
+            try:
+                return self._run_package(driver, actors)
+            finally:
+                for actor in actors.values():
+                    actor.end()
+
+    def _run_package(self, driver: Driver[Any], actors: dict[str, Participant]) -> SessionResult:
         protocol = self.protocol
-        events: list[Event] = []  # the log, and the public record negotiators read
-        actors = self._begin(Record(events))
+        pending = driver.events.pending
         failures: list[dict[str, str]] = []
-        step = protocol.step
-        whose_turn = protocol.whose_turn
-        record = events.append
         fast = self._fast_turns(actors)
         movers = {} if fast is not None else {
             party: _failed_start(self._broken[party]) if party in self._broken
             else actor.mover() for party, actor in actors.items()}
-        state = protocol.initial_state()
         seconds = protocol.deadline_seconds
         simple = seconds is None and self.move_budget is None
+        # with a clock, the fused loop pauses every CLOCK_EVERY moves to look at it
+        pause = SETTLE_EVERY if seconds is None else CLOCK_EVERY
         started = perf_counter()
-        while turn := whose_turn(state):
+        while turn := driver.whose_turn():
             if fast is not None:
+                if seconds is not None and perf_counter() - started > seconds:
+                    driver.submit(protocol.time_up_event())
+                    continue
                 # plain moves fused (AlternatingOffers.play); any other answer is judged below
-                state, answer, error = protocol.play(state, fast, events)  # type: ignore[attr-defined]
-                if protocol.is_over(state):
-                    break
-                party = whose_turn(state)[0]
+                state, answer, error = protocol.play(  # type: ignore[attr-defined]
+                    driver.state, fast, pending, pause)
+                driver.adopt(state)
+                if answer is PAUSED or protocol.is_over(state):
+                    continue
+                party = protocol.whose_turn(state)[0]
                 if error is not None:
-                    state, event = self._fail(party, state, error, failures)
+                    self._fail(driver, party, error, failures)
                 else:
-                    state, event = self._judge(party, state, answer, failures)
-                record(event)
+                    self._judge(driver, party, answer, failures)
                 continue
             if simple and len(turn) == 1:
                 party = turn[0]
                 try:
-                    answer = movers[party](state)
-                except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
-                    state, event = self._fail(party, state, error, failures)
+                    answer = movers[party](driver.state)
+                except BaseException as error:  # noqa: BLE001 - any failure is the negotiator's
+                    self._fail(driver, party, error, failures)
                 else:
-                    state, event = self._judge(party, state, answer, failures)
-                record(event)
+                    self._judge(driver, party, answer, failures)
                 continue
             if seconds is not None and perf_counter() - started > seconds:
-                event = protocol.time_up_event()
-                state = step(state, event)
-                record(event)
+                driver.submit(protocol.time_up_event())
                 continue
+            state = driver.state
             answers = [(party, self._timed_act(movers[party], state)) for party in turn]
             for party, answer in answers:
-                state, event = self._apply(party, state, answer, failures)
-                record(event)
-                if protocol.is_over(state):
+                self._apply(driver, party, answer, failures)
+                if driver.is_over:
                     break
-        return self._result(state, tuple(events), failures, perf_counter() - started)
+        return self._result(driver.state, driver.finish(), failures, perf_counter() - started)
 
     def _fast_turns(
         self, actors: dict[str, Participant]
     ) -> list[Callable[[Outcome | None, float], Event]] | None:
         """The parties' ``take_turn`` hooks, in party order, when the fused loop
         :meth:`AlternatingOffers.play` may stand for stepping the protocol move by move:
-        plain alternating offers (not a subclass), no clock (``deadline_seconds``), no move
-        budget, and every party an in-process :class:`Negotiator` that started and whose
-        move is the protocol's ``ask`` (``act`` and ``mover`` not overridden). Else None."""
+        plain alternating offers (not a subclass), no move budget, and every party an
+        in-process :class:`Negotiator` that started and whose move is the protocol's
+        ``ask`` (``act`` and ``mover`` not overridden). Else None. With a clock
+        (``deadline_seconds``) the loop looks at it every :data:`CLOCK_EVERY` moves
+        instead of before every move."""
         protocol = self.protocol
         if not (self.fast_path and type(protocol) is AlternatingOffers and not self._broken
-                and self.move_budget is None and protocol.deadline_seconds is None):
+                and self.move_budget is None):
             return None
         hooks: list[Callable[[Outcome | None, float], Event]] = []
         for party in protocol.parties:
@@ -242,23 +326,25 @@ class Session:
         return hooks
 
     def _judge(
-        self, party: str, state: Any, answer: Any, failures: list[dict[str, str]]
-    ) -> tuple[Any, Event]:
-        """Step ``party``'s ``answer``; anything else than an event of its own the protocol
-        accepts is its failure."""
+        self, driver: Driver[Any], party: str, answer: Any, failures: list[dict[str, str]]
+    ) -> None:
+        """Submit ``party``'s ``answer``; anything else than an event of its own the
+        protocol accepts is its failure."""
         try:
+            if not isinstance(answer, Event):
+                raise EventRefused("it answered something that is not an event")
             if answer.party != party:
                 raise EventRefused(f"it answered as '{answer.party}'")
-            return self.protocol.step(state, answer), answer
-        except Exception as error:  # noqa: BLE001 - any failure is the negotiator's
-            return self._fail(party, state, error, failures)
+            driver.submit(answer)
+        except BaseException as error:  # noqa: BLE001 - any failure is the negotiator's
+            self._fail(driver, party, error, failures)
 
     def _timed_act(self, move: Callable[[Any], Event], state: Any) -> object:
         """The participant's answer, or the exception that stands for its failure."""
         start = perf_counter()
         try:
             answer = move(state)
-        except Exception as error:  # noqa: BLE001 - any failure is the participant's
+        except BaseException as error:  # noqa: BLE001 - any failure is the participant's
             return error
         spent = perf_counter() - start
         if self.move_budget is not None and spent > self.move_budget:
@@ -266,29 +352,43 @@ class Session:
         return answer
 
     def _apply(
-        self, party: str, state: Any, answer: object, failures: list[dict[str, str]]
-    ) -> tuple[Any, Event]:
+        self, driver: Driver[Any], party: str, answer: object, failures: list[dict[str, str]]
+    ) -> None:
+        if isinstance(answer, DeadlineReached):  # an isolated move outlived the talks' clock
+            driver.submit(self.protocol.time_up_event())
+            return
         if isinstance(answer, Event) and answer.party == party:
             try:
-                return self.protocol.step(state, answer), answer
+                driver.submit(answer)
+                return
             except Exception as error:  # noqa: BLE001
-                problem: Exception = error
-        elif isinstance(answer, Exception):
+                problem: BaseException = error
+        elif isinstance(answer, BaseException):
             problem = answer
         else:
             problem = EventRefused("it did not answer with an event of its own")
-        return self._fail(party, state, problem, failures)
+        self._fail(driver, party, problem, failures)
+
+    def _escape(self, error: BaseException) -> None:
+        """Re-raise the user's Ctrl-C (see :mod:`tratado.session.guard`); any other
+        exception is the participant's failure."""
+        if is_real_interrupt(error, self._interrupts):
+            raise error
 
     def _fail(
-        self, party: str, state: Any, error: Exception, failures: list[dict[str, str]]
-    ) -> tuple[Any, Event]:
+        self, driver: Driver[Any], party: str, error: BaseException,
+        failures: list[dict[str, str]],
+    ) -> None:
+        """Submit the protocol's ``failure_event`` for ``party``'s move."""
+        self._escape(error)
         if isinstance(error, EventRefused):
             message = f"refused: {error.reason}"
         else:
-            message = f"{type(error).__name__}: {error}"
-        event = self.protocol.failure_event(party, state, FAILURE + message)
+            name = getattr(error, "kind", type(error).__name__)
+            message = f"{name}: {error}" if str(error) else str(name)
+        self.tracebacks[party] = failure_traceback(error)
         failures.append({"party": party, "negotiator": self._name_of(party), "error": message})
-        return self.protocol.step(state, event), event
+        driver.submit(self.protocol.failure_event(party, driver.state, FAILURE + message))
 
     def _name_of(self, party: str) -> str:
         if party in self._ids:
@@ -296,17 +396,19 @@ class Session:
         return participant_name(self.mediator) if self.mediator is not None else party
 
     def _result(
-        self, state: Any, events: tuple[Event, ...], failures: list[dict[str, str]],
+        self, state: Any, events: EventLog, failures: list[dict[str, str]],
         elapsed: float,
     ) -> SessionResult:
-        names = {p: participant_name(n) for p, n in zip(self._ids, self.negotiators, strict=True)}
+        names = {p: negotiator_entry(n) for p, n in zip(self._ids, self.negotiators, strict=True)}
         if self.mediator is not None and self.protocol.mediator:
-            names[self.protocol.mediator] = participant_name(self.mediator)
-        return build_result(self.scenario, self.protocol, state, events, names, self.seed,
-                            failures, elapsed)
+            names[self.protocol.mediator] = negotiator_entry(self.mediator)
+        result = build_result(self.scenario, self.protocol, state, events, names, self.seed,
+                              failures, elapsed)
+        result.move_budget = self.move_budget
+        return result
 
 
-def _failed_start(error: Exception) -> Callable[[Any], Event]:
+def _failed_start(error: BaseException) -> Callable[[Any], Event]:
     """The mover of a negotiator whose ``begin`` raised: it fails on its first turn."""
 
     def move(state: Any) -> Event:

@@ -1,0 +1,73 @@
+"""One simulated negotiation from start to record: what ``tratado simulate`` does, as one
+library call.
+
+    run = simulate(tratado.load("job-offer"), ["boulware", "conceder"], seed=3)
+    run.result.agreement                 # the SessionResult, evaluated
+    write_record(run.record, out)        # the analyst's record, its log built as written
+
+:func:`simulate` applies the what-if no-deal values, builds the protocol from its options
+(a deadline beyond ``limit("rounds")`` is refused before anything runs), runs the
+session, measures the outcome against the frontier and the Nash package
+(:func:`~tratado.session.evaluate.evaluate`) and builds the analyst's record
+(:func:`tratado.records.build_record`) with a *lazy* log: nothing proportional to the
+length of the talks is built until the record is written or read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tratado.analysis.space import check_frontier_work
+from tratado.negotiators import Mediator, Negotiator
+from tratado.records import build_record
+from tratado.scenario import Scenario
+from tratado.session.evaluate import evaluate
+from tratado.session.result import SessionResult
+from tratado.session.runner import Session
+
+
+@dataclass(frozen=True, eq=False)
+class Simulation:
+    """One simulated session: the scenario it ran on (what-ifs applied), the evaluated
+    result and its analyst's record (``record["log"]`` a lazy sequence)."""
+
+    scenario: Scenario
+    result: SessionResult = field(repr=False)
+    record: dict[str, Any] = field(repr=False)
+    tracebacks: dict[str, str] = field(default_factory=dict, repr=False)
+    """For each participant that failed, the last lines of its traceback (never in the
+    record; ``simulate --debug`` prints them)."""
+
+
+def simulate(
+    base: Scenario,
+    negotiators: Sequence[Negotiator | str] | Mapping[str, Negotiator | str],
+    protocol: str = "alternating",
+    seed: int = 0,
+    *,
+    reservations: Mapping[str, float] | None = None,
+    move_budget: float | None = None,
+    mediator: Mediator | None = None,
+    source: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Simulation:
+    """Run and evaluate one session of ``base`` (with the what-if ``reservations``), and
+    build its record. ``options`` are the protocol's (``deadline``, ``deadline_seconds``,
+    ``discounting``, ``agreement``...); ``source`` where the scenario can be found again
+    (:func:`tratado.records.scenario_source`)."""
+    scenario = base.with_reservation_values(dict(reservations)) if reservations else base
+    # the distances reported after the talks need the exact frontier: a scenario whose
+    # frontier is out of reach is refused now, with the estimate, not after the talks
+    check_frontier_work(scenario, f"the Pareto frontier of '{scenario.name}' (for the"
+                        " distances reported after the talks)")
+    session = Session(scenario, protocol, negotiators, seed, mediator=mediator,
+                      move_budget=move_budget, protocol_options=options)
+    result = session.run()
+    evaluate(result, scenario)
+    record = build_record(result, base=base,
+                          what_if={"reservation_values": dict(reservations)}
+                          if reservations else None,
+                          source=source, lazy_log=True)
+    return Simulation(scenario, result, record, dict(session.tracebacks))
