@@ -54,6 +54,20 @@ class Slow(Negotiator):
         return self.best_outcome
 
 
+class Spy(Negotiator):
+    """Fails (on purpose) when it can find any party's preferences but its own."""
+
+    def propose(self, t):
+        import gc
+
+        from tratado.preferences import Preferences
+
+        found = {id(o) for o in gc.get_objects() if isinstance(o, Preferences)}
+        if len(found) > 1:
+            raise RuntimeError(f"saw {len(found)} parties' preferences")
+        return self.best_outcome
+
+
 class Hog(Negotiator):
     def propose(self, t):
         return bytearray(1 << 34)

@@ -139,3 +139,14 @@ def test_the_progress_bar_counts_and_estimates() -> None:
     text = stream.getvalue()
     assert "10/10 sessions" in text and "7 agreements" in text and "1 failures" in text
     assert "ETA" in text and text.endswith("\n")
+
+
+def test_rows_and_records_name_the_scenario_by_the_same_fingerprint(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    invoke("tournament", "--negotiators", "boulware,conceder", "--scenarios", "job-offer",
+           "--jobs", "1", "--records", "--out", str(tmp_path / "out"))
+    rows = pq.read_table(tmp_path / "out" / "sessions.parquet").to_pylist()
+    record = json.loads((tmp_path / "out" / "records" / "000000000.json").read_text("utf-8"))
+    assert rows[0]["scenario_sha256"] == record["scenario"]["sha256"]
+    assert rows[0]["seed"] == record["seed"]

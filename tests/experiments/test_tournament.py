@@ -268,3 +268,14 @@ def test_chunking_and_completion_order_do_not_change_the_bytes(
         store.write_part(begin, stop, rows)
     store.compact(columns(2), len(plan))
     assert (store.folder / "sessions.parquet").read_bytes() == _REFERENCE["bytes"]
+
+
+def test_isolated_plug_ins_see_only_their_own_preferences(plugs: Path) -> None:
+    def spy_failures(isolate: bool) -> list[str]:
+        table = Tournament(["boulware", "plugs:Spy"], ["job-offer"], isolate=isolate,
+                           move_budget=10.0, seed=2).run(jobs=1).sessions
+        return [str(f) for f in table["failure"] if f is not None and f == f]
+
+    seen = spy_failures(isolate=False)
+    assert seen and all("parties' preferences" in f for f in seen)
+    assert spy_failures(isolate=True) == []

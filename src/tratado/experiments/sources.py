@@ -7,13 +7,12 @@ scenario. Every scenario is loaded — and any unreadable one refused, with the 
 message naming the file — before a single session runs.
 
 Each scenario gets a *label* (its name; its source path too when two scenarios share a
-name) and a *fingerprint* (SHA-256 of its canonical YAML form) that identifies it in
-the results and seeds its sessions.
+name) and a *fingerprint* (the one its session records carry: SHA-256 of its model in
+canonical JSON) that identifies it in the results and seeds its sessions.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,10 +35,11 @@ class Entry:
 
 
 def fingerprint(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical YAML form (as ``simulate`` records it)."""
-    from tratado.formats.yaml_write import dumps_yaml
+    """The scenario's fingerprint, as its session records carry it
+    (:func:`tratado.records.fingerprint`: SHA-256 of its model in canonical JSON)."""
+    from tratado.records import fingerprint as record_fingerprint
 
-    return hashlib.sha256(dumps_yaml(scenario).encode("utf-8")).hexdigest()
+    return record_fingerprint(scenario)
 
 
 def _found(folder: Path) -> Iterator[tuple[str, ...]]:
