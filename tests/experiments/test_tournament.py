@@ -131,6 +131,7 @@ def test_an_unreadable_scenario_in_a_folder_is_refused_first(tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.filterwarnings("ignore::tratado.formats._notes.FormatNote")  # what GENIUS cannot hold
 def test_a_folder_is_searched_recursively(tmp_path: Path) -> None:
     from tratado.formats import bundled_examples, load, save
 
