@@ -609,6 +609,9 @@ def examples() -> None:
 @click.option("--isolate", is_flag=True, default=None,
               help="Run each plug-in negotiator (module:Class, or registered by another"
               " package) in a process of its own, where it sees only its own preferences.")
+@click.option("--allow-plugins", is_flag=True,
+              help="Let TOURNAMENT_FILE name plug-ins (module:Class negotiators or"
+              " protocols), whose code runs; without it such a file is refused.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Local worker processes (default: all"
               " cores).")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -629,7 +632,7 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
                repetitions: int | None, rounds: int | None, seconds: float | None,
                move_budget: float | None, timeout: float | None, seed: int | None,
                self_play: bool | None, roles: str | None, isolate: bool | None,
-               jobs: int | None, out: Path,
+               allow_plugins: bool, jobs: int | None, out: Path,
                records: bool, memory: int | None, dask_workers: int | None,
                scheduler: str | None, as_json: bool) -> None:
     """Which negotiator does best, over many sessions?
@@ -668,6 +671,8 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
     changes = {k: v for k, v in given.items() if v is not None}
     if tournament_file is not None:
         settings = load_settings(tournament_file)
+        if not allow_plugins:
+            _refuse_file_plugins(tournament_file, settings, changes)
         if "scenarios" in changes:
             changes["fingerprints"] = ()
         settings = dataclasses.replace(settings, **changes)
@@ -701,6 +706,22 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
         if progress is not None:
             progress.close()
     _print_ranking(results, as_json, None, f"Results written to {out}")
+
+
+def _refuse_file_plugins(path: Path, settings: Any, changes: dict[str, Any]) -> None:
+    """A tournament file is data someone may have sent: the plug-ins it names (code that
+    would run here) need --allow-plugins, as a record's do for replay."""
+    from tratado.experiments.specs import plugin
+
+    named = [] if "negotiators" in changes else [
+        s for s in settings.negotiators if plugin(s)]
+    named += [] if "protocols" in changes else [p for p in settings.protocols if ":" in p]
+    if named:
+        raise TratadoError(
+            f"the file names plug-ins, whose code would run here: {', '.join(named)}.",
+            file=str(path), field="negotiators" if plugin(named[0]) else "protocols",
+            fix="if you trust them (and the modules in this folder), pass --allow-plugins;"
+            " --isolate also runs each plug-in negotiator in a process of its own.")
 
 
 def _tournament_arguments(arguments: tuple[str, ...]) -> tuple[Path | None, tuple[str, ...]]:

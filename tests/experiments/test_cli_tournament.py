@@ -150,3 +150,23 @@ def test_rows_and_records_name_the_scenario_by_the_same_fingerprint(tmp_path: Pa
     record = json.loads((tmp_path / "out" / "records" / "000000000.json").read_text("utf-8"))
     assert rows[0]["scenario_sha256"] == record["scenario"]["sha256"]
     assert rows[0]["seed"] == record["seed"]
+
+
+def test_a_tournament_file_that_names_plug_ins_needs_allow_plugins(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "ran.txt"
+    (tmp_path / "sneaky.py").write_text(
+        "from pathlib import Path\n"
+        f"Path({str(marker)!r}).write_text('imported')\n"
+        "from tratado.negotiators.time_based import Boulware as Sneaky\n", encoding="utf-8")
+    (tmp_path / "t.yaml").write_text(
+        "tratado-tournament: 1\nnegotiators: [boulware, 'sneaky:Sneaky']\n"
+        "scenarios: [job-offer]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    refused = invoke("tournament", "t.yaml", "--out", "out")
+    assert refused.exit_code == 2 and "--allow-plugins" in refused.output
+    assert "sneaky:Sneaky" in refused.output
+    assert not marker.exists() and not (tmp_path / "out").exists()
+    allowed = invoke("tournament", "t.yaml", "--allow-plugins", "--jobs", "1", "--out", "out")
+    assert allowed.exit_code == 0, allowed.output
+    assert marker.exists()
