@@ -170,3 +170,10 @@ def test_a_tournament_file_that_names_plug_ins_needs_allow_plugins(
     allowed = invoke("tournament", "t.yaml", "--allow-plugins", "--jobs", "1", "--out", "out")
     assert allowed.exit_code == 0, allowed.output
     assert marker.exists()
+
+
+def test_rank_of_the_sessions_file_is_rank_of_its_folder(tmp_path: Path) -> None:
+    invoke("tournament", *OPTIONS, "--out", str(tmp_path / "out"))
+    folder = invoke("rank", str(tmp_path / "out"), "--json").output
+    file = invoke("rank", str(tmp_path / "out" / "sessions.parquet"), "--json").output
+    assert json.loads(folder) == json.loads(file)

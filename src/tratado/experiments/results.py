@@ -103,7 +103,7 @@ class Results:
 
         path = Path(folder)
         seed = 0
-        settings = path / TOURNAMENT_FILE
+        settings = (path if path.is_dir() else path.parent) / TOURNAMENT_FILE
         if settings.exists():
             from tratado.experiments.tournament_file import load_settings
 
