@@ -33,7 +33,7 @@ MODULES = (
     ("tratado.records.tlog", "Merkle tree logs (RFC 9162): roots, inclusion and consistency proofs"),
     ("tratado.records.note", "Signed notes, keys and checkpoints (C2SP signed-note, tlog-checkpoint)"),
     ("tratado.records.bundle", "Verifiable bundles: a public record as a signed log, checked offline"),
-    ("tratado.experiments", "Experiments: runs of many sessions"),
+    ("tratado.experiments", "Experiments: runs of many sessions — tournaments, compare_agendas"),
 )
 
 
