@@ -1,0 +1,111 @@
+"""The mixed-integer frontier equals the enumerated one wherever enumeration is possible."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tratado.agenda import Agenda, Issue
+from tratado.analysis import analyze
+from tratado.analysis.frontier import FrontierBuilder
+from tratado.analysis.milp import MilpUnavailable, milp_frontier
+from tratado.analysis.ties import snap
+from tratado.errors import TratadoError
+from tratado.formats.genius_xml import load_genius
+from tratado.parties import Party
+from tratado.preferences import Constraints, LinearAdditive, Rule
+from tratado.scenario import Scenario
+
+pytest.importorskip("scipy.optimize")
+
+DATA = Path(__file__).parent.parent / "data" / "genius" / "nonlinear"
+
+
+def _enumerated(scenario: Scenario) -> np.ndarray:
+    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda))
+    rows = scenario.agenda.all_outcomes()
+    builder.add(scenario.utilities(rows), rows)
+    return builder.result().utilities
+
+
+@st.composite
+def rectangle_scenarios(draw: st.DrawFn) -> Scenario:
+    """Two parties with hyper-rectangle bonuses and penalties (integer, as in GENIUS files),
+    sometimes on top of a linear-additive base."""
+    shape = draw(st.lists(st.integers(2, 4), min_size=1, max_size=4))
+    agenda = Agenda(tuple(Issue.integer(f"i{k}", 0, n - 1) for k, n in enumerate(shape)))
+    parties = []
+    for p in range(2):
+        rules = []
+        for _ in range(draw(st.integers(0, 5))):
+            allowed = {}
+            for position in draw(st.sets(st.integers(0, len(shape) - 1), max_size=3)):
+                bits = draw(st.lists(st.booleans(), min_size=shape[position],
+                                     max_size=shape[position]))
+                allowed[position] = np.array(bits)
+            rules.append((allowed, draw(st.integers(-40, 90).filter(bool))))
+        low = sum(b for _, b in rules if b < 0)
+        high = sum(b for _, b in rules if b > 0)
+        base = None
+        base_weight = 0.0
+        if draw(st.booleans()):
+            weights = [draw(st.integers(0, 4)) for _ in shape]
+            if sum(weights):
+                values = [np.array([draw(st.integers(0, 4)) / 4 for _ in range(n)]) for n in shape]
+                base = LinearAdditive.normalized(weights, values)
+                base_weight = 0.5
+        span = (high - low) / (1 - base_weight) if high > low else 1.0
+        prefs = Constraints(tuple(Rule(a, b / span) for a, b in rules), base, base_weight,
+                            offset=-low / span)
+        parties.append(Party(f"p{p}", prefs))
+    return Scenario("random rectangles", agenda, tuple(parties))
+
+
+@settings(max_examples=25, deadline=None)
+@given(rectangle_scenarios())
+def test_milp_frontier_equals_the_enumerated_frontier(scenario: Scenario) -> None:
+    found = milp_frontier(scenario)
+    assert found.exact
+    assert np.array_equal(snap(found.frontier.utilities), snap(_enumerated(scenario)))
+    # every point's witness package attains it
+    attained = scenario.utilities(np.asarray(found.frontier.outcomes))
+    assert np.array_equal(snap(attained), snap(found.frontier.utilities))
+
+
+def test_genius_domain_frontier_and_solutions_match_enumeration() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scenario = load_genius([DATA])
+    enumerated = analyze(scenario)
+    walked = analyze(scenario, max_outcomes=100)  # enumeration refused: the MILP path
+    assert np.array_equal(snap(walked.frontier.utilities), snap(enumerated.frontier.utilities))
+    for name, package in enumerated.solutions.items():
+        other = walked.solutions[name]
+        assert (package is None) == (other is None)
+        if package is not None and other is not None:
+            assert snap(np.array(other.utilities)).tolist() == snap(np.array(package.utilities)).tolist()
+    assert walked.n_rational is None and enumerated.n_rational is not None
+
+
+def test_three_parties_and_tables_are_refused_in_words() -> None:
+    agenda = Agenda((Issue.integer("a", 0, 2),))
+    linear = LinearAdditive(np.array([1.0]), (np.array([0.0, 0.5, 1.0]),))
+    three = Scenario("three", agenda, tuple(Party(f"p{k}", linear) for k in range(3)))
+    with pytest.raises(TratadoError, match="two parties"):
+        milp_frontier(three)
+
+
+def test_without_scipy_the_message_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scenario = load_genius([DATA])
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    with pytest.raises(MilpUnavailable) as info:
+        milp_frontier(scenario)
+    assert "tratado[huge]" in (info.value.fix or "")
