@@ -88,12 +88,11 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
 
 
 def _needs_milp(scenario: Scenario, max_outcomes: int) -> bool:
-    """True when enumeration would be refused and the mixed-integer walk applies
-    (two parties whose preferences are option values and package rules)."""
-    if not solvable(scenario):
-        return False
-    return (scenario.agenda.size > max_outcomes
-            or work_estimate(scenario).work > limit("analysis_work"))
+    """True when the space is too large to enumerate (more than ``max_outcomes``
+    packages) and the mixed-integer walk applies (two parties whose preferences are
+    option values and package rules). A space small enough to list is listed, within
+    the ``analysis_work`` limit, as before."""
+    return scenario.agenda.size > max_outcomes and solvable(scenario)
 
 
 def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> int | None:
