@@ -109,3 +109,38 @@ def test_without_scipy_the_message_names_the_extra(monkeypatch: pytest.MonkeyPat
     with pytest.raises(MilpUnavailable) as info:
         milp_frontier(scenario)
     assert "tratado[huge]" in (info.value.fix or "")
+
+
+def _widened(small: Scenario, values: int = 10, issues: int = 10) -> Scenario:
+    """``small``'s parties on ``issues`` issues of ``values`` values (masks repeated)."""
+    agenda = Agenda(tuple(Issue.integer(f"i{k}", 0, values - 1) for k in range(issues)))
+    parties = []
+    for party in small.parties:
+        prefs = party.preferences
+        assert isinstance(prefs, Constraints)
+        rules = tuple(Rule({i: np.resize(m, values) for i, m in r.allowed.items()}, r.bonus)
+                      for r in prefs.rules)
+        parties.append(Party(party.id, Constraints(rules, offset=prefs.offset, scale=prefs.scale)))
+    return Scenario("huge", agenda, tuple(parties))
+
+
+@pytest.mark.filterwarnings("ignore::tratado.formats.FormatNote")
+def test_analyze_command_reads_a_huge_genius_domain_and_without_scipy_says_which_extra(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from tratado.cli import cli
+    from tratado.formats.genius_xml_write import save_genius
+
+    save_genius(_widened(load_genius([DATA])), tmp_path / "huge")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["analyze", str(tmp_path / "huge"), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["outcomes"] == 10**10 and document["pareto"] and document["nash"]
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    result = runner.invoke(cli, ["analyze", str(tmp_path / "huge")])
+    assert result.exit_code == 2 and "tratado[huge]" in result.output
+    assert "Traceback" not in result.output

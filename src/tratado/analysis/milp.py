@@ -49,7 +49,10 @@ the rest of tratado works without it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -116,6 +119,25 @@ def _integer_scale(s: Structure) -> float | None:
         if m * total > _MAX_UNITS:
             return None
     return float(m)
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence the solver's own prints: some HiGHS versions write diagnostics straight to
+    file descriptor 1, which would corrupt a ``--json`` document on standard output."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real stdout (captured): nothing to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 @dataclass(frozen=True)
@@ -192,9 +214,10 @@ class _Model:
             constraints.append(LinearConstraint(self.utility[p][None, :],
                                                 floor - self.offset[p], np.inf))
         objective = sum(w * self.utility[p] for p, w in enumerate(weights) if w)
-        result = milp(-np.asarray(objective), integrality=np.ones(self.n),
-                      bounds=Bounds(0, 1), constraints=constraints,
-                      options={"mip_rel_gap": 0.0, "presolve": True})
+        with _quiet_stdout():
+            result = milp(-np.asarray(objective), integrality=np.ones(self.n),
+                          bounds=Bounds(0, 1), constraints=constraints,
+                          options={"mip_rel_gap": 0.0, "presolve": True})
         if result.status == 2:  # infeasible
             return None
         if result.status != 0 or result.x is None:
