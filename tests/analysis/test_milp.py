@@ -78,6 +78,23 @@ def test_milp_frontier_equals_the_enumerated_frontier(scenario: Scenario) -> Non
     assert np.array_equal(snap(attained), snap(found.frontier.utilities))
 
 
+@settings(max_examples=10, deadline=None)
+@given(rectangle_scenarios())
+def test_the_two_solve_walk_gives_the_same_frontier(scenario: Scenario) -> None:
+    """Large integer utilities are walked with two solves per point instead of one."""
+    from tratado.analysis import milp
+
+    one = milp_frontier(scenario)
+    saved = milp._COMBINED_UP_TO
+    milp._COMBINED_UP_TO = 0.0
+    try:
+        two = milp_frontier(scenario)
+    finally:
+        milp._COMBINED_UP_TO = saved
+    assert np.array_equal(snap(two.frontier.utilities), snap(one.frontier.utilities))
+    assert two.solves == 2 * len(two.frontier) + 1
+
+
 def test_genius_domain_frontier_and_solutions_match_enumeration() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

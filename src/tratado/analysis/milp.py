@@ -67,6 +67,8 @@ __all__ = ["MilpFrontier", "Structure", "milp_frontier", "solvable", "structure"
 
 #: Largest integer utility (after rescaling) the walk uses as exact units.
 _MAX_UNITS = 1e9
+#: Largest weighted objective solved as one lexicographic programme (else two solves).
+_COMBINED_UP_TO = 1e9
 #: Step of the walk on the [0, 1] scale when utilities cannot be made integers.
 _FALLBACK_STEP = 1e-6
 
@@ -204,15 +206,18 @@ class _Model:
         """An upper bound on the range of ``party``'s (scaled) utility."""
         return float(np.abs(self.utility[party]).sum())
 
-    def maximise(self, weights: Sequence[float], floors: dict[int, float]) -> np.ndarray | None:
-        """The binary vector maximising ``sum_p weights[p] * u_p`` with each utility >= its
-        floor; None when no package meets the floors."""
+    def maximise(self, weights: Sequence[float], floors: dict[int, float],
+                 ceilings: dict[int, float] | None = None) -> np.ndarray | None:
+        """The binary vector maximising ``sum_p weights[p] * u_p`` with each utility between
+        its floor and its ceiling; None when no package meets them."""
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         constraints = [LinearConstraint(self.a, self.lower, self.upper)]
-        for p, floor in floors.items():
-            constraints.append(LinearConstraint(self.utility[p][None, :],
-                                                floor - self.offset[p], np.inf))
+        ceilings = ceilings or {}
+        for p in sorted(set(floors) | set(ceilings)):
+            constraints.append(LinearConstraint(
+                self.utility[p][None, :], floors.get(p, -np.inf) - self.offset[p],
+                ceilings.get(p, np.inf) - self.offset[p]))
         objective = sum(w * self.utility[p] for p, w in enumerate(weights) if w)
         with _quiet_stdout():
             result = milp(-np.asarray(objective), integrality=np.ones(self.n),
@@ -270,10 +275,13 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
     # With integer utilities whose weighted sum stays small, one solve of
     # (span_1 + 1) * u_0 + u_1 is the lexicographic pair (u_0 first, then u_1).
     weight = model.span(1) + 1.0
-    combined = exact and weight * (model.span(0) + 1.0) <= _MAX_UNITS
+    combined = exact and weight * (model.span(0) + 1.0) <= _COMBINED_UP_TO
+    ceiling: dict[int, float] = {}
     while True:
         floors = {} if level == -math.inf else {1: level}
-        z = model.maximise((weight, 1.0) if combined else (1.0, 0.0), floors)
+        # Every point still to find has u_0 below the last one's (or it would dominate
+        # it): the ceiling is valid, and it bounds the search tightly.
+        z = model.maximise((weight, 1.0) if combined else (1.0, 0.0), floors, ceiling)
         solves += 1
         if z is None:
             break
@@ -296,6 +304,7 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
         points.append(true)
         rows.append(row)
         level = float(np.rint(units[1])) + 0.5 if exact else units[1] + 0.5
+        ceiling = {0: best0 - 0.5}
     utilities = np.array(points, dtype=np.float64).reshape(-1, 2)
     outcomes = np.array(rows, dtype=np.int64).reshape(-1, len(shape))
     return MilpFrontier(Frontier(utilities, outcomes, np.zeros(len(points), dtype=np.int64)),
