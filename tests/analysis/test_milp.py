@@ -161,3 +161,30 @@ def test_analyze_command_reads_a_huge_genius_domain_and_without_scipy_says_which
     result = runner.invoke(cli, ["analyze", str(tmp_path / "huge")])
     assert result.exit_code == 2 and "tratado[huge]" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_on_a_million_packages_of_the_anac_2014_shape_the_walk_equals_enumeration(
+        seed: int) -> None:
+    """Six integer issues of ten values, two rectangles per issue per party, some negative."""
+    rng = np.random.default_rng(seed)
+    agenda = Agenda(tuple(Issue.integer(f"i{k}", 0, 9) for k in range(6)))
+    parties = []
+    for p in range(2):
+        found = []
+        for _ in range(12):
+            allowed = {}
+            for position in rng.choice(6, size=int(rng.integers(1, 5)), replace=False):
+                low = int(rng.integers(0, 10))
+                allowed[int(position)] = (np.arange(10) >= low) & (
+                    np.arange(10) <= int(rng.integers(low, 10)))
+            found.append((allowed, int(rng.integers(1, 100)) * (-1 if rng.random() < 1 / 6 else 1)))
+        low = sum(b for _, b in found if b < 0)
+        span = sum(b for _, b in found if b > 0) - low
+        parties.append(Party(f"p{p}", Constraints(tuple(Rule(a, b / span) for a, b in found),
+                                                  offset=-low / span)))
+    scenario = Scenario("anac-shaped", agenda, tuple(parties))
+    found_by_walk = milp_frontier(scenario)
+    assert found_by_walk.exact
+    assert np.array_equal(snap(found_by_walk.frontier.utilities), snap(_enumerated(scenario)))
