@@ -110,6 +110,17 @@ def test_genius_domain_frontier_and_solutions_match_enumeration() -> None:
     assert walked.n_rational is None and enumerated.n_rational is not None
 
 
+def test_values_with_long_decimals_are_walked_with_a_small_step_and_said_so() -> None:
+    rng = np.random.default_rng(7)
+    agenda = Agenda(tuple(Issue.integer(f"i{k}", 0, 3) for k in range(4)))
+    parties = tuple(Party(f"p{p}", LinearAdditive.normalized(rng.random(4), rng.random((4, 4))))
+                    for p in range(2))
+    scenario = Scenario("floats", agenda, parties)
+    found = milp_frontier(scenario)
+    assert not found.exact  # random floats are no fractions with small denominators
+    assert np.array_equal(snap(found.frontier.utilities), snap(_enumerated(scenario)))
+
+
 def test_three_parties_and_tables_are_refused_in_words() -> None:
     agenda = Agenda((Issue.integer("a", 0, 2),))
     linear = LinearAdditive(np.array([1.0]), (np.array([0.0, 0.5, 1.0]),))

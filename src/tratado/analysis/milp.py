@@ -285,7 +285,8 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
         solves += 1
         if z is None:
             break
-        best0 = float(np.rint(model.utility[0] @ z + model.offset[0]))
+        value0 = float(model.utility[0] @ z + model.offset[0])
+        best0 = float(np.rint(value0)) if exact else value0
         if not combined:
             z = model.maximise((0.0, 1.0), {0: best0 - 0.5, **floors})
             solves += 1
@@ -295,8 +296,11 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
         row = model.package(z)
         true = scenario.utilities(row[None, :])[0]
         units = true * np.array(scales)
-        if abs(units[0] - best0) > 1e-6 * max(1.0, abs(best0)) or (
-                level != -math.inf and units[1] < level - 1e-6):
+        # Exact units are integers: the package's own utilities must be those integers
+        # (float evaluation is off by far less than 1e-3 of a unit); otherwise half a step.
+        slack = 1e-3 if exact else 0.5
+        if abs(units[0] - best0) > slack or (level != -math.inf and units[1] < level - slack) or (
+                exact and np.any(np.abs(units - np.rint(units)) > slack)):
             raise TratadoError(
                 "a package found by the mixed-integer solver does not have the utilities the "
                 "solver reported; the frontier would not be exact, so nothing is reported.",
