@@ -150,9 +150,9 @@ are numbers, categorical options are text.
 | `rational` | integer or null | packages that give every party at least its no-deal value, counted exactly (linear-additive scenarios without enumerating them); `null` when the space is too large to count (one or two linear-additive parties: more than about 10^10 packages; otherwise more than 10,000,000 or `--max-outcomes`) |
 | `zopa` | true/false | whether a zone of possible agreement exists |
 | `pareto` | list | the exact Pareto frontier of all outcomes, one entry per distinct utility vector: `{"outcome", "utilities", "ties"}`, sorted by the first party's utility, highest first |
-| `pareto[].outcome` | object | a representative package: the first in agenda order (options in the order listed) among those with exactly these utilities |
+| `pareto[].outcome` | object | a representative package: the first in agenda order (options in the order listed) among those with exactly these utilities; for two-party non-linear spaces too large to enumerate (found by mixed-integer programming), a package with these utilities |
 | `pareto[].utilities` | list of numbers | every party's utility, in [0, 1] |
-| `pareto[].ties` | integer | how many packages have exactly these utilities |
+| `pareto[].ties` | integer | how many packages have exactly these utilities; `0` when not counted (non-linear spaces too large to enumerate) |
 | `pareto_rational` | integer | how many frontier points lie in the zone of possible agreement |
 | `nash` | object or null | Nash bargaining package `{"outcome", "utilities"}`; `null` when there is no zone of possible agreement |
 | `kalai_smorodinsky` | object or null | Kalai–Smorodinsky package, as above |

@@ -19,7 +19,14 @@ from tratado.agenda import Agenda, Issue, OffAgendaTopic
 from tratado.errors import OutcomeSpaceTooLarge, ScenarioError, TratadoError
 from tratado.formats import load, save
 from tratado.parties import Delegation, Party, Role, Roles, Rules, Stakeholder
-from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
+from tratado.preferences import (
+    Constraints,
+    LinearAdditive,
+    Preferences,
+    Rule,
+    SourceScale,
+    Table,
+)
 from tratado.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -30,7 +37,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Agenda", "Constraints", "Delegation", "Issue", "LinearAdditive", "OffAgendaTopic",
     "OutcomeSpaceTooLarge", "Party", "Preferences", "Role", "Roles", "Rule", "Rules", "Scenario",
-    "ScenarioError", "Stakeholder", "Table", "TratadoError", "analyze", "load", "save",
+    "ScenarioError", "SourceScale", "Stakeholder", "Table", "TratadoError", "analyze", "load",
+    "save",
     "__version__",
 ]
 

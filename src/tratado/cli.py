@@ -152,8 +152,9 @@ max_outcomes_option = click.option(
     "--max-outcomes", type=click.IntRange(min=1), default=DEFAULT_ENUMERATION_LIMIT,
     show_default=True,
     help="Refuse to enumerate more outcomes than this (linear-additive frontiers never"
-         " enumerate). Frontiers of many parties are bounded by their work instead:"
-         " TRATADO_LIMIT_ANALYSIS_WORK.")
+         " enumerate; two-party non-linear ones beyond it are found by mixed-integer"
+         " programming, with the 'huge' extra). Frontiers of many parties are bounded by"
+         " their work instead: TRATADO_LIMIT_ANALYSIS_WORK.")
 
 
 @click.group(cls=TratadoGroup, context_settings={"help_option_names": ["-h", "--help"]})

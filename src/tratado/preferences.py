@@ -162,12 +162,44 @@ class Rule:
         return satisfied
 
 
+@dataclass(frozen=True)
+class SourceScale:
+    """How the [0, 1] utilities of preferences read from another tool map back to its units.
+
+    ``raw(u) = low + (high - low) * u`` is the utility in the file's own units (for a
+    GENIUS non-linear space: the sum of the bonuses of the hyper-rectangles a package
+    satisfies); the tool itself reports ``raw(u) / divisor`` (GENIUS divides by the file's
+    ``maxutility``), which :meth:`source_utility` gives.
+    """
+
+    source: str  # the tool, e.g. "GENIUS"
+    low: float  # raw utility at tratado utility 0
+    high: float  # raw utility at tratado utility 1
+    divisor: float = 1.0  # what the tool divides raw utilities by (GENIUS: maxutility)
+
+    def raw(self, utility: float | np.ndarray) -> float | np.ndarray:
+        """Utility in the file's own units (e.g. the GENIUS bonus sum)."""
+        return self.low + (self.high - self.low) * utility
+
+    def source_utility(self, utility: float | np.ndarray) -> float | np.ndarray:
+        """Utility as the tool reports it (GENIUS: bonus sum divided by ``maxutility``)."""
+        return self.raw(utility) / self.divisor
+
+    def from_source(self, value: float) -> float:
+        """tratado utility of a value in the tool's reported units (e.g. a reservation)."""
+        return (value * self.divisor - self.low) / (self.high - self.low)
+
+
 @dataclass(eq=False, repr=False)
 class Constraints(Preferences):
-    """``u(x) = base_weight * base(x) + sum of bonuses of the rules x satisfies``.
+    """``u(x) = offset + base_weight * base(x) + sum of bonuses of the rules x satisfies``.
 
-    Bonuses are non-negative and ``base_weight + sum(bonuses) <= 1`` keeps utilities
-    in [0, 1]. Value depends on combinations of options, so it is not additive.
+    A bonus may be negative (a penalty, as in GENIUS non-linear spaces); ``offset``
+    then lifts the floor. The bounds ``offset + (negative bonuses) >= 0`` and
+    ``offset + base_weight + (positive bonuses) <= 1`` keep every utility in [0, 1]
+    whatever rules hold together. Value depends on combinations of options, so it is
+    not additive. ``scale`` (optional) says how to turn utilities back into the units
+    of the file they were read from (see :class:`SourceScale`).
     """
 
     rules: tuple[Rule, ...]
@@ -175,6 +207,8 @@ class Constraints(Preferences):
     base_weight: float = 0.0
     reservation_value: float = 0.0
     discount: float | None = None
+    offset: float = 0.0
+    scale: SourceScale | None = None
 
     def __post_init__(self) -> None:
         if self.base is None and self.base_weight:
@@ -184,23 +218,31 @@ class Constraints(Preferences):
                 fix="add a 'base' with weights and values, or remove base_weight.",
             )
         for k, rule in enumerate(self.rules):
-            if rule.bonus < 0:
+            if not np.isfinite(rule.bonus):
                 raise ScenarioError(
-                    f"bonus {rule.bonus} is negative.",
-                    field=f"rules[{k}].bonus",
-                    fix="use bonuses of 0 or more.",
-                )
-        top = self.base_weight + sum(rule.bonus for rule in self.rules)
+                    f"bonus {rule.bonus} is not a finite number.",
+                    field=f"rules[{k}].bonus", fix="give every rule an ordinary number as bonus.")
+        penalties = sum(rule.bonus for rule in self.rules if rule.bonus < 0)
+        if self.offset + penalties < -1e-9 or not np.isfinite(self.offset):
+            raise ScenarioError(
+                f"offset plus all negative bonuses is {self.offset + penalties:g}, so utilities"
+                " could fall below 0.",
+                field="rules",
+                fix="use bonuses of 0 or more, or set 'offset' to at least the sum of the"
+                " penalties (as a positive number).",
+            )
+        top = self.offset + self.base_weight + sum(r.bonus for r in self.rules if r.bonus > 0)
         if top > 1 + 1e-9 or self.base_weight < 0:
             raise ScenarioError(
-                f"base_weight plus all bonuses is {top:g}, so utilities could exceed 1.",
+                f"offset, base_weight and all positive bonuses sum to {top:g}, so utilities"
+                " could exceed 1.",
                 field="rules",
                 fix="scale the bonuses (and base_weight) so that they sum to at most 1.",
             )
         self._check_common()
 
     def utility(self, outcomes: np.ndarray) -> np.ndarray:
-        total = np.zeros(outcomes.shape[0])
+        total = np.full(outcomes.shape[0], float(self.offset))
         if self.base is not None and self.base_weight:
             total += self.base_weight * self.base.utility(outcomes)
         for rule in self.rules:

@@ -121,7 +121,19 @@ parties:
         - when: {{i1: {{max: 5}}}}
           bonus: 1
 """
-    result = run("analyze", str(write_yaml(text)), "--max-outcomes", "1000")
+    # Two such parties are analysed exactly without enumeration (mixed-integer walk)...
+    two = run("analyze", str(write_yaml(text)), "--max-outcomes", "1000")
+    assert two.exit_code == 0, two.output
+    # ... three are not: enumeration is refused, with the option that allows it.
+    three = text + """\
+  - id: c
+    preferences:
+      type: constraints
+      rules:
+        - when: {i2: {max: 5}}
+          bonus: 1
+"""
+    result = run("analyze", str(write_yaml(three, "three.yaml")), "--max-outcomes", "1000")
     assert_user_error(result, "10,000 outcomes", "--max-outcomes")
 
 

@@ -102,10 +102,10 @@ def test_missing_domain_and_too_few_profiles(tmp_path: Path) -> None:
     assert "profile" in str(_error(tmp_path / "y", domain=DOMAIN, a=BUYER))
 
 
-def test_nonlinear_profile_is_refused(tmp_path: Path) -> None:
+def test_nonlinear_profile_without_rectangles_is_refused(tmp_path: Path) -> None:
     nonlinear = BUYER.replace("<utility_space>", '<utility_space type="nonlinear">')
     err = _error(tmp_path, domain=DOMAIN, a=BUYER, b=nonlinear)
-    assert "not supported yet" in str(err) and err.file and err.file.endswith("b.xml")
+    assert "no <utility><ufun>" in str(err) and err.file and err.file.endswith("b.xml")
 
 
 @pytest.mark.parametrize(("old", "new", "field"), [

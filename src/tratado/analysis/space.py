@@ -3,7 +3,10 @@
 Linear-additive scenarios get their exact frontier by dynamic programming over the
 issues (:func:`~tratado.analysis.frontier.additive_frontier`), so spaces far too large
 to enumerate are analysed exactly. Other preferences are enumerated in chunks with
-bounded memory (:class:`~tratado.analysis.frontier.FrontierBuilder`).
+bounded memory (:class:`~tratado.analysis.frontier.FrontierBuilder`) -- unless
+enumeration would be refused and there are two parties whose preferences are made of
+option values and package rules (constraints, GENIUS non-linear spaces, mixed): those
+take the exact mixed-integer walk of :mod:`tratado.analysis.milp` (SciPy needed).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.analysis.budget import WorkBudget, WorkEstimate, check, estimate
 from tratado.analysis.counting import count_rational_additive
 from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
+from tratado.analysis.milp import milp_frontier, solvable
 from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
 from tratado.limits import limit
 from tratado.scenario import Scenario
@@ -69,6 +73,8 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
     stops one that passes the limit while running.
     """
     what = f"the Pareto frontier of '{scenario.name}'"
+    if not scenario.is_additive and _needs_milp(scenario, max_outcomes):
+        return milp_frontier(scenario).frontier
     if not scenario.is_additive:
         scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
     check_frontier_work(scenario, what)
@@ -79,6 +85,14 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
     for rows in scenario.agenda.chunks(CHUNK):
         builder.add(scenario.utilities(rows), rows)
     return builder.result()
+
+
+def _needs_milp(scenario: Scenario, max_outcomes: int) -> bool:
+    """True when the space is too large to enumerate (more than ``max_outcomes``
+    packages) and the mixed-integer walk applies (two parties whose preferences are
+    option values and package rules). A space small enough to list is listed, within
+    the ``analysis_work`` limit, as before."""
+    return scenario.agenda.size > max_outcomes and solvable(scenario)
 
 
 def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT) -> int | None:

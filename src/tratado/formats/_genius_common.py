@@ -15,7 +15,7 @@ import numpy as np
 
 from tratado.agenda import NAME_PATTERN, Issue
 from tratado.errors import ScenarioError
-from tratado.preferences import LinearAdditive
+from tratado.preferences import Constraints, LinearAdditive
 from tratado.scenario import Scenario
 
 ORDER_PREFIX = re.compile(r"^\d+-")
@@ -31,10 +31,14 @@ def party_name(stem: str) -> str:
     return ORDER_PREFIX.sub("", stem) or stem
 
 
-def check_exportable(scenario: Scenario, fmt: str) -> None:
-    """Refuse scenarios a GENIUS-family format cannot hold."""
+def check_exportable(scenario: Scenario, fmt: str, nonlinear: bool = False) -> None:
+    """Refuse scenarios a GENIUS-family format cannot hold (``nonlinear``: the format also
+    holds hyper-rectangle preferences without a linear base, as GENIUS XML does)."""
     for party in scenario.parties:
-        if not isinstance(party.preferences, LinearAdditive):
+        prefs = party.preferences
+        if nonlinear and isinstance(prefs, Constraints) and not (prefs.base and prefs.base_weight):
+            continue
+        if not isinstance(prefs, LinearAdditive):
             raise ScenarioError(
                 f"party '{party.id}' has {type(party.preferences).__name__} preferences; {fmt} "
                 "export supports linear-additive preferences only.", field="parties",

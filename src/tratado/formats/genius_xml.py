@@ -41,10 +41,11 @@ from tratado.formats._genius_common import (
 )
 from tratado.formats._input import HugeNumber, read_bytes, too_many_digits
 from tratado.formats._notes import report
+from tratado.formats.genius_nonlinear import is_nonlinear, nonlinear_profile
 from tratado.labels import clean_text
 from tratado.limits import env_name, excerpt, limit
 from tratado.parties import Party
-from tratado.preferences import LinearAdditive
+from tratado.preferences import LinearAdditive, Preferences
 from tratado.scenario import Scenario
 
 
@@ -107,7 +108,8 @@ class _Xml:
         except ValueError:
             value = float("nan")
         if not np.isfinite(value):
-            self.fail(elem, f"{field}.{name}", f"expected a number, found '{excerpt(text)}'.")
+            self.fail(elem, f"{field}.{name}", f"expected a number, found '{excerpt(text)}'.",
+                      "write a plain decimal number, such as 0.5 or 40.")
         return value
 
 
@@ -251,12 +253,9 @@ def _values(doc: _Xml, elem: ET.Element, issue: Issue, field: str) -> np.ndarray
     return np.clip(values, 0.0, 1.0)
 
 
-def _profile(doc: _Xml, agenda: Agenda, raw_names: list[str]) -> LinearAdditive:
-    if doc.root.get("type") == "nonlinear" or doc.root.find(".//utility") is not None:
-        doc.fail(doc.root, "utility_space.type",
-                 "non-linear GENIUS utility spaces (hyperRectangle constraints) are not supported "
-                 "yet.", "use a linear-additive profile, or write the scenario in tratado YAML "
-                 "with 'type: constraints'.")
+def _profile(doc: _Xml, agenda: Agenda, raw_names: list[str]) -> Preferences:
+    if is_nonlinear(doc.root):
+        return nonlinear_profile(doc, agenda, raw_names, lambda tag: _checked(doc, tag))
     objective = _objective(doc, doc.root, doc.root)
     elements: dict[str, ET.Element] = {}
     for elem in objective.findall("issue"):
@@ -292,22 +291,24 @@ def _profile(doc: _Xml, agenda: Agenda, raw_names: list[str]) -> LinearAdditive:
         doc.fail(objective, "weight", "the weights sum to 0.", "give an issue a positive weight.")
     if abs(total - 1.0) > 1e-12:
         weights = weights / total
-    reservation = _optional(doc, "reservation", 0.0)
-    discount: float | None = _optional(doc, "discount_factor", 0.0)
-    if not 0.0 <= reservation <= 1.0:
-        doc.fail(doc.root.find("reservation"), "reservation.value",  # type: ignore[arg-type]
-                 f"the reservation value {reservation:g} is outside [0, 1].",
-                 "give the utility of no agreement between 0 and 1.")
-    if discount is not None and not 0.0 <= discount <= 1.0:
-        doc.fail(doc.root.find("discount_factor"), "discount_factor.value",  # type: ignore[arg-type]
-                 f"the discount factor {discount:g} is outside [0, 1].",
-                 "use a factor in (0, 1], or 0 for no discounting.")
+    reservation = _checked(doc, "reservation")[1] or 0.0
+    discount = _checked(doc, "discount_factor")[1]
     return LinearAdditive(weights, tuple(values), reservation, discount or None)
 
 
-def _optional(doc: _Xml, tag: str, default: float) -> float:
+def _checked(doc: _Xml, tag: str) -> tuple[ET.Element | None, float | None]:
+    """The ``<reservation>`` or ``<discount_factor>`` element and its checked value."""
     elem = doc.root.find(tag)
-    return default if elem is None else doc.number(elem, "value", tag)
+    if elem is None:
+        return None, None
+    value = doc.number(elem, "value", tag)
+    if tag == "reservation" and not 0.0 <= value <= 1.0:
+        doc.fail(elem, "reservation.value", f"the reservation value {value:g} is outside [0, 1].",
+                 "give the utility of no agreement between 0 and 1.")
+    if tag == "discount_factor" and not 0.0 <= value <= 1.0:
+        doc.fail(elem, "discount_factor.value", f"the discount factor {value:g} is outside [0, 1].",
+                 "use a factor in (0, 1], or 0 for no discounting.")
+    return elem, value
 
 
 def load_genius(paths: list[Path], *, real_steps: int = 10) -> Scenario:

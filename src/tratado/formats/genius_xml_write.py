@@ -14,19 +14,30 @@ from tratado.formats._losses import losses, numeric_as_text
 from tratado.formats._notes import report
 from tratado.formats._sidecar import document
 from tratado.formats._sidecar import write as write_sidecar
+from tratado.formats.genius_nonlinear_write import nonlinear_element
 from tratado.parties import Party
-from tratado.preferences import LinearAdditive
+from tratado.preferences import Constraints, LinearAdditive
 from tratado.scenario import Scenario
 
 
 def _genius_kind(scenario: Scenario, position: int) -> str:
     issue = scenario.agenda.issues[position]
+    nonlinear = [p.id for p in scenario.parties if isinstance(p.preferences, Constraints)]
+    kind = "integer"
     if issue.kind != "integer" or issue.step not in (None, 1):
-        return "discrete"
-    xs = issue.numeric_values()
-    linear = all(is_linear(xs, p.preferences.values[position])  # type: ignore[attr-defined]
-                 for p in scenario.parties)
-    return "integer" if linear else "discrete"
+        kind = "discrete"
+    else:
+        xs = issue.numeric_values()
+        kind = "integer" if all(is_linear(xs, p.preferences.values[position])
+                                for p in scenario.parties
+                                if isinstance(p.preferences, LinearAdditive)) else "discrete"
+    if nonlinear and kind != "integer":
+        raise ScenarioError(
+            f"issue '{issue.name}' cannot be a GENIUS integer issue (whole numbers in steps of 1,"
+            " linear for every linear-additive party), and the hyper-rectangles of a GENIUS "
+            f"non-linear profile ({', '.join(nonlinear)}) are read on integer issues only.",
+            field="agenda", fix="save this scenario as tratado YAML instead.")
+    return kind
 
 
 def _issue_element(parent: ET.Element, issue: Issue, index: int, kind: str) -> ET.Element:
@@ -49,7 +60,11 @@ def save_genius(scenario: Scenario, folder: Path, *, overwrite: bool = False) ->
     """Write ``domain.xml``, one ``NN-<party id>.xml`` per party and ``tratado.json`` into
     ``folder``.
 
-    Only linear-additive preferences can be written. Categorical issues become
+    Linear-additive preferences and hyper-rectangle preferences (:class:`~tratado.
+    preferences.Constraints` without a linear base) can be written; the latter become
+    GENIUS non-linear profiles (see :mod:`tratado.formats.genius_nonlinear`) in GENIUS
+    units when they were read from GENIUS, so that the file reads back to the same
+    utilities; they need every issue to be a GENIUS integer issue. Categorical issues become
     discrete issues whose evaluations are the option values. An integer issue with
     step 1 whose values are linear for every party becomes a GENIUS integer issue
     with a linear evaluator; other numeric issues (steps, non-linear value tables,
@@ -68,7 +83,7 @@ def save_genius(scenario: Scenario, folder: Path, *, overwrite: bool = False) ->
     is refused unless ``overwrite``; then it is replaced as a whole (written beside it,
     then swapped in), so no stale file of the old folder remains.
     """
-    check_exportable(scenario, "GENIUS XML")
+    check_exportable(scenario, "GENIUS XML", nonlinear=True)
     agenda = scenario.agenda
     kinds = [_genius_kind(scenario, k) for k in range(len(agenda))]
     notes = losses(scenario, "GENIUS XML")
@@ -110,6 +125,8 @@ def _fill(scenario: Scenario, kinds: list[str], folder: Path,
 
 def _profile_element(scenario: Scenario, party: Party, kinds: list[str]) -> ET.Element:
     prefs = party.preferences
+    if isinstance(prefs, Constraints):
+        return nonlinear_element(scenario, prefs)
     assert isinstance(prefs, LinearAdditive)
     space = ET.Element("utility_space")
     objective = ET.SubElement(space, "objective", index="0", etype="objective", type="objective",

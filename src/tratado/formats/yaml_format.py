@@ -258,7 +258,8 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
             doc.check_keys(item, COMMON_PREF_FIELDS + LINEAR_FIELDS, path)
             return _linear(doc, agenda, item, path, reservation, discount)
         if kind == "constraints":
-            doc.check_keys(item, COMMON_PREF_FIELDS + ("base", "base_weight", "rules"), path)
+            doc.check_keys(item, COMMON_PREF_FIELDS + ("base", "base_weight", "rules", "offset"),
+                           path)
             base = None
             if item.get("base") is not None:
                 bpath = (*path, "base")
@@ -270,7 +271,8 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
             # With a base and no base_weight, the base takes whatever the bonuses leave.
             default_weight = 0.0 if base is None else max(0.0, 1.0 - sum(r.bonus for r in rules))
             base_weight = doc.number(item.get("base_weight", default_weight), (*path, "base_weight"))
-            return Constraints(rules, base, base_weight, reservation, discount)
+            offset = doc.number(item.get("offset", 0.0), (*path, "offset"))
+            return Constraints(rules, base, base_weight, reservation, discount, offset)
         if kind == "table":
             doc.check_keys(item, COMMON_PREF_FIELDS + ("default", "outcomes"), path)
             entries: dict[tuple[int, ...], float] = {}

@@ -121,6 +121,8 @@ def preferences_to_dict(agenda: Agenda, prefs: Preferences) -> dict[str, Any]:
         out = {"type": "linear-additive", **_linear_dict(agenda, prefs)}
     elif isinstance(prefs, Constraints):
         out = {"type": "constraints"}
+        if prefs.offset:
+            out["offset"] = float(prefs.offset)
         if prefs.base is not None:
             out["base"] = _linear_dict(agenda, prefs.base)
             out["base_weight"] = float(prefs.base_weight)
