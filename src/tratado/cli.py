@@ -71,20 +71,23 @@ reservation_option = click.option(
     help="What if a party's no-deal value were VALUE? (repeatable; the file is not changed)")
 
 
-def _notes_on_stderr(action: Any) -> Any:
+def _notes_on_stderr(action: Any, notes: tuple[type[Warning], ...] = ()) -> Any:
     """Run ``action()``, printing each FormatNote it gives (files ignored, what a conversion
-    cannot keep) as a ``tratado: note:`` line on stderr."""
+    cannot keep), and each warning of the ``notes`` kinds, as a ``tratado: note:`` line on
+    stderr."""
     import warnings
 
     from tratado.formats import FormatNote
 
+    kinds: tuple[type[Warning], ...] = (FormatNote, *notes)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FormatNote)
+        for kind in kinds:
+            warnings.simplefilter("always", kind)
         try:
             return action()
         finally:
             for warning in caught:
-                if issubclass(warning.category, FormatNote):
+                if issubclass(warning.category, kinds):
                     click.echo(f"tratado: note: {warning.message}", err=True)
                 else:
                     warnings.showwarning(warning.message, warning.category, warning.filename,
@@ -188,8 +191,10 @@ def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, fr
     _check_outputs(scenario, plot=plot_file)
     loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
+    from tratado.analysis.space import AnalysisNote
 
-    result = run_analysis(loaded, max_outcomes=max_outcomes)
+    result = _notes_on_stderr(lambda: run_analysis(loaded, max_outcomes=max_outcomes),
+                              (AnalysisNote,))
     if plot_file is not None:
         from tratado.report.plot import plot_analysis
 

@@ -199,3 +199,25 @@ def test_on_a_million_packages_of_the_anac_2014_shape_the_walk_equals_enumeratio
     found_by_walk = milp_frontier(scenario)
     assert found_by_walk.exact
     assert np.array_equal(snap(found_by_walk.frontier.utilities), snap(_enumerated(scenario)))
+
+
+def test_a_walk_in_small_steps_is_said_on_the_command_line(tmp_path: Path) -> None:
+    # not exact units: analyze says so (a note on stderr), the report still comes out
+    from click.testing import CliRunner
+
+    from tratado.analysis.space import AnalysisNote, pareto_frontier
+    from tratado.cli import cli
+    from tratado.formats import save
+
+    rng = np.random.default_rng(7)
+    agenda = Agenda(tuple(Issue.integer(f"i{k}", 0, 3) for k in range(4)))
+    parties = tuple(Party(f"p{p}", Constraints(rules=(), base=LinearAdditive.normalized(
+        rng.random(4), rng.random((4, 4))), base_weight=1.0)) for p in range(2))
+    scenario = Scenario("floats", agenda, parties)
+    with pytest.warns(AnalysisNote, match="steps of 1e-6"):
+        pareto_frontier(scenario, max_outcomes=10)
+    path = tmp_path / "floats.yaml"
+    save(scenario, path)
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--max-outcomes", "10", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "tratado: note: the frontier of 'floats' was walked in steps of 1e-6" in result.stderr

@@ -11,6 +11,8 @@ take the exact mixed-integer walk of :mod:`tratado.analysis.milp` (SciPy needed)
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
@@ -74,7 +76,13 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
     """
     what = f"the Pareto frontier of '{scenario.name}'"
     if not scenario.is_additive and _needs_milp(scenario, max_outcomes):
-        return milp_frontier(scenario).frontier
+        walked = milp_frontier(scenario)
+        if not walked.exact:
+            warnings.warn(AnalysisNote(
+                f"the frontier of '{scenario.name}' was walked in steps of 1e-6 utility (its"
+                " utilities do not rescale to whole numbers): two frontier points closer"
+                " than that may be reported as one."), stacklevel=2)
+        return walked.frontier
     if not scenario.is_additive:
         scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
     check_frontier_work(scenario, what)
@@ -85,6 +93,11 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
     for rows in scenario.agenda.chunks(CHUNK):
         builder.add(scenario.utilities(rows), rows)
     return builder.result()
+
+
+class AnalysisNote(UserWarning):
+    """Something a user should know about how a result was found (the command line
+    prints it as a ``tratado: note:`` line on stderr)."""
 
 
 def _needs_milp(scenario: Scenario, max_outcomes: int) -> bool:
