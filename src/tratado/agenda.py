@@ -323,13 +323,15 @@ class Agenda:
             index = index * len(issue) + rows[:, position]
         return index
 
-    def check_enumerable(self, limit: int, purpose: str = "") -> None:
-        """Refuse (with the size and what to do instead) a space larger than ``limit``."""
+    def check_enumerable(self, limit: int, purpose: str = "", fix: str | None = None) -> None:
+        """Refuse (with the size and what to do instead: ``fix``, or by default the
+        analysis's options) a space larger than ``limit``."""
         if self.size > limit:
             doing = f" for {purpose}" if purpose else ""
             raise OutcomeSpaceTooLarge(
                 f"the outcome space has {self.size:,} outcomes ({' x '.join(map(str, self.shape))}),"
                 f" more than the {limit:,} that tratado enumerates{doing}.",
-                fix="use linear-additive preferences (their frontier is found without enumerating),"
-                " fewer options or a coarser step, or raise the limit (--max-outcomes).",
+                fix=fix or "use linear-additive preferences (their frontier is found without"
+                " enumerating), fewer options or a coarser step, or raise the limit"
+                " (--max-outcomes).",
             )

@@ -13,7 +13,7 @@ no other party's preferences within reach; in process, negotiators are trusted c
 
 from __future__ import annotations
 
-from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT, table_utility
+from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT, check_space, table_utility
 from tratado.negotiators.acceptance import (
     AcceptAbove,
     AcceptAboveReservation,
@@ -54,7 +54,7 @@ from tratado.negotiators.registry import (
 DEFAULT_NEGOTIATOR = "frequency"
 
 __all__ = [
-    "DEFAULT_NEGOTIATOR", "NEGOTIATOR_ENUMERATION_LIMIT", "AcceptAbove",
+    "DEFAULT_NEGOTIATOR", "NEGOTIATOR_ENUMERATION_LIMIT", "check_space", "AcceptAbove",
     "AcceptAboveReservation", "AcceptAfter", "AcceptNext", "AcceptanceRule", "AllOf", "AnyOf",
     "Mediator", "MediatorView", "Negotiator",
     "NegotiatorView", "Never", "Participant", "PublicParty", "PublicScenario", "Record",

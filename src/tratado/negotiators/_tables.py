@@ -22,6 +22,14 @@ from tratado.protocols.events import Outcome
 #: Largest outcome space the built-in negotiators enumerate.
 NEGOTIATOR_ENUMERATION_LIMIT = 2_000_000
 
+TOO_LARGE_FIX = (
+    "use fewer options or a coarser step: the built-in negotiators list every package, and"
+    " negotiating on larger spaces without listing them is not built yet (the analysis of"
+    " such spaces is: `tratado analyze`); or give a negotiator of your own (module:Class)"
+    " that does not list the space.")
+"""What to do when a space is too large for the built-in negotiators (no option raises
+the limit: there is none to suggest)."""
+
 
 @dataclass(frozen=True, eq=False)
 class OwnTable:
@@ -44,12 +52,20 @@ class OwnTable:
 _CACHE: WeakKeyDictionary[Preferences, tuple[Agenda, OwnTable]] = WeakKeyDictionary()
 
 
+def check_space(agenda: Agenda) -> None:
+    """Refuse (:class:`~tratado.errors.OutcomeSpaceTooLarge`) a space too large for the
+    built-in negotiators, which list every package."""
+    agenda.check_enumerable(NEGOTIATOR_ENUMERATION_LIMIT, "the built-in negotiators",
+                            fix=TOO_LARGE_FIX)
+
+
 def own_table(agenda: Agenda, preferences: Preferences) -> OwnTable:
     """The (cached) table of ``preferences`` over ``agenda``."""
     cached = _CACHE.get(preferences)
     if cached is not None and cached[0] is agenda:
         return cached[1]
-    rows = agenda.all_outcomes(NEGOTIATOR_ENUMERATION_LIMIT, purpose="the built-in negotiators")
+    check_space(agenda)
+    rows = agenda.outcomes()
     utilities = preferences.utility(rows)
     order = np.argsort(utilities, kind="stable")
     rows = rows[order]
