@@ -32,7 +32,8 @@ MODULES = (
     ("tratado.records", "Session records: canonical JSON, fingerprints, the public record"),
     ("tratado.records.tlog", "Merkle tree logs (RFC 9162): roots, inclusion and consistency proofs"),
     ("tratado.records.note", "Signed notes, keys and checkpoints (C2SP signed-note, tlog-checkpoint)"),
-    ("tratado.records.bundle", "Verifiable bundles: a public record as a signed log, checked offline"),
+    ("tratado.records.bundle", "Verifiable bundles: a public record as a signed log, in one file"),
+    ("tratado.records.bundle_check", "Checking a verifiable bundle offline: signatures, proofs, rules"),
     ("tratado.experiments", "Experiments: runs of many sessions — tournaments, compare_agendas"),
 )
 

@@ -17,13 +17,8 @@ from typing import Any
 from tratado.errors import TratadoError
 from tratado.files import atomic_write, refuse_clashes, refuse_overwrite
 from tratado.limits import env_name, limit
-from tratado.records.bundle import (
-    BundleReport,
-    bundle_text,
-    fingerprint_of,
-    make_bundle,
-    verify_bundle,
-)
+from tratado.records.bundle import bundle_text, fingerprint_of, make_bundle
+from tratado.records.bundle_check import BundleReport, verify_bundle
 from tratado.records.note import NoteError, SignerKey, VerifierKey, check_key_name
 
 _KEY_FILE_BYTES = 4096
@@ -155,7 +150,7 @@ def verify_command(bundle_file: Path, keys_given: Sequence[str], scenario_path: 
     """``tratado verify``: read the keys, the scenario, the saved checkpoints and the
     bundle, and check it."""
     from tratado.records import RecordError
-    from tratado.records.bundle import BundleProblem, check_saved
+    from tratado.records.bundle_check import BundleProblem, check_saved
 
     keys = [read_verifier(text) for text in keys_given]
     notes = [(str(path), _read_small(path, "a signed checkpoint", 64 * 1024)) for path in saved]

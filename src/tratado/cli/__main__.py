@@ -1,0 +1,5 @@
+"""``python -m tratado.cli``."""
+
+from tratado.cli import main
+
+main()
