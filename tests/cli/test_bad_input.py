@@ -185,3 +185,12 @@ def test_output_into_a_missing_folder(tmp_path, args):
 def test_numeric_issue_with_too_many_options(small_yaml, write_yaml):
     path = write_yaml(small_yaml.replace("max: 3", "max: 1000000000000", 1))
     assert_user_error(run("analyze", str(path)), "agenda.issues[1]", "options", "larger step")
+
+
+@pytest.mark.parametrize(("option", "typed", "meant"), [
+    ("--negotiators", "boulwar,conceder", "boulware"),
+    ("--protocol", "medated", "mediated"),
+])
+def test_a_misspelt_name_gets_a_did_you_mean(option: str, typed: str, meant: str) -> None:
+    result = run("simulate", "job-offer", option, typed)
+    assert_user_error(result, f"did you mean '{meant}'?", option)

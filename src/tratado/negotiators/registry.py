@@ -30,11 +30,13 @@ Mediators are found the same way (:func:`mediator_class`; entry point group
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import pkgutil
 import types
 import typing
+from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
@@ -150,8 +152,8 @@ def negotiator_class(spec: str, *, allow_plugins: bool = True) -> type[Negotiato
     classes = registered()
     if spec not in classes:
         raise SpecError(
-            f"there is no negotiator named '{spec}'; known: {', '.join(classes)},"
-            " or give one as module:Class"
+            f"there is no negotiator named '{spec}'{_did_you_mean(spec, classes)}; known:"
+            f" {', '.join(classes)}, or give one as module:Class"
         )
     return classes[spec]
 
@@ -163,8 +165,15 @@ def mediator_class(spec: str, *, allow_plugins: bool = True) -> type[Mediator]:
         return cls
     classes = registered_mediators()
     if spec not in classes:
-        raise SpecError(f"there is no mediator named '{spec}'; known: {', '.join(classes)}")
+        raise SpecError(f"there is no mediator named '{spec}'{_did_you_mean(spec, classes)};"
+                        f" known: {', '.join(classes)}")
     return classes[spec]
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'conceder'?)`` for a near miss, else ``""``."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def spec_name(participant: Participant) -> str:

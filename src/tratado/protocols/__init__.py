@@ -11,6 +11,7 @@ then ``module:Class``).
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from importlib.metadata import entry_points
 from typing import Any
@@ -77,7 +78,9 @@ def protocol_class(name: str, *, allow_plugins: bool = True) -> type[Protocol[An
                     return cls
     if name not in registry:
         known = ", ".join(sorted(registry))
-        raise ValueError(f"there is no protocol named '{name}' (known: {known})")
+        close = difflib.get_close_matches(name, list(registry), n=1, cutoff=0.75)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(f"there is no protocol named '{name}'{hint}; known: {known}")
     return registry[name]
 
 
