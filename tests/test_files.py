@@ -64,3 +64,19 @@ def test_refuse_clashes(tmp_path):
     with pytest.raises(TratadoError, match="overwrite the input"):
         refuse_clashes({"--log": tmp_path / "x.json"}, [tmp_path])
     refuse_clashes({"--log": tmp_path / "a.json", "--plot": None}, [scenario])
+
+
+def test_read_input_refuses_what_it_should_not_read(tmp_path):
+    from tratado.files import read_input
+    from tratado.limits import override
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b"x" * 100)
+    assert read_input(big) == b"x" * 100
+    with override(input_bytes=10), pytest.raises(TratadoError, match="100 bytes, more than the 10"):
+        read_input(big)
+    with pytest.raises(TratadoError, match="folder, not a bundle"):
+        read_input(tmp_path, what="bundle")
+    with pytest.raises(TratadoError, match="does not exist") as missing:
+        read_input(tmp_path / "nope.json", fix="give the record.")
+    assert missing.value.file == str(tmp_path / "nope.json") and missing.value.fix == "give the record."

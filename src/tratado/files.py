@@ -5,7 +5,8 @@ folder) goes through :func:`atomic_write` or :func:`atomic_writer`: the bytes go
 temporary file in the target's own folder, which replaces the target with one
 ``os.replace`` only once it is complete. A full disk, a file-size limit or an
 interrupted run leaves the old file as it was (and no temporary file behind), and the
-error names the file. :func:`refuse_overwrite` and :func:`refuse_clashes` refuse,
+error names the file. :func:`read_input` reads an input file within the ``input_bytes``
+limit. :func:`refuse_overwrite` and :func:`refuse_clashes` refuse,
 before any work is done, to replace a file the user did not ask to replace, or to
 write two outputs (or an output and an input) to the same path.
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from tratado.errors import TratadoError
+from tratado.limits import env_name, limit
 
 _REASONS = {
     errno.ENOSPC: ("the disk is full", "free some space or write to another disk"),
@@ -95,6 +97,40 @@ def atomic_write(path: str | Path, data: str | bytes, *, mode: int | None = None
     with atomic_writer(path, binary=binary, mode=mode) as out:
         out.write(data)  # type: ignore[arg-type]
     return Path(path)
+
+
+def too_large(file: str, size: int, error: type[TratadoError] = TratadoError) -> TratadoError:
+    """The refusal of an input of ``size`` bytes, over the ``input_bytes`` limit."""
+    return error(f"the file is {size:,} bytes, more than the {limit('input_bytes'):,} tratado"
+                 " reads.", file=file,
+                 fix=f"check that this is the right file; if it is, raise the limit with"
+                 f" {env_name('input_bytes')}={size} (docs/security.md).")
+
+
+def read_input(path: str | Path, *, error: type[TratadoError] = TratadoError,
+               what: str = "file", fix: str = "check the path and the file name.") -> bytes:
+    """The bytes of the input file ``path`` (a scenario, a record, a bundle), refusing
+    with ``error`` — naming the file — one larger than the ``input_bytes`` limit before
+    reading it (and one that grows past it while being read), a missing file (``fix``
+    says what to give instead), a folder, or an unreadable file."""
+    path = Path(path)
+    cap = limit("input_bytes")
+    try:
+        size = path.stat().st_size
+        if size > cap:
+            raise too_large(str(path), size, error)
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)
+    except FileNotFoundError:
+        raise error("the file does not exist.", file=str(path), fix=fix) from None
+    except IsADirectoryError:
+        raise error(f"this is a folder, not a {what}.", file=str(path), fix=fix) from None
+    except OSError as exc:
+        raise error(f"the file cannot be read ({exc.strerror or exc}).", file=str(path),
+                    fix="check the path and that you may read it.") from None
+    if len(data) > cap:
+        raise too_large(str(path), len(data), error)
+    return data
 
 
 def refuse_overwrite(path: str | Path, overwrite: bool, *, option: str = "--force") -> None:

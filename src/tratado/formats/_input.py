@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from tratado.errors import ScenarioError
+from tratado.errors import ScenarioError, TratadoError
+from tratado.files import read_input, too_large
 from tratado.limits import env_name, excerpt, limit
 
 #: How a scenario read from standard input is named in messages.
@@ -68,34 +69,13 @@ def too_many_digits(text: str) -> bool:
     return len(text) > limit("number_digits") and count_digits(text) > limit("number_digits")
 
 
-def size_refusal(file: str, size: int) -> ScenarioError:
-    cap = limit("input_bytes")
-    return ScenarioError(
-        f"the file is {size:,} bytes, more than the {cap:,} tratado reads.", file=file,
-        fix=f"check that this is the right file; if it is, raise the limit with "
-        f"{env_name('input_bytes')}={size} (docs/security.md).")
+def size_refusal(file: str, size: int) -> TratadoError:
+    return too_large(file, size, ScenarioError)
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """The bytes of ``path``, refusing a file larger than ``limit("input_bytes")``
-    before reading it (and one that grows past it while being read)."""
-    path = Path(path)
-    cap = limit("input_bytes")
-    try:
-        size = path.stat().st_size
-        if size > cap:
-            raise size_refusal(str(path), size)
-        with path.open("rb") as handle:
-            data = handle.read(cap + 1)
-    except FileNotFoundError:
-        raise ScenarioError("the file does not exist.", file=str(path),
-                            fix="check the path and the file name.") from None
-    except OSError as exc:
-        raise ScenarioError(f"the file cannot be read ({exc.strerror or exc}).",
-                            file=str(path)) from None
-    if len(data) > cap:
-        raise size_refusal(str(path), len(data))
-    return data
+    """The bytes of ``path``, within the ``input_bytes`` limit (:func:`tratado.files.read_input`)."""
+    return read_input(path, error=ScenarioError)
 
 
 def decode(data: bytes, file: str, encoding: str = "utf-8") -> str:

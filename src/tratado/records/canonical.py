@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from tratado.errors import TratadoError
+from tratado.files import read_input
 from tratado.limits import env_name, excerpt, limit
 
 TOP_LEVEL_ORDER = (
@@ -200,21 +201,6 @@ def parse_record(text: str | bytes, source: str = "the record") -> dict[str, Any
 def read_record(path: str | Path) -> dict[str, Any]:
     """Read and parse the record file ``path`` (:func:`parse_record`), refusing a file
     over the ``input_bytes`` limit before reading it."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > limit("input_bytes"):
-            raise RecordError(
-                f"the record is {size:,} bytes, over the limit of {limit('input_bytes'):,}.",
-                file=str(path), fix=f"raise the limit with {env_name('input_bytes')} if you trust it.")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RecordError("the file does not exist.", file=str(path),
-                          fix="give the JSON saved by `tratado simulate --log FILE`.") from None
-    except IsADirectoryError:
-        raise RecordError("this is a folder, not a record file.", file=str(path),
-                          fix="give the JSON saved by `tratado simulate --log FILE`.") from None
-    except OSError as error:
-        raise RecordError(f"cannot read the file ({error.strerror or error}).", file=str(path),
-                          fix="check the path and that you may read it.") from None
+    data = read_input(path, error=RecordError, what="record file",
+                      fix="give the JSON saved by `tratado simulate --log FILE`.")
     return parse_record(data, str(path))

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from tratado.errors import TratadoError
-from tratado.files import atomic_write, refuse_clashes, refuse_overwrite
-from tratado.limits import env_name, limit
+from tratado.files import atomic_write, read_input, refuse_clashes, refuse_overwrite
 from tratado.records.bundle import bundle_text, fingerprint_of, make_bundle
 from tratado.records.bundle_check import BundleReport, verify_bundle
+from tratado.records.canonical import RecordError
 from tratado.records.note import NoteError, SignerKey, VerifierKey, check_key_name
 
 _KEY_FILE_BYTES = 4096
@@ -118,7 +118,7 @@ def bundle_command(log_file: Path, output: Path, key_files: Sequence[Path], orig
                    scenario_path: Sequence[str], force: bool, every: int | None = None) -> str:
     """``tratado bundle``: check the record, sign and write the bundle; returns what to
     print."""
-    from tratado.records import RecordError, read_record
+    from tratado.records import read_record
 
     refuse_clashes({"OUTPUT": output}, [log_file, *key_files])
     refuse_overwrite(output, force)
@@ -149,7 +149,6 @@ def verify_command(bundle_file: Path, keys_given: Sequence[str], scenario_path: 
                    saved: Sequence[Path] = ()) -> BundleReport:
     """``tratado verify``: read the keys, the scenario, the saved checkpoints and the
     bundle, and check it."""
-    from tratado.records import RecordError
     from tratado.records.bundle_check import BundleProblem, check_saved
 
     keys = [read_verifier(text) for text in keys_given]
@@ -159,21 +158,7 @@ def verify_command(bundle_file: Path, keys_given: Sequence[str], scenario_path: 
         from tratado.formats import load
 
         scenario = load(*scenario_path)
-    try:
-        if bundle_file.stat().st_size > limit("input_bytes"):
-            raise RecordError(f"the bundle is {bundle_file.stat().st_size:,} bytes, over the limit"
-                              f" of {limit('input_bytes'):,}.", file=str(bundle_file),
-                              fix=f"raise the limit with {env_name('input_bytes')} if you trust it.")
-        data = bundle_file.read_bytes()
-    except FileNotFoundError:
-        raise RecordError("the file does not exist.", file=str(bundle_file),
-                          fix="give the file written by `tratado bundle`.") from None
-    except IsADirectoryError:
-        raise RecordError("this is a folder, not a bundle.", file=str(bundle_file),
-                          fix="give the file written by `tratado bundle`.") from None
-    except OSError as error:
-        raise RecordError(f"cannot read the file ({error.strerror or error}).", file=str(bundle_file),
-                          fix="check the path and that you may read it.") from None
+    data = _read_bundle_file(bundle_file)
     report = verify_bundle(data, keys, scenario, str(bundle_file))
     if report.ok:
         report.lines.append(f"file: sha256 {fingerprint_of(data)} (quote it to name this bundle)")
@@ -194,7 +179,12 @@ def cosign_command(bundle_file: Path, key_files: Sequence[Path], scenario_path: 
     if not report.ok:
         raise TratadoError(f"the bundle does not verify, so it was not co-signed: {report.problem}.",
                            file=str(bundle_file), fix="co-sign only a history you have checked.")
-    bundle = read_bundle(bundle_file.read_bytes(), str(bundle_file))
+    bundle = read_bundle(_read_bundle_file(bundle_file), str(bundle_file))
     atomic_write(bundle_file, bundle_text(cosign(bundle, signers)))
     return (f"Co-signed {bundle_file} as {', '.join(s.name for s in signers)}; it now carries"
             f" {len(bundle['verifier_keys']) + len(signers)} signatures.")
+
+
+def _read_bundle_file(path: Path) -> bytes:
+    return read_input(path, error=RecordError, what="bundle",
+                      fix="give the file written by `tratado bundle`.")
