@@ -23,7 +23,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 from tratado.protocols.events import (
     Accept,
@@ -36,6 +36,7 @@ from tratado.protocols.events import (
     Vote,
     WalkAway,
 )
+from tratado.session.ranged import Ranged
 
 SETTLE_EVERY = 4096
 """Events the hot loop gathers in :attr:`EventLog.pending` before they are compacted."""
@@ -49,7 +50,7 @@ _INT32 = 2**31 - 1
 _CARRIES_OUTCOME = (_PROPOSE, _MEDIATOR)
 
 
-class EventLog(Sequence[Event]):
+class EventLog(Ranged[Event]):
     """An append-only, compact sequence of the events accepted so far (see the module
     docstring). ``participants``: who may make events (the clock, ``""``, is added);
     ``initial_state``: the protocol state before any event (the first checkpoint)."""
@@ -172,33 +173,9 @@ class EventLog(Sequence[Event]):
             out.extend(self.pending[max(start - settled, 0):stop - settled])
         return out
 
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Event]: ...
-    def __getitem__(self, index: int | slice) -> Event | list[Event]:
-        n = len(self)
-        if isinstance(index, slice):
-            start, stop, stride = index.indices(n)
-            if stride == 1:
-                return self._range(start, stop) if start < stop else []
-            return [self[i] for i in range(start, stop, stride)]
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("event index out of range")
-        return self._range(index, index + 1)[0]
-
     def __iter__(self) -> Iterator[Event]:
         for start in range(0, len(self), SETTLE_EVERY):
             yield from self._range(start, start + SETTLE_EVERY)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<EventLog of {len(self)} events>"

@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar
 
 import numpy as np
 
 from tratado.protocols import Event, Outcome, Protocol, Vote, event_outcome
 from tratado.scenario import Scenario
 from tratado.session.eventlog import EventLog
+from tratado.session.ranged import Ranged
 
 BLOCK = 4096
 """Entries built (and utilities evaluated) per block."""
@@ -33,7 +34,7 @@ _ABOUT_THE_TABLE = ("accept", "reject", "vote")
 _Step = tuple[int, float, Event, Outcome | None]
 
 
-class LogView(Sequence[dict[str, Any]]):
+class LogView(Ranged[dict[str, Any]]):
     """The log entries of ``events`` (a session's :class:`EventLog` or any sequence of
     events) under ``protocol`` on ``scenario``; ``discounts`` per party (``d ** round``);
     ``extra``: keys added to every entry (e.g. ``{"item": issue}``)."""
@@ -195,32 +196,8 @@ class LogView(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return len(self.events)
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        n = len(self)
-        if isinstance(index, slice):
-            start, stop, stride = index.indices(n)
-            if stride != 1:
-                return [self[i] for i in range(start, stop, stride)]
-            return list(self.entries(start, stop)) if start < stop else []
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("log index out of range")
-        return next(self.entries(index, index + 1))
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return self.entries(0, len(self))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
+    def _range(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
+        return self.entries(start, stop)
 
     def __repr__(self) -> str:
         return f"<log of {len(self)} entries>"
@@ -248,7 +225,7 @@ def _template(shape: tuple[bool, bool, bool], extra: dict[str, str],
     return "{{" + body + "}}"
 
 
-class ItemLogs(Sequence[dict[str, Any]]):
+class ItemLogs(Ranged[dict[str, Any]]):
     """The log of an item-by-item session: each item's log in turn (entries carry
     ``item``), lazily like :class:`LogView`."""
 
@@ -283,33 +260,9 @@ class ItemLogs(Sequence[dict[str, Any]]):
         for part in self.parts:
             yield from part.encoded_blocks(encode, sort_keys, separators)
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        n = len(self)
-        if isinstance(index, slice):
-            start, stop, stride = index.indices(n)
-            if stride != 1:
-                return [self[i] for i in range(start, stop, stride)]
-            return list(self._range(start, stop))
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("log index out of range")
-        return next(self._range(index, index + 1))
-
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for part in self.parts:
             yield from part
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<log of {len(self)} entries over {len(self.parts)} items>"
