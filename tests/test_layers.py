@@ -17,7 +17,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "tratado"
 
 LAYERS: dict[str, int] = {
     # the model, its files and the shared foundations
-    "tratado.errors": 0, "tratado.limits": 0, "tratado.files": 0, "tratado.labels": 0, "tratado.agenda": 0,
+    "tratado.errors": 0, "tratado.limits": 0, "tratado.files": 0, "tratado.labels": 0,
+    "tratado.plugins": 0, "tratado.agenda": 0,
     "tratado.preferences": 0, "tratado.parties": 0, "tratado.scenario": 0,
     "tratado.formats": 0, "tratado.examples": 0,
     "tratado.analysis": 1,

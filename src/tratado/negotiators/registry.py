@@ -42,6 +42,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from tratado.negotiators.base import Mediator, Negotiator, Participant
+from tratado.plugins import load_plugin
 
 ENTRY_POINT_GROUP = "tratado.negotiators"
 MEDIATOR_GROUP = "tratado.mediators"
@@ -133,14 +134,7 @@ def _load_plugin(spec: str, base: type[Participant], what: str,
         raise PluginRefused(
             f"'{spec}' names a plug-in {what} (module:Class), and plug-ins are not allowed"
             " here: loading one runs its code")
-    module_name, _, attr = spec.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module_name), attr)
-    except Exception as error:  # noqa: BLE001 - a user's module may fail in any way
-        raise SpecError(f"cannot load {what} '{spec}': {type(error).__name__}: {error}") from None
-    if not (isinstance(cls, type) and issubclass(cls, base)):
-        raise SpecError(f"'{spec}' is not a {base.__name__} class")
-    return cls
+    return load_plugin(spec, base, what, SpecError)
 
 
 def negotiator_class(spec: str, *, allow_plugins: bool = True) -> type[Negotiator]:

@@ -12,10 +12,10 @@ then ``module:Class``).
 from __future__ import annotations
 
 import difflib
-import importlib
 from importlib.metadata import entry_points
 from typing import Any
 
+from tratado.plugins import load_plugin
 from tratado.protocols.alternating import AlternatingOffers, AlternatingState
 from tratado.protocols.base import (
     AGREEMENT_MODES,
@@ -55,14 +55,8 @@ def protocol_class(name: str, *, allow_plugins: bool = True) -> type[Protocol[An
         if not allow_plugins:
             raise ValueError(f"'{name}' names a plug-in protocol (module:Class), and plug-ins"
                              " are not allowed here: loading one runs its code")
-        module, _, attr = name.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module), attr)
-        except Exception as error:  # noqa: BLE001 - a user's module may fail in any way
-            raise ValueError(f"cannot load protocol '{name}': {type(error).__name__}: {error}") from None
-        if not (isinstance(cls, type) and issubclass(cls, Protocol)):
-            raise ValueError(f"{name} is not a Protocol class")
-        return cls
+        found: type[Protocol[Any]] = load_plugin(name, Protocol, "protocol")
+        return found
     registry = protocol_registry()
     if not allow_plugins:  # only the built-ins (entry points are looked up below)
         registry = {key: cls for key, cls in registry.items()
