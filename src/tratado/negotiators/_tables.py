@@ -26,7 +26,7 @@ TOO_LARGE_FIX = (
     "use fewer options or a coarser step: the built-in negotiators list every package, and"
     " negotiating on larger spaces without listing them is not built yet (the analysis of"
     " such spaces is: `tratado analyze`); or give a negotiator of your own (module:Class)"
-    " that does not list the space.")
+    " that does not list the space (lists_outcomes = False).")
 """What to do when a space is too large for the built-in negotiators (no option raises
 the limit: there is none to suggest)."""
 
@@ -54,7 +54,8 @@ _CACHE: WeakKeyDictionary[Preferences, tuple[Agenda, OwnTable]] = WeakKeyDiction
 
 def check_space(agenda: Agenda) -> None:
     """Refuse (:class:`~tratado.errors.OutcomeSpaceTooLarge`) a space too large for the
-    built-in negotiators, which list every package."""
+    negotiators that list every package (``Negotiator.lists_outcomes``: the built-in
+    ones)."""
     agenda.check_enumerable(NEGOTIATOR_ENUMERATION_LIMIT, "the built-in negotiators",
                             fix=TOO_LARGE_FIX)
 

@@ -338,6 +338,10 @@ class Negotiator(Participant):
     uses_opponent_model: ClassVar[bool] = False
     time_based: ClassVar[bool] = False
     protocols: ClassVar[tuple[str, ...]] = ("alternating", "single-text", "mediated")
+    lists_outcomes: ClassVar[bool] = True
+    """Whether :meth:`begin` lists every package (its sorted ``table``): true of every
+    negotiator that keeps the base ``begin``; the session refuses up front a space too
+    large to list. A negotiator that searches its preferences instead sets it false."""
 
     view: NegotiatorView
     party: str

@@ -190,6 +190,7 @@ class Isolated(Negotiator):
     process. The record names the negotiator as the child's class declares it."""
 
     isolated: ClassVar[bool] = True
+    lists_outcomes: ClassVar[bool] = False  # the child does, if anything: it says so itself
 
     def __init__(self, spec: str, budget: float | None = None, *,
                  start_budget: float = START_BUDGET, **params: Any) -> None:

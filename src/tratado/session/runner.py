@@ -152,10 +152,8 @@ class Session:
         ]
         if len({id(n) for n in self.negotiators}) != len(self.negotiators):
             raise ValueError("each party needs its own negotiator object")
-        if protocol.agreement == "package" and any(
-                type(n).__module__.startswith("tratado.") and not getattr(n, "isolated", False)
-                for n in self.negotiators):
-            # the built-in negotiators list the space: refuse now, not at their first move
+        if protocol.agreement == "package" and any(n.lists_outcomes for n in self.negotiators):
+            # such negotiators list the space: refuse now, not at their first move
             check_space(scenario.agenda)
         if protocol.mediator and mediator is None:
             mediator = default_mediator(protocol)
