@@ -153,3 +153,17 @@ def test_more_parties_than_a_readable_matrix_are_refused(monkeypatch):
     loaded = scenario("river-basin")
     with pytest.raises(TratadoError, match="3 parties would need 9 panels"):
         draw_session(loaded, record("river-basin", "alternating"), *frontier_and_nash(loaded))
+
+
+@pytest.mark.parametrize(("example", "protocol"), [("venezuela-2021", "single-text"),
+                                                   ("river-basin", "alternating")])
+def test_the_title_is_wrapped_to_the_figure_not_cut_off(example: str, protocol: str) -> None:
+    # negotiators are named with their parameters now: the title must wrap, and still
+    # name every party's negotiator
+    fig = figure(example, protocol)
+    title = fig._suptitle.get_text()
+    assert max(len(part) for part in title.split("\n")) <= fig.get_figwidth() * 9
+    assert all(party in title for party in scenario(example).party_ids)
+    renderer = fig.canvas.get_renderer()
+    box = fig._suptitle.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width

@@ -18,6 +18,7 @@ a curve. Parties are named by their id, as in every table.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ def draw_session(scenario: Scenario, record: Mapping[str, Any], frontier: Fronti
         host.legend(list(handles.values()), list(handles), loc="upper right", fontsize=8,
                     title=_space_title(trace) + "\nbelow the diagonal: two parties at a time",
                     title_fontsize=8, frameon=False)
-    fig.suptitle(_title(scenario, record, trace))
+    # about nine characters of the title font fit in an inch: wrap, never cut off
+    fig.suptitle(_title(scenario, record, trace, int(fig.get_figwidth() * 9)))
     fig.tight_layout()
     return fig
 
@@ -88,11 +90,12 @@ def plot_session(scenario: Scenario, record: Mapping[str, Any], frontier: Fronti
     return save_figure(draw_session(scenario, record, frontier, nash), path, DPI)
 
 
-def _title(scenario: Scenario, record: Mapping[str, Any], trace: SessionTrace) -> str:
+def _title(scenario: Scenario, record: Mapping[str, Any], trace: SessionTrace,
+           width: int = 110) -> str:
     names = ", ".join(f"{p} = {negotiator_label(n)}" for p, n in record["negotiators"].items())
     ending = (f"agreement in round {trace.agreement_round}" if trace.agreement is not None
               else f"no agreement ({record['result']['reason']})")
-    return f"{scenario.name}: {trace.protocol} — {names}\n{ending}"
+    return textwrap.fill(f"{scenario.name}: {trace.protocol} — {names}", width) + f"\n{ending}"
 
 
 def _space_title(trace: SessionTrace) -> str:
