@@ -101,3 +101,22 @@ def test_a_constructor_that_raises_is_one_clear_message(plugin_folder: Path,
     assert result.exit_code == 2
     assert "the negotiator 'mine:BadInit' could not be created" in result.stderr
     assert "RuntimeError (nope)" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_plugin_is_built_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the command line checks a negotiator by building it, then runs that very object
+    # (a plug-in's constructor may have effects: it used to run twice)
+    (tmp_path / "counted.py").write_text(
+        "from tratado.negotiators import Negotiator\n"
+        "class Counted(Negotiator):\n"
+        "    def __init__(self):\n"
+        "        with open('built.txt', 'a') as out:\n"
+        "            out.write('x')\n"
+        "    def propose(self, t):\n"
+        "        return self.best_outcome\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    sys.modules.pop("counted", None)
+    result = run("simulate", "job-offer", "--negotiators", "counted:Counted,boulware")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "built.txt").read_text(encoding="utf-8") == "x"

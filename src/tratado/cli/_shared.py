@@ -146,9 +146,11 @@ def _names() -> str:
     return ", ".join(protocol_registry())
 
 
-def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = False) -> list[str]:
-    """The negotiator specs, one per party, each checked by building it once; with
-    ``plugins_apart`` a plug-in is not imported here (its own process will, see --isolate)."""
+def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = False) -> list[Any]:
+    """One negotiator per party, built once from its spec here (so a misspelt name, a bad
+    parameter or a constructor that raises is reported before anything runs), and handed
+    to the session as it is; with ``plugins_apart`` a plug-in stays a spec, not imported
+    here (its own process will, see --isolate)."""
     from tratado.negotiators import DEFAULT_NEGOTIATOR
     from tratado.negotiators.plugins import create, is_plugin
 
@@ -161,11 +163,13 @@ def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = Fa
             fix="give one name per party, in party order, separated by commas.")
     if any(":" in spec for spec in specs) and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # module:Class is looked up from the current folder too
+    built: list[Any] = []
     for spec in specs:
         if plugins_apart and is_plugin(spec):
+            built.append(spec)
             continue
         try:
-            create(spec)  # builds it once: checks the name, the parameters and their values
+            built.append(create(spec))  # checks the name, the parameters and their values
         except TratadoError:
             raise  # a constructor that raised: said by create, naming the negotiator
         except Exception as exc:  # a user's module may fail to import or build in any way
@@ -173,7 +177,7 @@ def _negotiator_specs(value: str | None, scenario: Any, plugins_apart: bool = Fa
                                fix="write NAME or NAME:key=value[:key=value] per party;"
                                " `tratado negotiators` lists the negotiators and their"
                                " parameters.") from None
-    return specs
+    return built
 
 
 def _check_protocol(protocol: str) -> None:

@@ -98,7 +98,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
     if isolate:
         from tratado.negotiators.isolated import isolated
 
-        negotiators = [isolated(s) if is_plugin(s) else s for s in specs]
+        negotiators = [isolated(s) if isinstance(s, str) and is_plugin(s) else s for s in specs]
     with _protocol_errors(protocol, rounds, scenario):
         simulation = run(base, negotiators, protocol, seed, reservations=reservations,
                          move_budget=move_budget,
