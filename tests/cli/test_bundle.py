@@ -14,6 +14,7 @@ pytest.importorskip("cryptography")
 from click.testing import CliRunner  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from tampering import paths_in
 
 from tratado.cli import cli  # noqa: E402
 from tratado.records import read_record  # noqa: E402
@@ -288,15 +289,6 @@ JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**6),
 UNREFUTABLE = {"note", "deadline_seconds", "discounting"}
 
 
-def _paths(value, prefix=()):
-    found = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value[:3]):
-            found += _paths(inner, (*prefix, index))
-    return found
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -314,7 +306,7 @@ def test_a_re_signed_bundle_with_any_value_anywhere_gets_an_answer_never_a_crash
 
     leaves = copy.deepcopy(read_bundle(signed["bundle"].read_bytes())["leaves"])
     k = data.draw(st.sampled_from([0, 1, 2, 5, len(leaves) - 1]), label="leaf")
-    path = data.draw(st.sampled_from(_paths(leaves[k])), label="path")
+    path = data.draw(st.sampled_from(paths_in(leaves[k])), label="path")
     target = leaves[k]
     for key in path[:-1]:
         target = target[key]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tampering import paths_in
 
 from tratado.formats import load
 from tratado.limits import override
@@ -393,15 +394,6 @@ JSON_VALUES = st.recursive(
     max_leaves=6)
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value[:3]):
-            found += _paths(inner, (*prefix, index))
-    return found
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -409,7 +401,7 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def test_any_value_anywhere_gives_a_verdict_and_derived_values_cannot_be_forged(
         case: str, data: st.DataObject, value: Any) -> None:
     record = fresh(case)
-    path = data.draw(st.sampled_from(_paths(record)))
+    path = data.draw(st.sampled_from(paths_in(record)))
     target = record
     for key in path[:-1]:
         target = target[key]
