@@ -4,13 +4,16 @@ A :class:`OwnTable` holds, for one party's own preferences on one agenda, every
 outcome sorted by that party's utility (ascending) and a dict from outcome to
 utility, so the hot loop does a bisect and a dict lookup instead of numpy calls.
 Tables are cached per preferences object (weakly), so a tournament that runs the
-same scenario thousands of times builds each table once. A table is derived from
+same scenario thousands of times builds each table once; the outcomes of the last few
+agenda shapes, as tuples, are kept too, so a forecast that runs thousands of sampled
+preferences over one agenda only sorts them again. A table is derived from
 one party's preferences only and is handed only to that party's negotiator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -50,6 +53,23 @@ class OwnTable:
 
 
 _CACHE: WeakKeyDictionary[Preferences, tuple[Agenda, OwnTable]] = WeakKeyDictionary()
+_OUTCOMES: dict[tuple[int, ...], tuple[np.ndarray, list[Outcome]]] = {}
+_SHAPES_KEPT = 4
+
+
+def _outcomes(agenda: Agenda) -> tuple[np.ndarray, list[Outcome]]:
+    """Every outcome of ``agenda`` as rows and as tuples, in enumeration order (the
+    enumeration depends on the shape only; the last :data:`_SHAPES_KEPT` shapes kept)."""
+    shape = agenda.shape
+    cached = _OUTCOMES.pop(shape, None)
+    if cached is None:
+        rows = agenda.outcomes()
+        rows.setflags(write=False)
+        cached = (rows, [tuple(r) for r in rows.tolist()])
+        while len(_OUTCOMES) >= _SHAPES_KEPT:
+            del _OUTCOMES[next(iter(_OUTCOMES))]
+    _OUTCOMES[shape] = cached  # the most recent last
+    return cached
 
 
 def check_space(agenda: Agenda) -> None:
@@ -60,18 +80,24 @@ def check_space(agenda: Agenda) -> None:
                             fix=TOO_LARGE_FIX)
 
 
+def outcome_rows(agenda: Agenda) -> np.ndarray:
+    """Every outcome of ``agenda`` as rows of option indices, read-only (cached by shape:
+    see :func:`_outcomes`)."""
+    return _outcomes(agenda)[0]
+
+
 def own_table(agenda: Agenda, preferences: Preferences) -> OwnTable:
     """The (cached) table of ``preferences`` over ``agenda``."""
     cached = _CACHE.get(preferences)
     if cached is not None and cached[0] is agenda:
         return cached[1]
     check_space(agenda)
-    rows = agenda.outcomes()
-    utilities = preferences.utility(rows)
+    every, tuples = _outcomes(agenda)
+    utilities = preferences.utility(every)
     order = np.argsort(utilities, kind="stable")
-    rows = rows[order]
+    rows = every[order]
     rows.setflags(write=False)
-    outcomes = [tuple(r) for r in rows.tolist()]
+    outcomes = list(itemgetter(*order.tolist())(tuples)) if len(tuples) > 1 else list(tuples)
     values = utilities[order].tolist()
     table = OwnTable(outcomes, values, rows, dict(zip(outcomes, values, strict=True)))
     _CACHE[preferences] = (agenda, table)

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.space import pareto_frontier, rational_threshold
+from tratado.negotiators._tables import outcome_rows
 from tratado.negotiators.base import Mediator
 from tratado.parties import Party
 from tratado.protocols.base import Protocol
@@ -84,7 +85,7 @@ class SingleTextMediator(Mediator):
         self._tally: dict[Outcome, int] = {}  # this pass: change -> parties in favour
         self._before: dict[Outcome, int] | None = None  # the same, for the pass before
         self._all = (
-            self._agenda.all_outcomes() if self._agenda.size <= NEIGHBOURHOOD_LIMIT else None
+            outcome_rows(self._agenda) if self._agenda.size <= NEIGHBOURHOOD_LIMIT else None
         )
 
     def neighbours(self, draft: Outcome) -> list[Outcome]:
