@@ -164,14 +164,18 @@ class Forecast:
         return samples
 
     def _check_variants(self, job: ForecastJob) -> None:
-        """Build the first sample under each what-if now, so that a what-if the model
-        refuses (a pinned value out of its range) is said before any session."""
-        for variant, what_if in enumerate(job.variants):
+        """Build the estimates' scenario under each what-if that pins inputs now, so that a
+        pinned value the model refuses (out of its range) is said before any session."""
+        for what_if in job.variants:
+            if not what_if.pins or job.sampler is None:
+                continue
             try:
-                job.scenario(variant)
-            except TratadoError as error:
-                field = "--what-if" if what_if.text else error.field
-                raise TratadoError(error.message, field=field, fix=error.fix) from None
+                _estimates(job, what_if)
+            except Exception as error:  # noqa: BLE001 - a sampler may refuse in any way
+                reason = error.message if isinstance(error, TratadoError) else str(error)
+                raise TratadoError(f"the what-if '{what_if.text}' cannot be applied:"
+                                   f" {reason.rstrip('.')}.", field="--what-if",
+                                   fix="pin each input to a value within its range.") from None
 
     # -- running --------------------------------------------------------------------
     def run(self, *, jobs: int | None = None, scheduler: str | None = None,
@@ -208,13 +212,18 @@ def _nominal_nash(job: ForecastJob, variant: int) -> list[int] | None:
     ``variant``."""
     from tratado.experiments.forecast_job import _nash
 
-    what_if: WhatIf = job.variants[variant]
+    return _nash(_estimates(job, job.variants[variant]))
+
+
+def _estimates(job: ForecastJob, what_if: WhatIf) -> Scenario:
+    """The scenario as written (its estimates), under ``what_if``: the pinned inputs
+    set, the others at their nominal values."""
     sampler = job.sampler
-    scenario = job.nominal  # the scenario as written: its estimates
+    scenario = job.nominal
     if sampler is not None and what_if.pins:
         nominal_row = np.array([float(item.nominal) for item in sampler.inputs])
         scenario = sampler.scenario_at(job.nominal, what_if.row(nominal_row))
-    return _nash(what_if.apply(scenario))
+    return what_if.apply(scenario)
 
 
 def chunks(units: int, workers: int) -> list[tuple[int, int]]:

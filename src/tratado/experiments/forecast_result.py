@@ -2,8 +2,7 @@
 
 The rows are read into arrays indexed by sample, so every figure is computed in the same
 order whatever the backend, the number of workers or the order in which chunks came
-back: the same seed gives the same bytes (:meth:`ForecastResult.to_dict`, rounded to six
-decimals). The statistics are those of :mod:`tratado.experiments.forecast_stats`.
+back: the same seed gives the same bytes (:meth:`ForecastResult.to_dict`). The statistics are those of :mod:`tratado.experiments.forecast_stats`.
 """
 
 from __future__ import annotations
@@ -26,11 +25,10 @@ from tratado.experiments.forecast_stats import (
 )
 
 NO_AGREEMENT = "no agreement"
-DIGITS = 6
 
 
 def _r(value: float) -> float:
-    return round(float(value), DIGITS) + 0.0  # no "-0.0"
+    return float(value) + 0.0  # a Python float, never "-0.0"
 
 
 def _pair(low: float, high: float) -> list[float]:
