@@ -241,7 +241,8 @@ class Uncertainty:
                 means = self.nominal[members]
                 total = float(means.sum())
                 alpha = float(item.concentration or 0.0) * means / total
-                rows[:, members] = total * rng.dirichlet(alpha, n)
+                rows[:, members] = np.clip(total * rng.dirichlet(alpha, n), self.low[members],
+                                           self.high[members])
                 drawn.update(members)
             else:
                 rows[:, column] = item.draw(rng, n)
