@@ -35,6 +35,7 @@ MODULES = (
     ("tratado.records.bundle", "Verifiable bundles: a public record as a signed log, in one file"),
     ("tratado.records.bundle_check", "Checking a verifiable bundle offline: signatures, proofs, rules"),
     ("tratado.experiments", "Experiments: runs of many sessions — tournaments, compare_agendas"),
+    ("tratado.experiments.forecast", "Forecasts: many samples of an uncertain scenario"),
 )
 
 

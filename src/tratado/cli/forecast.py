@@ -37,10 +37,15 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
 @click.option("--negotiators", "negotiator_mixes", multiple=True, metavar="SPEC[,SPEC...]",
               help="A negotiator mix: one negotiator per party, in party order (default:"
               " frequency for each); repeat the option to compare mixes.")
-@click.option("--what-if", "what_ifs", multiple=True, metavar="NAME=VALUE[,...]",
-              help="Rerun the forecast on the same samples with a change: a party's no-deal"
-              " value (government=0.7) or an uncertain input pinned (its key, as listed by"
-              " --json's inputs); repeat the option for several what-ifs.")
+@click.option("--what-if", "what_ifs", multiple=True, metavar="NAME=VALUE[;...]",
+              help="Rerun the forecast on the same samples with changes, separated by ';': a"
+              " party's no-deal value (government=0.7), an uncertain input pinned (its key,"
+              " as --json lists them in inputs), STAKEHOLDER=off, or a stakeholder's effect"
+              " (stakeholders.ID.effects.K.utility=0.1, ...when.ISSUE=OPTION|OPTION); repeat"
+              " the option for several what-ifs (docs/forecast-tutorial.md).")
+@click.option("--without-stakeholders", is_flag=True,
+              help="Forecast the table alone: leave out the stakeholders' effects (by default"
+              " they are folded into the parties' preferences).")
 @click.option("--rounds", type=click.IntRange(min=1), help="Deadline in rounds (default: the"
               " scenario's).")
 @click.option("--move-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
@@ -61,7 +66,7 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
     " matplotlib).")
 def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names: str,
              negotiator_mixes: tuple[str, ...], what_ifs: tuple[str, ...],
-             rounds: int | None, move_budget: float | None, timeout: float,
+             without_stakeholders: bool, rounds: int | None, move_budget: float | None, timeout: float,
              jobs: int | None, dask_workers: int | None, scheduler: str | None,
              as_json: bool, plot_file: Path | None) -> None:
     """How likely is an agreement, and what will it say, given what we do not know?
@@ -87,7 +92,8 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
     protocols = [name.strip() for name in protocol_names.split(",") if name.strip()]
     run = Forecast(loaded, samples=samples, seed=seed, protocols=protocols,
                    negotiators=_mixes(negotiator_mixes), what_ifs=list(what_ifs),
-                   rounds=rounds, move_budget=move_budget, timeout=timeout)
+                   rounds=rounds, move_budget=move_budget, timeout=timeout,
+                   stakeholders=not without_stakeholders)
     job = run.prepare()
     if job.exact and jobs is None and scheduler is None and dask_workers is None:
         jobs = 0  # one sample: no worker processes to start

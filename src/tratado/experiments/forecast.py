@@ -70,7 +70,7 @@ class Forecast:
                  negotiators: Sequence[Sequence[str]] | None = None,
                  what_ifs: Sequence[str] = (), rounds: int | None = None,
                  move_budget: float | None = None, timeout: float | None = 60.0,
-                 sampler: Sampler | None = None) -> None:
+                 sampler: Sampler | None = None, stakeholders: bool = True) -> None:
         self.scenario = scenario
         self.samples = samples
         self.seed = seed
@@ -80,7 +80,8 @@ class Forecast:
         self.rounds = rounds
         self.move_budget = move_budget
         self.timeout = timeout
-        self.sampler = sampler if sampler is not None else getattr(scenario, "uncertainty", None)
+        self.sampler = sampler if sampler is not None else scenario.uncertainty
+        self.stakeholders = stakeholders
         self._job: ForecastJob | None = None
 
     # -- checking everything before anything runs -----------------------------------
@@ -102,12 +103,14 @@ class Forecast:
 
         check_frontier_work(scenario, f"the Pareto frontier of '{scenario.name}' (for the"
                             " Nash package of every sample)")
-        keys = [str(item.key) for item in self.sampler.inputs] if self.sampler else []
-        variants = [NONE, *(parse_what_if(text, scenario, keys) for text in self.what_ifs)]
+        inputs = list(self.sampler.inputs) if self.sampler else []
+        groups = list(getattr(self.sampler, "weight_groups", dict)().values())
+        variants = [NONE, *(parse_what_if(text, scenario, inputs, groups)
+                            for text in self.what_ifs)]
         samples = self._draw()
         self._job = ForecastJob(scenario, self.sampler, samples, self.protocols, mixes,
                                 self.seed, variants, self.rounds, self.move_budget,
-                                self.timeout, [os.getcwd()])
+                                self.timeout, [os.getcwd()], self.stakeholders)
         self._check_variants(self._job)
         return self._job
 
@@ -212,7 +215,7 @@ def _nominal_nash(job: ForecastJob, variant: int) -> list[int] | None:
     ``variant``."""
     from tratado.experiments.forecast_job import _nash
 
-    return _nash(_estimates(job, job.variants[variant]))
+    return _nash(job.effective(_estimates(job, job.variants[variant])))
 
 
 def _estimates(job: ForecastJob, what_if: WhatIf) -> Scenario:

@@ -76,6 +76,7 @@ class ForecastJob:
     move_budget: float | None = None
     timeout: float | None = None
     path: list[str] = field(default_factory=list)
+    stakeholders: bool = True  # fold the stakeholders' effects in (False: the table alone)
     _current: tuple[int, Scenario, dict[str, Any]] | None = field(
         default=None, repr=False, compare=False)
 
@@ -104,13 +105,22 @@ class ForecastJob:
         return {} if self.rounds is None else {"deadline": self.rounds}
 
     def scenario(self, unit: int) -> Scenario:
-        """The scenario of unit ``unit``: its sample, with its what-if applied."""
+        """The scenario of unit ``unit``: its sample, with its what-if applied and the
+        stakeholders' effects folded in (:meth:`effective`)."""
         sample, variant = divmod(unit, len(self.variants))
         what_if = self.variants[variant]
         if self.sampler is None:
-            return what_if.apply(self.nominal)
+            return self.effective(what_if.apply(self.nominal))
         row = what_if.row(self.samples[sample])
-        return what_if.apply(self.sampler.scenario_at(self.nominal, row))
+        return self.effective(what_if.apply(self.sampler.scenario_at(self.nominal, row)))
+
+    def effective(self, scenario: Scenario) -> Scenario:
+        """``scenario`` as its sessions see it: the stakeholders' effects folded into the
+        parties' preferences (:func:`tratado.stakeholders.with_stakeholders`), or dropped
+        when the forecast is of the table alone."""
+        from tratado.stakeholders import with_stakeholders, without_stakeholders
+
+        return with_stakeholders(scenario) if self.stakeholders else without_stakeholders(scenario)
 
     def _prepared(self, unit: int) -> tuple[Scenario, dict[str, Any]]:
         """The unit's scenario and its protocols (kept for the unit being run)."""

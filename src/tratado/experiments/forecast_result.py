@@ -2,7 +2,8 @@
 
 The rows are read into arrays indexed by sample, so every figure is computed in the same
 order whatever the backend, the number of workers or the order in which chunks came
-back: the same seed gives the same bytes (:meth:`ForecastResult.to_dict`). The statistics are those of :mod:`tratado.experiments.forecast_stats`.
+back: the same seed gives the same bytes (:meth:`ForecastResult.to_dict`). The
+statistics are those of :mod:`tratado.experiments.forecast_stats`.
 """
 
 from __future__ import annotations
