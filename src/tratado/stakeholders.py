@@ -39,6 +39,9 @@ from tratado.scenario import Scenario
 
 T = TypeVar("T")
 
+__all__ = ["Linked", "effects_on", "has_effects", "linked_preferences", "with_effect_values",
+           "with_stakeholders", "without_stakeholders"]
+
 
 def has_effects(scenario: Scenario) -> bool:
     """True when some stakeholder of ``scenario`` has an effect not yet folded in."""

@@ -60,6 +60,8 @@ high]; ``dirichlet``: a party's weights as a whole, with a ``concentration``."""
 
 _BISECTION_STEPS = 100
 
+__all__ = ["DISTRIBUTIONS", "UncertainInput", "Uncertainty", "project_to_sum"]
+
 
 @dataclass(frozen=True)
 class UncertainInput:

@@ -28,20 +28,27 @@ from tratado.errors import TratadoError
               help="Efficient packages listed in the report.")
 @reservation_option
 @max_outcomes_option
+@click.option("--without-stakeholders", "alone", is_flag=True,
+              help="Analyse the table alone: leave out the effects of stakeholders away from "
+                   "the table (by default they are included, and compared with the table alone).")
 def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, frontier_rows: int,
-            reservations: dict[str, float], max_outcomes: int) -> None:
+            reservations: dict[str, float], max_outcomes: int, alone: bool) -> None:
     """What agreements are possible, and which are fair?
 
     Reports the zone of possible agreement, the exact Pareto frontier, the Nash,
     Kalai–Smorodinsky, egalitarian and utilitarian packages, the opposition level
-    and who cares most about which issue.
+    and who cares most about which issue. Stakeholders' effects (a linkage such as
+    sanctions relief for elections) are included, and the report shows what they
+    change against the table alone. A file with uncertain numbers is analysed at its
+    estimates (tratado forecast answers for the uncertainty).
     """
     _check_outputs(scenario, plot=plot_file)
     loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
     from tratado.analysis.space import AnalysisNote
 
-    result = _notes_on_stderr(lambda: run_analysis(loaded, max_outcomes=max_outcomes),
+    result = _notes_on_stderr(lambda: run_analysis(loaded, max_outcomes=max_outcomes,
+                                                   stakeholders=not alone),
                               (AnalysisNote,))
     if plot_file is not None:
         from tratado.report.plot import plot_analysis
