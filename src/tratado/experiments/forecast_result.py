@@ -143,11 +143,18 @@ class ForecastResult:
         """Which uncertain inputs move the probability of agreement (of one run, or
         averaged over the runs), most influential first (first-order index, then
         Spearman's rho in size, then the input's order)."""
-        inputs = list(self.job.sampler.inputs) if self.job.sampler is not None else []
-        if not inputs:
-            return []
         agreed = self.agreed(0).astype(np.float64)
-        y = agreed.mean(axis=0) if run is None else agreed[run]
+        return self._ranked(agreed.mean(axis=0) if run is None else agreed[run], "agreement")
+
+    def gain_sensitivity(self, top: int = 5) -> dict[str, list[dict[str, Any]]]:
+        """For each party, the ``top`` inputs that move its gain over no deal most
+        (averaged over the runs): what drives what each side gets."""
+        gains = self.gains[0].mean(axis=0)  # (samples, parties)
+        return {party: self._ranked(gains[:, k], "gain")[:top]
+                for k, party in enumerate(self.job.nominal.party_ids)}
+
+    def _ranked(self, y: np.ndarray, what: str) -> list[dict[str, Any]]:
+        inputs = list(self.job.sampler.inputs) if self.job.sampler is not None else []
         x = self.job.samples
         found: list[dict[str, Any]] = []
         for j, item in enumerate(inputs):
@@ -156,7 +163,7 @@ class ForecastResult:
                 "input": str(item.key), "label": str(getattr(item, "label", item.key)),
                 "first_order": _r(first_order_index(x[:, j], y)),
                 "spearman": _r(spearman(x[:, j], y)),
-                "agreement_low": _r(low), "agreement_high": _r(high),
+                f"{what}_low": _r(low), f"{what}_high": _r(high),
             })
         order = sorted(range(len(found)), key=lambda j: (-float(found[j]["first_order"]),
                                                          -abs(float(found[j]["spearman"])), j))
@@ -200,6 +207,7 @@ class ForecastResult:
             "fair_packages": self.fair_packages(0),
             "sensitivity": self.sensitivity(),
             "sensitivity_noise": _r(noise_level(self.samples)) if inputs else None,
+            "gain_sensitivity": self.gain_sensitivity() if inputs else {},
             "failures": {"sessions": int(self.failed.sum()),
                          "reasons": dict(sorted(self.reasons.items(),
                                                 key=lambda kv: (-kv[1], kv[0]))[:5])},

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
 from operator import itemgetter
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np

@@ -132,20 +132,40 @@ def _fair(fair: dict[str, Any], exact: bool) -> list[str]:
     return lines
 
 
+def _label(item: dict[str, Any], shared: set[str]) -> str:
+    """An input's label (with its key when another input has the same label)."""
+    label = shorten(item["label"], 60)
+    return f"{label} [{item['input']}]" if item["label"] in shared else label
+
+
 def _drivers(document: dict[str, Any]) -> list[str]:
-    rows = [[shorten(item["label"], 44), f"{item['first_order']:.3f}",
+    noise = document["sensitivity_noise"]
+    seen = [item["label"] for item in document["sensitivity"]]
+    shared = {label for label in seen if seen.count(label) > 1}
+    rows = [[_label(item, shared), f"{item['first_order']:.3f}",
              f"{item['spearman']:+.2f}",
              f"{_pct(item['agreement_low'])} → {_pct(item['agreement_high'])}"]
             for item in document["sensitivity"]]
-    return [section("What drives the probability of agreement (all protocols together)"),
-            wrap("First-order sensitivity index (share of the variance of agreement that"
-                 " the input explains alone; binned estimate, noise level about"
-                 f" {document['sensitivity_noise']:.3f}), Spearman's rank correlation, and"
-                 " the probability of agreement when the input is in its lowest and in its"
-                 " highest fifth:"),
-            "",
-            table(["input", "index", "rank corr.", "agreement: low → high"], rows,
-                  right=(1, 2, 3))]
+    lines = [section("What drives the probability of agreement (all protocols together)"),
+             wrap("First-order sensitivity index (the share of the variance of agreement the"
+                  " input explains alone; binned estimate, noise level about"
+                  f" {noise:.3f}), Spearman's rank correlation, and the probability of"
+                  " agreement when the input is in its lowest and in its highest fifth:"),
+             "",
+             table(["input", "index", "rank corr.", "agreement: low → high"], rows,
+                   right=(1, 2, 3))]
+    if all(item["first_order"] < 2 * noise for item in document["sensitivity"]):
+        lines += ["", wrap("No input moves the probability of agreement beyond the noise"
+                           " level: within the stated uncertainty, whether the talks agree"
+                           " does not hinge on any one estimate.")]
+    for party, drivers in document["gain_sensitivity"].items():
+        rows = [[_label(item, shared), f"{item['first_order']:.3f}", f"{item['spearman']:+.2f}",
+                 f"{item['gain_low']:+.3f} → {item['gain_high']:+.3f}"] for item in drivers]
+        lines += ["", wrap(f"What drives {party}'s gain over no deal (top {len(rows)}; mean"
+                           " gain with the input in its lowest and highest fifth):"),
+                  table(["input", "index", "rank corr.", "gain: low → high"], rows,
+                        right=(1, 2, 3))]
+    return lines
 
 
 def _what_if(what_if: dict[str, Any], base: dict[str, dict[str, Any]]) -> list[str]:
