@@ -12,7 +12,9 @@ from tratado.cli._shared import (
     _check_outputs,
     _dump,
     _notes_on_stderr,
+    _what_if,
     output_options,
+    reservation_option,
     scenario_argument,
 )
 from tratado.errors import TratadoError
@@ -64,11 +66,12 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
     plot_help="Draw what each agenda item settles on, per protocol, and the tornado plot of"
     " what drives the probability of agreement, to FILE (.png, .svg or .pdf; needs"
     " matplotlib).")
+@reservation_option
 def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names: str,
              negotiator_mixes: tuple[str, ...], what_ifs: tuple[str, ...],
              without_stakeholders: bool, rounds: int | None, move_budget: float | None, timeout: float,
              jobs: int | None, dask_workers: int | None, scheduler: str | None,
-             as_json: bool, plot_file: Path | None) -> None:
+             as_json: bool, plot_file: Path | None, reservations: dict[str, float]) -> None:
     """How likely is an agreement, and what will it say, given what we do not know?
 
     Draws SAMPLES samples of the scenario's uncertain inputs, runs each under every
@@ -88,7 +91,7 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
     from tratado.experiments.forecast import Forecast
     from tratado.formats import load
 
-    loaded = _notes_on_stderr(lambda: load(*scenario))
+    loaded, changed = _what_if(_notes_on_stderr(lambda: load(*scenario)), reservations)
     protocols = [name.strip() for name in protocol_names.split(",") if name.strip()]
     run = Forecast(loaded, samples=samples, seed=seed, protocols=protocols,
                    negotiators=_mixes(negotiator_mixes), what_ifs=list(what_ifs),
@@ -124,6 +127,7 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
         return
     from tratado.report.forecast_report import render_forecast
 
+    click.echo(changed, nl=False)
     click.echo(render_forecast(loaded, document), nl=False)
     if plot_file is not None:
         click.echo(f"\nPlot written to {plot_file}")

@@ -30,7 +30,7 @@ def _labels(rows: list[dict[str, Any]]) -> list[str]:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["label"]] = counts.get(row["label"], 0) + 1
-    return [textwrap.shorten(row["label"], 52) + (f" [{row['input']}]"
+    return [textwrap.shorten(row["label"], 52) + (f" [{row['input'].split('.', 2)[-1]}]"
                                                   if counts[row["label"]] > 1 else "")
             for row in rows]
 

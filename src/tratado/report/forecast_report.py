@@ -134,8 +134,9 @@ def _fair(fair: dict[str, Any], exact: bool) -> list[str]:
 
 def _label(item: dict[str, Any], shared: set[str]) -> str:
     """An input's label (with its key when another input has the same label)."""
-    label = shorten(item["label"], 60)
-    return f"{label} [{item['input']}]" if item["label"] in shared else label
+    if item["label"] not in shared:
+        return shorten(item["label"], 60)
+    return f"{shorten(item['label'], 46)} [{item['input'].split('.', 2)[-1]}]"
 
 
 def _drivers(document: dict[str, Any]) -> list[str]:
