@@ -196,7 +196,8 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("page", [*TUTORIALS, ROOT / "README.md"],
+@pytest.mark.parametrize("page", [*TUTORIALS, ROOT / "README.md",
+                                  DOCS / "forecast-tutorial.md"],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_tutorial_output_is_what_the_command_prints(page: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:

@@ -147,18 +147,20 @@ def _drivers(document: dict[str, Any]) -> list[str]:
              f"{item['spearman']:+.2f}",
              f"{_pct(item['agreement_low'])} → {_pct(item['agreement_high'])}"]
             for item in document["sensitivity"]]
-    lines = [section("What drives the probability of agreement (all protocols together)"),
-             wrap("First-order sensitivity index (the share of the variance of agreement the"
-                  " input explains alone; binned estimate, noise level about"
-                  f" {noise:.3f}), Spearman's rank correlation, and the probability of"
-                  " agreement when the input is in its lowest and in its highest fifth:"),
-             "",
-             table(["input", "index", "rank corr.", "agreement: low → high"], rows,
-                   right=(1, 2, 3))]
+    lines = [section("What drives the probability of agreement (all protocols together)")]
     if all(item["first_order"] < 2 * noise for item in document["sensitivity"]):
-        lines += ["", wrap("No input moves the probability of agreement beyond the noise"
-                           " level: within the stated uncertainty, whether the talks agree"
-                           " does not hinge on any one estimate.")]
+        lines.append(wrap("No input moves the probability of agreement beyond the noise level"
+                          f" (first-order indices all below {2 * noise:.3f}): within the"
+                          " stated uncertainty, whether the talks agree does not hinge on"
+                          " any one estimate (--json lists every index)."))
+    else:
+        lines += [wrap("First-order sensitivity index (the share of the variance of agreement"
+                       " the input explains alone; binned estimate, noise level about"
+                       f" {noise:.3f}), Spearman's rank correlation, and the probability of"
+                       " agreement when the input is in its lowest and in its highest fifth:"),
+                  "",
+                  table(["input", "index", "rank corr.", "agreement: low → high"], rows,
+                        right=(1, 2, 3))]
     for party, drivers in document["gain_sensitivity"].items():
         rows = [[_label(item, shared), f"{item['first_order']:.3f}", f"{item['spearman']:+.2f}",
                  f"{item['gain_low']:+.3f} → {item['gain_high']:+.3f}"] for item in drivers]
