@@ -153,6 +153,7 @@ def test_every_tutorial_command_runs(page: Path, tmp_path: Path,
 
 
 PYTHON_PAGES = [page for page in [*TUTORIALS, DOCS / "concepts.md", DOCS / "protocols.md",
+                                  DOCS / "forecast-tutorial.md",
                                   *sorted((DOCS / "howto").glob("*.md"))]
                 if _blocks(page, ("python",))]
 
