@@ -26,7 +26,6 @@ party's own preferences as base (or its own rules, rescaled) plus one rule per e
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Sequence
 from typing import TypeVar
@@ -36,6 +35,7 @@ import numpy as np
 from tratado.parties import Effect, Roles
 from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule
 from tratado.scenario import Scenario
+from tratado.uncertainty import shallow_copy
 
 T = TypeVar("T")
 
@@ -122,7 +122,7 @@ def with_effect_values(roles: Roles, changes: Sequence[tuple[int, int, str, int]
     holders = list(roles.stakeholders)
     for index, position, name, column in changes:
         effects = list(holders[index].effects)
-        effect = copy.copy(effects[position])
+        effect = shallow_copy(effects[position])
         object.__setattr__(effect, name, float(row[column]))
         effects[position] = effect
         holders[index] = _replace(holders[index], effects=tuple(effects))
@@ -136,7 +136,7 @@ def _descriptive(roles: Roles) -> Roles:
 def _replace(obj: T, **changes: object) -> T:
     """A shallow copy with some fields changed, without re-running the checks of a value
     already checked (names, notes): the hot path of forecasts."""
-    new = copy.copy(obj)
+    new = shallow_copy(obj)
     for name, value in changes.items():
         object.__setattr__(new, name, value)
     return new
