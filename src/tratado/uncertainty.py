@@ -264,7 +264,9 @@ class Uncertainty:
         return rows
 
     def scenario_at(self, nominal: Scenario, row: np.ndarray) -> Scenario:
-        """The exact scenario with the inputs set to ``row`` (the rest as in ``nominal``)."""
+        """The exact scenario with the inputs set to ``row`` (the rest as in ``nominal``);
+        its ``uncertainty`` is None, and its stakeholders' effects hold the drawn numbers
+        (fold them in with :func:`tratado.stakeholders.with_stakeholders`)."""
         row = np.asarray(row, dtype=float)
         if row.shape != (len(self.inputs),):
             raise ValueError(f"a row of {len(self.inputs)} values is needed, not {row.shape}")
@@ -276,6 +278,7 @@ class Uncertainty:
             parties[index] = party
         scenario = shallow_copy(nominal)
         object.__setattr__(scenario, "parties", tuple(parties))
+        object.__setattr__(scenario, "uncertainty", None)  # one draw is an exact scenario
         if plan.effects:
             from tratado.stakeholders import with_effect_values
             object.__setattr__(scenario, "roles", with_effect_values(nominal.roles, plan.effects, row))

@@ -55,6 +55,7 @@ def test_scenario_at_the_nominal_row_is_the_scenario(uncertain) -> None:
         assert np.array_equal(a.preferences.weights, b.preferences.weights)
         assert all(np.array_equal(x, y) for x, y in zip(a.preferences.values, b.preferences.values))
     assert again.roles.stakeholders == uncertain.roles.stakeholders
+    assert again.uncertainty is None and uncertain.uncertainty is u  # a draw is exact
 
 
 def test_scenario_at_sets_every_input_and_leaves_the_rest(uncertain) -> None:
@@ -258,7 +259,8 @@ def test_scenario_at_equals_the_file_written_with_the_drawn_numbers(text) -> Non
     for row in u.sample(np.random.default_rng(11), 8):
         drawn = u.scenario_at(nominal, row)
         exact = scenario_from_dict(_exact_document(text, u.keys, row))
-        assert exact.uncertainty is None or len(exact.uncertainty) == 0
+        assert exact.uncertainty is None and drawn.uncertainty is None
+        assert dumps_yaml(drawn) == dumps_yaml(exact)  # the same model, written the same
         assert np.allclose(drawn.utilities(outcomes), exact.utilities(outcomes), atol=1e-12)
         assert np.allclose(drawn.reservation_values, exact.reservation_values)
         linked, linked_exact = with_stakeholders(drawn), with_stakeholders(exact)
