@@ -318,3 +318,42 @@ parties:
     with pytest.raises(ScenarioError) as caught:
         loads_yaml(text.replace("high: 0.5}", "high: 0.6}"), "rules.yaml")
     assert "high ends of their ranges" in caught.value.message
+
+
+@st.composite
+def estimates(draw: st.DrawFn) -> tuple[object, tuple[float, float, float, str]]:
+    """A reservation value written in any accepted form, and what it should read as."""
+    a, b, c = sorted(draw(st.lists(st.floats(0, 1), min_size=3, max_size=3)))
+    form = draw(st.sampled_from(["number", "range", "triangular", "pert", "uniform", "normal"]))
+    if form == "number":
+        return b, (b, b, b, "exact")
+    if form == "range":
+        return [a, c], ((a + c) / 2, a, c, "uniform")
+    spec: dict[str, object] = {"estimate": b, "low": a, "high": c}
+    if form != "triangular":
+        spec["distribution"] = form
+    if form == "normal":
+        spec["sd"] = draw(st.floats(0.01, 0.5))
+    return spec, (b, a, c, form)
+
+
+@settings(max_examples=80, deadline=None)
+@given(estimates())
+def test_any_accepted_form_reads_as_its_estimate_and_writes_back_the_same(case) -> None:
+    import yaml
+
+    written, (estimate, low, high, distribution) = case
+    data = yaml.safe_load(SMALL)
+    data["parties"][0]["preferences"]["reservation_value"] = written
+    from tratado.formats.yaml_format import scenario_from_dict
+
+    scenario = scenario_from_dict(data)
+    assert scenario.party("buyer").preferences.reservation_value == estimate
+    if distribution == "exact" or low == high:
+        assert scenario.uncertainty is None
+        return
+    (item,) = scenario.uncertainty.inputs
+    assert (item.key, item.nominal, item.low, item.high, item.distribution) == (
+        "parties.buyer.reservation", estimate, low, high, distribution)
+    again = loads_yaml(dumps_yaml(scenario))
+    assert again.uncertainty.inputs == scenario.uncertainty.inputs
