@@ -26,21 +26,22 @@ party's own preferences as base (or its own rules, rescaled) plus one rule per e
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
 
-from tratado.parties import Effect, Roles
+from tratado.errors import ScenarioError
+from tratado.parties import Condition, Effect, Roles
 from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule
 from tratado.scenario import Scenario
+from tratado.uncertainty import Uncertainty, shallow_copy
 
 T = TypeVar("T")
 
-__all__ = ["Linked", "effects_on", "has_effects", "linked_preferences", "with_effect_values",
-           "with_stakeholders", "without_stakeholders"]
+__all__ = ["Linked", "effects_on", "has_effects", "linked_preferences", "with_effect",
+           "with_effect_values", "with_stakeholders", "without_stakeholders"]
 
 
 def has_effects(scenario: Scenario) -> bool:
@@ -75,6 +76,40 @@ def without_stakeholders(scenario: Scenario) -> Scenario:
     if not has_effects(scenario):
         return scenario
     return _replace(scenario, roles=_descriptive(scenario.roles))
+
+
+def with_effect(scenario: Scenario, stakeholder: str, index: int, *,
+                utility: float | None = None, no_deal: float | None = None,
+                when: Condition | None = None) -> Scenario:
+    """A what-if on one stakeholder effect: effect ``index`` (from 0) of the stakeholder
+    whose key (:attr:`~tratado.parties.Stakeholder.key`) is ``stakeholder``, with the
+    numbers or the condition given; an uncertain number it sets becomes exact."""
+    holders = list(scenario.roles.stakeholders)
+    keys = [h.key for h in holders]
+    if stakeholder not in keys:
+        raise ScenarioError(f"there is no stakeholder '{stakeholder}'.", field="stakeholders",
+                            fix=f"use one of: {', '.join(keys) or '(none)'}.")
+    at = keys.index(stakeholder)
+    effects = list(holders[at].effects)
+    if not 0 <= index < len(effects):
+        raise ScenarioError(f"stakeholder '{stakeholder}' has {len(effects)} effect(s); there is"
+                            f" no effect {index}.", field="stakeholders",
+                            fix="count the effects from 0, in file order.")
+    old = effects[index]
+    effects[index] = Effect(old.party, old.when if when is None else when,
+                            old.utility if utility is None else float(utility),
+                            old.no_deal if no_deal is None else float(no_deal), old.note)
+    holders[at] = dataclasses.replace(holders[at], effects=tuple(effects))
+    uncertainty = scenario.uncertainty
+    if uncertainty is not None:
+        fixed = {f"stakeholders.{stakeholder}.effects.{index}.{name}"
+                 for name, value in (("utility", utility), ("no_deal", no_deal))
+                 if value is not None}
+        kept = tuple(item for item in uncertainty.inputs if item.key not in fixed)
+        uncertainty = Uncertainty(kept, uncertainty.anchors) if kept else None
+    return dataclasses.replace(scenario, roles=dataclasses.replace(scenario.roles,
+                                                                   stakeholders=tuple(holders)),
+                               uncertainty=uncertainty)
 
 
 def linked_preferences(prefs: Preferences, effects: Sequence[Effect]) -> Preferences:
@@ -122,7 +157,7 @@ def with_effect_values(roles: Roles, changes: Sequence[tuple[int, int, str, int]
     holders = list(roles.stakeholders)
     for index, position, name, column in changes:
         effects = list(holders[index].effects)
-        effect = copy.copy(effects[position])
+        effect = shallow_copy(effects[position])
         object.__setattr__(effect, name, float(row[column]))
         effects[position] = effect
         holders[index] = _replace(holders[index], effects=tuple(effects))
@@ -136,7 +171,7 @@ def _descriptive(roles: Roles) -> Roles:
 def _replace(obj: T, **changes: object) -> T:
     """A shallow copy with some fields changed, without re-running the checks of a value
     already checked (names, notes): the hot path of forecasts."""
-    new = copy.copy(obj)
+    new = shallow_copy(obj)
     for name, value in changes.items():
         object.__setattr__(new, name, value)
     return new

@@ -111,3 +111,24 @@ def test_effects_fold_into_constraints_and_tables_too() -> None:
         v = base.utilities(outcomes)[:, 1] - 0.25 * meets.holds(outcomes)
         assert after == pytest.approx((v + 0.25) / 1.25)
         assert with_stakeholders(base).reservation_values[1] == pytest.approx((0.3 + 0.25) / 1.25)
+
+
+def test_a_what_if_on_one_effect_changes_it_and_fixes_its_uncertain_number() -> None:
+    from conftest import UNCERTAIN
+
+    from tratado.errors import ScenarioError
+    from tratado.formats import loads_yaml
+    from tratado.stakeholders import with_effect
+
+    scenario = loads_yaml(UNCERTAIN)
+    changed = with_effect(scenario, "the-bank", 0, utility=0.3,
+                          when=Condition({0: np.array([True, False, False])}))
+    effect = changed.roles.stakeholders[0].effects[0]
+    assert effect.utility == 0.3 and effect.when.allowed[0].tolist() == [True, False, False]
+    assert "stakeholders.the-bank.effects.0.utility" not in changed.uncertainty.keys
+    assert len(changed.uncertainty) == len(scenario.uncertainty) - 1
+    assert scenario.roles.stakeholders[0].effects[0].utility == 0.1  # the original is unchanged
+    with pytest.raises(ScenarioError, match="no stakeholder 'bank'"):
+        with_effect(scenario, "bank", 0, utility=0.2)
+    with pytest.raises(ScenarioError, match="no effect 5"):
+        with_effect(scenario, "the-bank", 5, utility=0.2)

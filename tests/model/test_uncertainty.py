@@ -55,6 +55,7 @@ def test_scenario_at_the_nominal_row_is_the_scenario(uncertain) -> None:
         assert np.array_equal(a.preferences.weights, b.preferences.weights)
         assert all(np.array_equal(x, y) for x, y in zip(a.preferences.values, b.preferences.values))
     assert again.roles.stakeholders == uncertain.roles.stakeholders
+    assert again.uncertainty is None and uncertain.uncertainty is u  # a draw is exact
 
 
 def test_scenario_at_sets_every_input_and_leaves_the_rest(uncertain) -> None:
@@ -209,3 +210,150 @@ def test_bad_uncertainty_gets_one_clear_message(old, new, field, words) -> None:
     error = caught.value
     assert error.file == "bad.yaml" and error.field == field and words in error.message, str(error)
     assert error.fix
+
+
+def _exact_document(text: str, keys: tuple[str, ...], row: np.ndarray) -> dict:
+    """The file's data with every uncertain number replaced by its value in ``row``."""
+    import yaml
+
+    data = yaml.safe_load(text)
+    parties = {p["id"]: p["preferences"] for p in data["parties"]}
+    holders = {h.get("id") or h["name"].lower().replace(" ", "-"): h
+               for h in data.get("stakeholders", [])}
+    for key, value in zip(keys, map(float, row)):
+        head, name, rest = key.split(".", 2)
+        if head == "stakeholders":
+            _, effect, field = rest.split(".")
+            holders[name]["effects"][int(effect)][field] = value
+            continue
+        prefs = parties[name]
+        if rest.startswith("base."):
+            prefs, rest = prefs["base"], rest[5:]
+        kind, _, rest = rest.partition(".")
+        if kind == "reservation":
+            prefs["reservation_value"] = value
+        elif kind == "rules":
+            prefs["rules"][int(rest.split(".")[0])]["bonus"] = value
+        elif kind == "weights":
+            prefs.pop("weights_concentration", None)
+            prefs["weights"][rest] = value
+        else:
+            issue, _, option = rest.partition(".")
+            table = prefs["values"][issue]
+            match = [k for k in table if str(k) == option]
+            table[match[0] if match else int(option)] = value
+    return data
+
+
+@pytest.mark.parametrize("text", [UNCERTAIN, EXAMPLES["venezuela-2021"].read_text("utf-8")],
+                         ids=["small", "venezuela"])
+def test_scenario_at_equals_the_file_written_with_the_drawn_numbers(text) -> None:
+    """Brute force: every drawn scenario is the scenario of the file with its uncertain
+    numbers replaced by the draws — utilities of every package, no-deal values, effects."""
+    from tratado.formats.yaml_format import scenario_from_dict
+    from tratado.stakeholders import with_stakeholders
+
+    nominal = loads_yaml(text)
+    u = nominal.uncertainty
+    outcomes = nominal.agenda.all_outcomes()
+    for row in u.sample(np.random.default_rng(11), 8):
+        drawn = u.scenario_at(nominal, row)
+        exact = scenario_from_dict(_exact_document(text, u.keys, row))
+        assert exact.uncertainty is None and drawn.uncertainty is None
+        assert dumps_yaml(drawn) == dumps_yaml(exact)  # the same model, written the same
+        assert np.allclose(drawn.utilities(outcomes), exact.utilities(outcomes), atol=1e-12)
+        assert np.allclose(drawn.reservation_values, exact.reservation_values)
+        linked, linked_exact = with_stakeholders(drawn), with_stakeholders(exact)
+        assert np.allclose(linked.utilities(outcomes), linked_exact.utilities(outcomes))
+        assert np.allclose(linked.reservation_values, linked_exact.reservation_values)
+
+
+def test_the_venezuela_example_states_its_uncertainty_and_the_us_linkage(venezuela) -> None:
+    u = venezuela.uncertainty
+    assert u is not None and len(u) == 21
+    assert "stakeholders.united-states.effects.0.utility" in u.keys
+    assert {i.distribution for i in u.inputs if i.key.startswith("parties.opposition.weights")} \
+        == {"dirichlet"}
+    us = venezuela.roles.stakeholders[0]
+    assert us.key == "united-states" and [e.party for e in us.effects] == ["government"] * 2
+    # the estimates are the exact numbers of the file before it stated its uncertainty
+    government = venezuela.party("government").preferences
+    assert government.weights.tolist() == [0.08, 0.12, 0.35, 0.15, 0.07, 0.15, 0.08]
+    assert government.reservation_value == 0.6
+
+
+def test_uncertain_bonuses_and_base_weights_of_constraints() -> None:
+    text = """\
+tratado: 1
+name: rules
+agenda:
+  issues:
+    - {name: a, options: [x, y]}
+    - {name: b, options: [x, y]}
+parties:
+  - id: one
+    preferences:
+      type: constraints
+      base:
+        weights: {a: [0.4, 0.6], b: [0.4, 0.6]}
+        values: {a: {x: 0, y: 1}, b: {x: 1, y: 0}}
+      base_weight: 0.5
+      rules:
+        - when: {a: y, b: y}
+          bonus: {estimate: 0.3, low: 0.1, high: 0.5}
+  - id: two
+    preferences:
+      weights: {a: 0.5, b: 0.5}
+      values: {a: {x: 1, y: 0}, b: {x: 0, y: 1}}
+"""
+    scenario = loads_yaml(text)
+    u = scenario.uncertainty
+    assert u.keys == ("parties.one.base.weights.a", "parties.one.base.weights.b",
+                      "parties.one.rules.0.bonus")
+    drawn = u.scenario_at(scenario, np.array([0.45, 0.55, 0.2]))
+    outcomes = scenario.agenda.all_outcomes()
+    expected = 0.5 * (0.45 * outcomes[:, 0] + 0.55 * (1 - outcomes[:, 1])) \
+        + 0.2 * ((outcomes[:, 0] == 1) & (outcomes[:, 1] == 1))
+    assert np.allclose(drawn.utilities(outcomes)[:, 0], expected)
+    with pytest.raises(ScenarioError) as caught:
+        loads_yaml(text.replace("high: 0.5}", "high: 0.6}"), "rules.yaml")
+    assert "high ends of their ranges" in caught.value.message
+
+
+@st.composite
+def estimates(draw: st.DrawFn) -> tuple[object, tuple[float, float, float, str]]:
+    """A reservation value written in any accepted form, and what it should read as."""
+    a, b, c = sorted(draw(st.lists(st.floats(0, 1), min_size=3, max_size=3)))
+    form = draw(st.sampled_from(["number", "range", "triangular", "pert", "uniform", "normal"]))
+    if form == "number":
+        return b, (b, b, b, "exact")
+    if form == "range":
+        return [a, c], ((a + c) / 2, a, c, "uniform")
+    spec: dict[str, object] = {"estimate": b, "low": a, "high": c}
+    if form != "triangular":
+        spec["distribution"] = form
+    if form == "normal":
+        spec["sd"] = draw(st.floats(0.01, 0.5))
+    return spec, (b, a, c, form)
+
+
+@settings(max_examples=80, deadline=None)
+@given(estimates())
+def test_any_accepted_form_reads_as_its_estimate_and_writes_back_the_same(case) -> None:
+    import yaml
+
+    written, (estimate, low, high, distribution) = case
+    data = yaml.safe_load(SMALL)
+    data["parties"][0]["preferences"]["reservation_value"] = written
+    from tratado.formats.yaml_format import scenario_from_dict
+
+    scenario = scenario_from_dict(data)
+    assert scenario.party("buyer").preferences.reservation_value == estimate
+    if distribution == "exact" or low == high:
+        assert scenario.uncertainty is None
+        return
+    (item,) = scenario.uncertainty.inputs
+    assert (item.key, item.nominal, item.low, item.high, item.distribution) == (
+        "parties.buyer.reservation", estimate, low, high, distribution)
+    again = loads_yaml(dumps_yaml(scenario))
+    assert again.uncertainty.inputs == scenario.uncertainty.inputs
