@@ -186,6 +186,7 @@ A *run* is a protocol, named by the protocol (and, with several `--negotiators` 
 |---|---|---|
 | `scenario` | text | the scenario's `name` |
 | `exact` | true/false | true when the scenario states no uncertainty: one sample, the scenario itself, each session seeded with `seed` (as `tratado simulate --seed` runs it); intervals are then `null` |
+| `stakeholders` | true/false | whether the stakeholders' effects were folded into the parties' preferences (false with `--without-stakeholders`) |
 | `samples` | integer | samples drawn (1 when `exact`) |
 | `seed` | integer | the seed of the samples and of every session |
 | `confidence`, `z` | numbers | the level of every interval (0.95) and its normal quantile |

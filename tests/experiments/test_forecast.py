@@ -137,6 +137,9 @@ def test_the_forecast_document(job_offer: Any) -> None:
             assert shares["no agreement"] == pytest.approx(1 - run["agreement_probability"])
         assert set(run["expected_gain"]) == set(job_offer.party_ids)
     assert [d["input"] for d in document["sensitivity"]][0] == "candidate.reservation"
+    gains = document["gain_sensitivity"]
+    assert set(gains) == set(job_offer.party_ids)
+    assert all(len(rows) <= 5 and {"gain_low", "gain_high"} <= set(rows[0]) for rows in gains.values())
     nash = document["fair_packages"]["nash"]
     assert set(nash["items"]) == {issue.name for issue in job_offer.agenda.issues}
     assert 0 <= nash["same_package"] <= min(nash["items"].values())

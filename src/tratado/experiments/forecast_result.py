@@ -196,6 +196,7 @@ class ForecastResult:
         document: dict[str, Any] = {
             "scenario": job.nominal.name,
             "exact": job.exact,
+            "stakeholders": job.stakeholders,
             "samples": self.samples,
             "seed": job.seed,
             "confidence": 0.95,
