@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from tratado.analysis.space import pareto_frontier, rational_threshold
-from tratado.negotiators._tables import outcome_rows
+from tratado.negotiators._tables import outcome_rows, table_utility
 from tratado.negotiators.base import Mediator
 from tratado.parties import Party
 from tratado.protocols.base import Protocol
@@ -168,7 +168,14 @@ class Neutral(Mediator):
         self._current: Outcome | None = None
 
     def utilities(self, outcome: Outcome) -> np.ndarray:
-        """Every party's utility of ``outcome`` (party order)."""
+        """Every party's utility of ``outcome`` (party order): from the parties' own
+        tables when their negotiators built them (the same numbers: every preferences
+        form evaluates each outcome on its own), else evaluated."""
+        agenda = self._scenario.agenda
+        found = [table_utility(agenda, party.preferences, outcome)
+                 for party in self._scenario.parties]
+        if None not in found:
+            return np.array(found, dtype=float)
         row: np.ndarray = self._scenario.utilities(np.array([outcome], dtype=np.int64))[0]
         return row
 
