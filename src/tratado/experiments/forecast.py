@@ -45,7 +45,7 @@ DEFAULT_SAMPLES = 9604
 of agreement to ±1 percentage point at 95% confidence, whatever it is."""
 
 DEFAULT_PROTOCOLS = ("alternating", "single-text", "mediated")
-MAX_SAMPLES = 10_000_000
+MAX_SAMPLES = 1_000_000  # the arrays of a million samples: about 100 MB
 MAX_CHUNK = 250  # samples per chunk at most
 
 Progress = Callable[[int, int, int, int], None]  # done, total, agreements, failures
@@ -195,19 +195,20 @@ class Forecast:
             workers = max(jobs if jobs is not None else os.cpu_count() or 1, 1)
         units = len(job)
         per_unit = len(job.runs)
-        rows: list[dict[str, Any]] = []
-        agreements = failures = 0
+        # the rows are read into arrays as chunks come back (memory: the arrays, not rows)
+        result = ForecastResult(job, [], [_nominal_nash(job, v) for v in range(len(job.variants))])
+        done = agreements = failures = 0
         for _, _, chunk_rows in _backend(job, chunks(units, workers), jobs, scheduler,
                                          dask_workers, memory):
-            rows.extend(chunk_rows)
+            result.add(chunk_rows)
+            done += len(chunk_rows)
             for row in chunk_rows:
                 for outcome, _, failure in row["sessions"]:
                     agreements += outcome is not None
                     failures += failure is not None
             if progress is not None:
-                progress(len(rows) * per_unit, units * per_unit, agreements, failures)
-        rows.sort(key=lambda row: int(row["unit"]))
-        return ForecastResult(job, rows, [_nominal_nash(job, v) for v in range(len(job.variants))])
+                progress(done * per_unit, units * per_unit, agreements, failures)
+        return result
 
 
 def _nominal_nash(job: ForecastJob, variant: int) -> list[int] | None:

@@ -47,11 +47,17 @@ class ForecastResult:
         self.job = job
         n, v, r = len(job.samples), len(job.variants), len(job.runs)
         issues, parties = len(job.nominal.agenda), job.nominal.n_parties
-        self.outcomes = np.full((v, r, n, issues), -1, dtype=np.int64)
+        self.outcomes = np.full((v, r, n, issues), -1, dtype=np.int32)
         self.gains = np.zeros((v, r, n, parties))
         self.failed = np.zeros((v, r, n), dtype=bool)
-        self.nash = np.full((v, n, issues), -1, dtype=np.int64)
+        self.nash = np.full((v, n, issues), -1, dtype=np.int32)
         self.reasons: Counter[str] = Counter()
+        self.nominal_nash = list(nominal_nash)
+        self.add(rows)
+
+    def add(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Read rows in (any order: each says which sample and what-if it is)."""
+        v = len(self.job.variants)
         for row in rows:
             sample, variant = divmod(int(row["unit"]), v)
             if row["nash"] is not None:
@@ -63,7 +69,6 @@ class ForecastResult:
                 if failure is not None:
                     self.failed[variant, run, sample] = True
                     self.reasons[failure] += 1
-        self.nominal_nash = list(nominal_nash)
 
     # -- names ----------------------------------------------------------------------
     @property
