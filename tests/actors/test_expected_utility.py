@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tratado.actors import IssueTable, expected_utility, forecast
 from tratado.actors.expected_utility import win_probabilities
@@ -77,15 +78,17 @@ def test_positions_stay_within_the_range_of_the_inputs(variant: str, table: Issu
 
 
 @pytest.mark.parametrize("variant", ["replication", "text"])
-@settings(max_examples=25, deadline=None)
-@given(table=tables())
-def test_the_units_of_capability_do_not_matter(variant: str, table: IssueTable) -> None:
-    scaled = with_columns(table, capability=table.capability * 7.5)
+@settings(max_examples=20, deadline=None)
+@given(table=tables(max_actors=6), factor=st.sampled_from([0.25, 8.0, 1024.0]))
+def test_the_units_of_capability_do_not_matter(variant: str, table: IssueTable,
+                                               factor: float) -> None:
+    # A power of two scales every product and sum exactly, so even the model's knife-edge
+    # comparisons (ties between moves are common on integer scales) come out the same.
+    scaled = with_columns(table, capability=table.capability * factor)
     a = expected_utility(table, rounds=4, variant=variant)  # type: ignore[arg-type]
     b = expected_utility(scaled, rounds=4, variant=variant)  # type: ignore[arg-type]
-    assert [m for m in a.moves] == [m for m in b.moves]
-    for pa, pb in zip(a.positions, b.positions):
-        assert np.allclose(pa, pb, rtol=0, atol=1e-9)
+    assert a.moves == b.moves
+    assert all(np.array_equal(pa, pb) for pa, pb in zip(a.positions, b.positions))
 
 
 @settings(max_examples=25, deadline=None)
