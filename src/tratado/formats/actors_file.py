@@ -40,6 +40,8 @@ from tratado.formats._input import decode, read_bytes
 from tratado.formats._yaml_loader import load_text
 from tratado.limits import excerpt
 
+__all__ = ["COLUMNS", "load_actors", "loads_actors_csv", "loads_actors_yaml"]
+
 COLUMNS = ("actor", "capability", "position", "salience")
 OPTIONAL_COLUMNS = ("issue", "note")
 TOP_FIELDS = ("tratado", "name", "description", "sources", "actors")
@@ -116,8 +118,8 @@ def loads_actors_csv(text: str, file: str, issue: str) -> list[IssueTable]:
             tables.append(IssueTable.from_rows(key, found,
                                                notes=tuple(notes[key]) if has_notes else ()))
         except TratadoError as exc:
-            row = _row_of(exc, found, found)
-            raise _located(exc, file, None if row is None else lines[key][row]) from None
+            where = _row_of(exc, found, found)
+            raise _located(exc, file, None if where is None else lines[key][where]) from None
     return tables
 
 
