@@ -77,7 +77,7 @@ def load_actors(*paths: str | Path) -> list[IssueTable]:
 def loads_actors_csv(text: str, file: str, issue: str) -> list[IssueTable]:
     """The issue tables of one CSV text; ``issue`` names the issue when there is no
     ``issue`` column."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = next(reader, None)
         if header is None:
@@ -186,6 +186,9 @@ def loads_actors_yaml(text: str, file: str) -> list[IssueTable]:
     top = doc.mapping(data, ())
     if not any(key in top for key in SCENARIO_FIELDS):
         doc.check_keys(top, TOP_FIELDS, ())
+    version = top.get("tratado", 1)
+    if type(version) is not int or version != 1:
+        doc.fail(("tratado",), f"format version {excerpt(version)} is not known.", "use 'tratado: 1'.")
     section = doc.mapping(doc.required(top, "actors", (), "add an 'actors:' section with one"
                                        " table per issue (docs/actors-format.md)."), ("actors",))
     if not section:

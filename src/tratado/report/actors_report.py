@@ -12,6 +12,7 @@ whether it settled, each actor's risk exponent and move).
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from tratado.actors import IssueForecast
@@ -81,7 +82,8 @@ def issue_report(result: IssueForecast) -> str:
              f" {table.high:g}" + (f", status quo {table.status_quo:g}"
                                     if table.status_quo is not None else "")]
     if table.question:
-        lines.append(f"  {table.question}")
+        lines.extend(textwrap.wrap(table.question, 88, initial_indent="  ",
+                                   subsequent_indent="  "))
     lines.append("")
     width = max(len(label) for label in LABELS.values())
     lines.append(f"  {'model':<{width}}  forecast")
