@@ -12,9 +12,8 @@ import pytest
 import yaml
 
 import tratado
-from tratado.cli.actors import bundled_actor_tables
 from tratado.errors import ScenarioError
-from tratado.formats.actors_file import load_actors, loads_actors_csv, loads_actors_yaml
+from tratado.formats.actors_file import bundled_actor_tables, load_actors, loads_actors_csv, loads_actors_yaml
 
 from .builders import BDM, emissions
 

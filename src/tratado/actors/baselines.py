@@ -24,9 +24,10 @@ whatever the rounding of the running sums."""
 
 
 def weighted_mean(table: IssueTable) -> float:
-    """``sum(w x) / sum(w)`` with ``w`` = capability x salience."""
-    w = table.weights
-    return float(np.dot(w, table.position) / w.sum())
+    """``sum(w x) / sum(w)`` with ``w`` = capability x salience (kept within the positions'
+    range, which rounding could otherwise leave by one unit in the last place)."""
+    w, x = table.weights, table.position
+    return float(np.clip(np.dot(w, x) / w.sum(), x.min(), x.max()))
 
 
 def weighted_median(table: IssueTable) -> float:

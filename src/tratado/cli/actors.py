@@ -10,18 +10,12 @@ from tratado.cli._shared import _check_outputs, _dump, output_options
 from tratado.errors import TratadoError
 
 
-def bundled_actor_tables() -> dict[str, Path]:
-    """``{name: path}`` of the actor tables shipped inside the package (examples/actors/)."""
-    from importlib import resources
-
-    folder = Path(str(resources.files("tratado") / "examples" / "actors"))
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".yaml")}
-
-
 def _resolve(name: str) -> Path:
     path = Path(name)
     if path.exists():
         return path
+    from tratado.formats.actors_file import bundled_actor_tables
+
     bundled = bundled_actor_tables()
     if name in bundled:
         return bundled[name]

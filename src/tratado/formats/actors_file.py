@@ -40,7 +40,7 @@ from tratado.formats._input import decode, read_bytes
 from tratado.formats._yaml_loader import load_text
 from tratado.limits import excerpt
 
-__all__ = ["COLUMNS", "load_actors", "loads_actors_csv", "loads_actors_yaml"]
+__all__ = ["COLUMNS", "bundled_actor_tables", "load_actors", "loads_actors_csv", "loads_actors_yaml"]
 
 COLUMNS = ("actor", "capability", "position", "salience")
 OPTIONAL_COLUMNS = ("issue", "note")
@@ -71,6 +71,15 @@ def load_actors(*paths: str | Path) -> list[IssueTable]:
                                     fix="give each issue once, or rename one.")
             tables.append(table)
     return tables
+
+
+def bundled_actor_tables() -> dict[str, Path]:
+    """``{name: path}`` of the actor tables shipped inside the package (examples/actors/):
+    ``ec-car-emissions`` and ``venezuela-2021-actors``."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("tratado") / "examples" / "actors"))
+    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".yaml")}
 
 
 # -- CSV ----------------------------------------------------------------------------
