@@ -12,6 +12,7 @@ from tratado.actors import IssueTable, expected_utility, forecast
 from tratado.actors.expected_utility import win_probabilities
 
 from .builders import emissions, published_rounds, tables, with_columns
+from .reference import reference_rounds
 
 
 def test_the_replication_reproduces_every_published_round_to_1e_9() -> None:
@@ -103,3 +104,24 @@ def test_unknown_variant_and_negative_rounds_are_programming_errors() -> None:
         expected_utility(emissions(), variant="other")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         expected_utility(emissions(), rounds=-1)
+
+
+@pytest.mark.parametrize("variant", ["replication", "text"])
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 7))
+def test_the_model_agrees_with_a_plain_loop_reference(variant: str, seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)  # continuous draws: no knife-edge ties between moves
+    table = IssueTable(f"seed{seed}", tuple(f"a{k}" for k in range(n)), rng.uniform(0.1, 1, n),
+                       rng.uniform(0, 100, n), rng.uniform(0.05, 1, n))
+    run = expected_utility(table, rounds=5, variant=variant)  # type: ignore[arg-type]
+    expected = reference_rounds(table, 5, variant)
+    assert len(run.positions) == len(expected)
+    for got, want in zip(run.positions, expected):
+        assert np.allclose(got, want, rtol=0, atol=1e-9)
+
+
+def test_the_reference_also_reproduces_the_published_rounds() -> None:
+    table = emissions()
+    expected = reference_rounds(table, 10, "replication")
+    for k, published in enumerate(published_rounds()):
+        assert np.allclose(expected[k], [published[a] for a in table.actors], atol=1e-9)
