@@ -57,6 +57,11 @@ DEFAULT_ROUNDS = 10
 SETTLED = 1e-9
 """A round that moves no actor by more than this share of the scale settles the run."""
 
+_CHUNK = 4_000_000
+"""Elements of the largest temporary array (32 MB): votes are summed a slice at a time."""
+_SAME = 1e-12
+"""Vulnerabilities closer than this, relative to their size, count as equal."""
+
 MOVES = ("stays", "confrontation", "compromise", "capitulation")
 
 
@@ -113,15 +118,21 @@ def expected_utility(table: IssueTable, rounds: int = DEFAULT_ROUNDS,
 def win_probabilities(table: IssueTable, x: np.ndarray, span: float, r: np.ndarray,
                       variant: Variant) -> np.ndarray:
     """``P[i, j]``: the chance that ``x_i`` prevails over ``x_j`` (0 when they are equal)."""
+    n = len(x)
     distance = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]  # [voter, position]
-    votes = table.weights[:, None, None] * (distance[:, None, :] - distance[:, :, None])
-    support = np.maximum(votes, 0.0).sum(axis=0)
+    w = table.weights
+    support, spread = np.zeros((n, n)), np.zeros((n, n))
+    step = max(1, _CHUNK // (n * n))
+    for start in range(0, n, step):  # a few voters at a time: memory stays within _CHUNK
+        voters = slice(start, start + step)
+        votes = w[voters, None, None] * (distance[voters, None, :] - distance[voters, :, None])
+        support += np.maximum(votes, 0.0).sum(axis=0)
+        spread += np.abs(votes).sum(axis=0)
     if variant == "replication":
-        total = np.abs(votes).sum()  # zero only once every actor holds the same position
+        total = spread.sum()  # zero only once every actor holds the same position
         p = support / total if total > 0 else np.zeros_like(support)
     else:
-        total = np.abs(votes).sum(axis=0)
-        p = np.divide(support, total, out=np.full_like(support, 0.5), where=total > 0)
+        p = np.divide(support, spread, out=np.full_like(support, 0.5), where=spread > 0)
     p[x[:, None] == x[None, :]] = 0.0
     return np.asarray(p)
 
@@ -162,30 +173,57 @@ def vulnerability(table: IssueTable, x: np.ndarray, span: float, variant: Varian
 def risk_exponents(table: IssueTable, x: np.ndarray, span: float, variant: Variant
                    ) -> np.ndarray:
     """Each actor's risk exponent for this round (1: neutral; below 1: risk-acceptant)."""
-    danger = vulnerability(table, x, span, variant)
     if variant == "replication":
+        danger = vulnerability(table, x, span, variant)
         most, least = np.full_like(x, danger.max()), np.full_like(x, danger.min())
     else:
-        most, least = _own_extremes(table, x, span)
+        danger, most, least = _own_extremes(table, x, span)
     width = most - least
-    q = np.divide(2 * danger - most - least, width, out=np.zeros_like(x), where=width > 0)
+    # extremes equal but for rounding: no actor is more exposed than another
+    level = _SAME * np.maximum(np.abs(most), np.abs(least))
+    q = np.divide(2 * danger - most - least, width, out=np.zeros_like(x), where=width > level)
+    q = np.clip(q, -1.0, 1.0)
     return np.asarray((1 - q / 3) / (1 + q / 3))
 
 
 def _own_extremes(table: IssueTable, x: np.ndarray, span: float
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """For each actor, its most and least vulnerability over the positions on the table
-    (its own included), everyone else staying put."""
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each actor, its vulnerability where it stands, and the most and the least
+    over the positions on the table, everyone else staying put (text variant, every
+    exponent 1). All three from one computation, so that the first lies between the
+    other two to the last bit.
+
+    With exponent 1, ``U_s = 2d``, ``U_f = -2d`` and ``U_q = 0``, so ``j``'s expected gain
+    from challenging ``i`` at ``y`` is ``2 d (s_i (2 P - 1) + 1 - s_i)`` with
+    ``d = |x_j - y| / R`` and ``P`` the chance that ``x_j`` prevails over ``y``. The votes
+    on every pair (``x_j``, ``y``) are summed once; moving ``i`` to ``y`` only changes
+    ``i``'s own vote, which is against ``x_j`` and so adds to the total and not to the
+    support. O(n^3) in all, not O(n^5).
+    """
     places = np.unique(x)
-    most, least = np.empty_like(x), np.empty_like(x)
+    to_place = np.abs(x[:, None] - places[None, :]) / span  # [voter, place]
+    to_actor = np.abs(x[:, None] - x[None, :]) / span  # [voter, actor]
+    w = table.weights
+    m, n = len(places), len(x)
+    support, total = np.zeros((m, n)), np.zeros((m, n))
+    step = max(1, _CHUNK // (n * n))
+    for start in range(0, m, step):  # votes[y, j, a] for a few places y at a time
+        ys = slice(start, start + step)
+        votes = w[None, None, :] * (to_place.T[ys, None, :] - to_actor.T[None, :, :])
+        support[ys], total[ys] = np.maximum(votes, 0.0).sum(axis=2), np.abs(votes).sum(axis=2)
+    d = np.abs(places[:, None] - x[None, :]) / span  # [y, j]
+    own, most, least = np.empty_like(x), np.empty_like(x), np.empty_like(x)
     for i in range(len(x)):
-        seen = []
-        for place in places:
-            moved = x.copy()
-            moved[i] = place
-            seen.append(vulnerability(table, moved, span, "text")[i])
-        most[i], least[i] = max(seen), min(seen)
-    return most, least
+        vote = w[i] * (to_place[i][:, None] - to_actor[i][None, :])  # i's, where it stands
+        s_i = support - np.maximum(vote, 0.0)
+        t_i = total - np.abs(vote) + w[i] * d
+        p = np.divide(s_i, t_i, out=np.full_like(s_i, 0.5), where=t_i > 0)
+        p[d == 0] = 0.0
+        gain = 2 * d * (table.salience[i] * (2 * p - 1) + 1 - table.salience[i])
+        gain[:, i] = 0.0
+        seen = gain.sum(axis=1)
+        own[i], most[i], least[i] = seen[np.searchsorted(places, x[i])], seen.max(), seen.min()
+    return own, most, least
 
 
 def _round(table: IssueTable, x: np.ndarray, span: float, r: np.ndarray,

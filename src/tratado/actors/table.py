@@ -24,9 +24,10 @@ import numpy as np
 
 from tratado.errors import TratadoError
 
-MAX_ACTORS = 1000
+MAX_ACTORS = 500
 """The most actors one issue may hold (the expected utility model compares every triple
-of actors each round, so its work grows with the cube of their number)."""
+of actors each round, so its work grows with the cube of their number: seconds a round
+at this size)."""
 
 
 @dataclass(frozen=True, eq=False)
