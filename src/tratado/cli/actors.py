@@ -47,6 +47,12 @@ def forecast_actors(files: tuple[str, ...], rounds: int, variant: str, as_json: 
     issue, the weighted mean, the weighted median, the Nash bargaining solution and
     Bueno de Mesquita's expected utility model, then the model's positions round by
     round. Positions are on the issue's own scale.
+
+    With --json, a one-issue file gives that issue's document: "actors" (the inputs),
+    "forecasts" (one position per model), "rounds" (a list whose item k maps each
+    actor's name to its position after round k; item 0: the inputs) and
+    "expected_utility" (variant, rounds run, whether the positions settled, each round's
+    risk exponents and moves). Several issues give {"issues": [...]} of such documents.
     """
     from tratado.actors import forecast
     from tratado.formats.actors_file import load_actors

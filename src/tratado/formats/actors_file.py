@@ -57,6 +57,9 @@ def load_actors(*paths: str | Path) -> list[IssueTable]:
     for path in paths:
         path = Path(path)
         suffix = path.suffix.lower()
+        if path.is_dir():
+            raise ScenarioError("this is a folder, not an actor table.", file=str(path),
+                                fix="name the .csv or .yaml files in it.")
         if suffix not in (".csv", ".yaml", ".yml"):
             raise ScenarioError(f"cannot read actor tables from a '{suffix or 'no suffix'}'"
                                 " file.", file=str(path),
