@@ -117,22 +117,31 @@ def expected_utility(table: IssueTable, rounds: int = DEFAULT_ROUNDS,
 # -- the pieces ---------------------------------------------------------------------
 def win_probabilities(table: IssueTable, x: np.ndarray, span: float, r: np.ndarray,
                       variant: Variant) -> np.ndarray:
-    """``P[i, j]``: the chance that ``x_i`` prevails over ``x_j`` (0 when they are equal)."""
+    """``P[i, j]``: the chance that ``x_i`` prevails over ``x_j`` (0 when they are equal).
+
+    Only the positive votes are summed voter by voter; the absolute ones follow from
+    ``|v| = 2 max(0, v) - v`` and the signed sum ``sum_a v_a(x_i, x_j)``, which takes
+    O(n^2). Over every ordered pair the signed votes cancel, so the replication's
+    denominator is twice the sum of all positive votes.
+    """
     n = len(x)
     distance = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]  # [voter, position]
     w = table.weights
-    support, spread = np.zeros((n, n)), np.zeros((n, n))
+    support = np.zeros((n, n))
     step = max(1, _CHUNK // (n * n))
     for start in range(0, n, step):  # a few voters at a time: memory stays within _CHUNK
         voters = slice(start, start + step)
-        votes = w[voters, None, None] * (distance[voters, None, :] - distance[voters, :, None])
-        support += np.maximum(votes, 0.0).sum(axis=0)
-        spread += np.abs(votes).sum(axis=0)
+        gain = distance[voters, None, :] - distance[voters, :, None]  # [a, i, j]
+        np.maximum(gain, 0.0, out=gain)
+        support += np.einsum("a,aij->ij", w[voters], gain)
     if variant == "replication":
-        total = spread.sum()  # zero only once every actor holds the same position
+        total = 2 * support.sum()  # zero only once every actor holds the same position
         p = support / total if total > 0 else np.zeros_like(support)
     else:
-        p = np.divide(support, spread, out=np.full_like(support, 0.5), where=spread > 0)
+        pull = w @ distance  # [position]: the weighted distance of every voter to it
+        spread = 2 * support - (pull[None, :] - pull[:, None])
+        some = spread > _SAME * w.sum()  # otherwise no one prefers either position
+        p = np.divide(support, spread, out=np.full_like(support, 0.5), where=some)
     p[x[:, None] == x[None, :]] = 0.0
     return np.asarray(p)
 
@@ -205,19 +214,21 @@ def _own_extremes(table: IssueTable, x: np.ndarray, span: float
     to_actor = np.abs(x[:, None] - x[None, :]) / span  # [voter, actor]
     w = table.weights
     m, n = len(places), len(x)
-    support, total = np.zeros((m, n)), np.zeros((m, n))
+    support = np.zeros((m, n))
     step = max(1, _CHUNK // (n * n))
-    for start in range(0, m, step):  # votes[y, j, a] for a few places y at a time
+    for start in range(0, m, step):  # votes for x_j over y, a few places y at a time
         ys = slice(start, start + step)
-        votes = w[None, None, :] * (to_place.T[ys, None, :] - to_actor.T[None, :, :])
-        support[ys], total[ys] = np.maximum(votes, 0.0).sum(axis=2), np.abs(votes).sum(axis=2)
+        gain = to_place.T[ys, None, :] - to_actor.T[None, :, :]  # [y, j, a]
+        np.maximum(gain, 0.0, out=gain)
+        support[ys] = np.einsum("yja,a->yj", gain, w)
+    total = 2 * support - ((w @ to_place)[:, None] - (w @ to_actor)[None, :])  # sum of |votes|
     d = np.abs(places[:, None] - x[None, :]) / span  # [y, j]
     own, most, least = np.empty_like(x), np.empty_like(x), np.empty_like(x)
     for i in range(len(x)):
         vote = w[i] * (to_place[i][:, None] - to_actor[i][None, :])  # i's, where it stands
         s_i = support - np.maximum(vote, 0.0)
         t_i = total - np.abs(vote) + w[i] * d
-        p = np.divide(s_i, t_i, out=np.full_like(s_i, 0.5), where=t_i > 0)
+        p = np.divide(s_i, t_i, out=np.full_like(s_i, 0.5), where=t_i > _SAME * w.sum())
         p[d == 0] = 0.0
         gain = 2 * d * (table.salience[i] * (2 * p - 1) + 1 - table.salience[i])
         gain[:, i] = 0.0
