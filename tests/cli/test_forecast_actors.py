@@ -129,3 +129,16 @@ def test_missing_files_and_unknown_formats(tmp_path: Path) -> None:
     assert code == 2 and "'.xlsx'" in err and "Fix:" in err
     code, _, err = run(EMISSIONS, "--plot", str(tmp_path / "rounds.gif"))
     assert code == 2 and ".png, .svg or .pdf" in err
+
+
+def test_robustness_adds_bands_to_the_table_and_the_json() -> None:
+    code, out, _ = run(EMISSIONS, "--robustness", "20", "--seed", "3")
+    assert code == 0 and "10% .. 90% when the estimates move" in out
+    assert "(20 samples, each estimate moved by up to 10%, seed 3)" in out
+    first = run(EMISSIONS, "--robustness", "20", "--seed", "3", "--spread", "0.2", "--json")
+    assert first == run(EMISSIONS, "--robustness", "20", "--seed", "3", "--spread", "0.2",
+                        "--json")
+    robust = json.loads(first[1])["robustness"]
+    assert robust["samples"] == 20 and robust["spread"] == 0.2 and robust["seed"] == 3
+    assert set(robust["bands"]["expected_utility"]) == {"p10", "median", "p90"}
+    assert "robustness" not in json.loads(run(EMISSIONS, "--json")[1])

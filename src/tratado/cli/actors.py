@@ -34,11 +34,21 @@ def _resolve(name: str) -> Path:
               help="The expected utility model as Scholz, Calbert & Smith's published"
               " replication runs it (replication), or as Bueno de Mesquita's text states it"
               " where the two differ (text); docs/actors-models.md says how.")
+@click.option("--robustness", "samples", type=click.IntRange(min=0, max=100_000), default=0,
+              metavar="N", help="Also rerun every model on N copies of each table with every"
+              " estimate moved at random within --spread, and show where 80% of the forecasts"
+              " fall (default 0: off).")
+@click.option("--spread", type=click.FloatRange(min=0, max=1, max_open=True), default=0.1,
+              show_default=True, help="How far --robustness moves each estimate: positions by"
+              " up to this share of the scale, saliences by up to this much, capabilities by"
+              " up to this factor.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the --robustness samples.")
 @output_options(json_help="Print one JSON document: the inputs, the forecasts and each round's"
                 " positions per issue.",
                 plot_help="Draw each actor's position over the rounds (.png, .svg or .pdf).")
-def forecast_actors(files: tuple[str, ...], rounds: int, variant: str, as_json: bool,
-                    plot_file: Path | None) -> None:
+def forecast_actors(files: tuple[str, ...], rounds: int, variant: str, samples: int,
+                    spread: float, seed: int, as_json: bool, plot_file: Path | None) -> None:
     """Forecast collective decisions from the actors' capabilities, positions and saliences.
 
     FILE is a CSV table (columns actor, capability, position, salience, and optionally
@@ -52,7 +62,9 @@ def forecast_actors(files: tuple[str, ...], rounds: int, variant: str, as_json: 
     "forecasts" (one position per model), "rounds" (a list whose item k maps each
     actor's name to its position after round k; item 0: the inputs) and
     "expected_utility" (variant, rounds run, whether the positions settled, each round's
-    risk exponents and moves). Several issues give {"issues": [...]} of such documents.
+    risk exponents and moves), and with --robustness "robustness" (the 10th, 50th and
+    90th percentiles of each model's forecast over the samples). Several issues give
+    {"issues": [...]} of such documents.
     """
     from tratado.actors import forecast
     from tratado.formats.actors_file import load_actors
@@ -61,13 +73,19 @@ def forecast_actors(files: tuple[str, ...], rounds: int, variant: str, as_json: 
     _check_outputs(files, plot=plot_file)
     tables = load_actors(*(_resolve(name) for name in files))
     results = [forecast(table, rounds, variant) for table in tables]  # type: ignore[arg-type]
+    robust = None
+    if samples:
+        from tratado.actors.robustness import robustness
+
+        robust = [robustness(table, samples, spread, seed, rounds, variant)  # type: ignore[arg-type]
+                  for table in tables]
     if plot_file is not None:
         from tratado.report.actors_plot import save_rounds_plot
 
         save_rounds_plot(results, plot_file)
     if as_json:
-        click.echo(_dump(actors_document(results)))
+        click.echo(_dump(actors_document(results, robust)))
         return
-    click.echo(actors_report(results), nl=False)
+    click.echo(actors_report(results, robust), nl=False)
     if plot_file is not None:
         click.echo(f"Plot written to {plot_file}")

@@ -17,6 +17,7 @@ from typing import Any
 
 from tratado.actors import IssueForecast
 from tratado.actors.expected_utility import DEFAULT_ROUNDS
+from tratado.actors.robustness import Robustness
 
 LABELS = {
     "weighted_mean": "weighted mean (compromise model)",
@@ -32,13 +33,15 @@ ROUNDS_PER_BLOCK = 10
 
 
 # -- JSON ---------------------------------------------------------------------------
-def actors_document(results: list[IssueForecast]) -> dict[str, Any]:
+def actors_document(results: list[IssueForecast],
+                    robust: list[Robustness] | None = None) -> dict[str, Any]:
     """The JSON document of ``forecast-actors --json`` (see the module docstring)."""
-    documents = [issue_document(result) for result in results]
+    documents = [issue_document(result, robust[k] if robust else None)
+                 for k, result in enumerate(results)]
     return documents[0] if len(documents) == 1 else {"issues": documents}
 
 
-def issue_document(result: IssueForecast) -> dict[str, Any]:
+def issue_document(result: IssueForecast, robust: Robustness | None = None) -> dict[str, Any]:
     table, run = result.table, result.run
     names = table.actors
     document: dict[str, Any] = {"issue": table.issue}
@@ -53,6 +56,11 @@ def issue_document(result: IssueForecast) -> dict[str, Any]:
          **({"note": table.notes[k]} if table.notes and table.notes[k] else {})}
         for k, name in enumerate(names)]
     document["forecasts"] = result.forecasts()
+    if robust is not None:
+        document["robustness"] = {
+            "samples": robust.samples, "spread": robust.spread, "seed": robust.seed,
+            "bands": {model: dict(zip(("p10", "median", "p90"), band, strict=True))
+                      for model, band in robust.bands.items()}}
     document["expected_utility"] = {
         "variant": run.variant, "rounds_run": run.rounds, "settled": run.settled,
         "risk_exponents": [dict(zip(names, r.tolist(), strict=True)) for r in run.risk],
@@ -71,11 +79,12 @@ def decimals(low: float, high: float) -> int:
     return min(6, max(1, 3 - math.ceil(math.log10(span))))
 
 
-def actors_report(results: list[IssueForecast]) -> str:
-    return "\n".join(issue_report(result) for result in results)
+def actors_report(results: list[IssueForecast], robust: list[Robustness] | None = None) -> str:
+    return "\n".join(issue_report(result, robust[k] if robust else None)
+                     for k, result in enumerate(results))
 
 
-def issue_report(result: IssueForecast) -> str:
+def issue_report(result: IssueForecast, robust: Robustness | None = None) -> str:
     table, run = result.table, result.run
     places = decimals(table.low, table.high)
     lines = [f"Issue {table.issue}: {len(table.actors)} actors, scale {table.low:g} to"
@@ -86,9 +95,19 @@ def issue_report(result: IssueForecast) -> str:
                                    subsequent_indent="  "))
     lines.append("")
     width = max(len(label) for label in LABELS.values())
-    lines.append(f"  {'model':<{width}}  forecast")
-    for name, value in result.forecasts().items():
-        lines.append(f"  {LABELS[name]:<{width}}  {value:.{places}f}")
+    if robust is None:
+        lines.append(f"  {'model':<{width}}  forecast")
+        for name, value in result.forecasts().items():
+            lines.append(f"  {LABELS[name]:<{width}}  {value:.{places}f}")
+    else:
+        lines.append(f"  {'model':<{width}}  forecast   10% .. 90% when the estimates move")
+        for name, value in result.forecasts().items():
+            low, _, high = robust.bands[name]
+            shown = f"{value:.{places}f}"
+            lines.append(f"  {LABELS[name]:<{width}}  {shown:<8}   {low:.{places}f} .."
+                         f" {high:.{places}f}")
+        lines.append(f"  ({robust.samples} samples, each estimate moved by up to"
+                     f" {robust.spread:.0%}, seed {robust.seed})")
     lines.append("")
     stop = (f"settled after {run.rounds} round(s)" if run.settled
             else f"not settled after {run.rounds} round(s)")
