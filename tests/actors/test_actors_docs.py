@@ -37,18 +37,24 @@ def _transcripts(text: str) -> list[tuple[str, list[str]]]:
     return shown
 
 
-def test_every_transcript_is_what_the_command_prints(tmp_path: Path,
+SHOWN = _transcripts(HOWTO.read_text(encoding="utf-8"))
+
+
+def test_the_howto_shows_commands() -> None:
+    assert len(SHOWN) >= 4
+
+
+@pytest.mark.parametrize("command, lines", SHOWN, ids=[command for command, _ in SHOWN])
+def test_every_transcript_is_what_the_command_prints(command: str, lines: list[str],
+                                                      tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
-    shown = _transcripts(HOWTO.read_text(encoding="utf-8"))
-    assert len(shown) >= 3
-    for command, lines in shown:
-        result = CliRunner().invoke(cli, shlex.split(command)[1:], prog_name="tratado")
-        assert result.exit_code == 0, result.output
-        printed = {_squeeze(line) for line in result.output.splitlines()}
-        missing = [line for line in lines if _squeeze(line) not in printed]
-        assert missing == [], f"{command!r} no longer prints {missing}"
+    result = CliRunner().invoke(cli, shlex.split(command)[1:], prog_name="tratado")
+    assert result.exit_code == 0, result.output
+    printed = {_squeeze(line) for line in result.output.splitlines()}
+    missing = [line for line in lines if _squeeze(line) not in printed]
+    assert missing == [], f"{command!r} no longer prints {missing}"
 
 
 def test_the_python_block_prints_what_the_page_shows() -> None:
