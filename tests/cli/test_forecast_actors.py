@@ -92,6 +92,10 @@ def test_the_bundled_tables_run_by_name() -> None:
      "line 3: field 'salience': actor 'b' has salience 1.5"),
     ("actor,capability,position,salience\na,1,2\n", "this row has 3 cells"),
     ("", "the file is empty"),
+    ("actor,capability,position,salience\na\u202eb,1,2,1\nc,1,3,1\n",
+     "line 2: field 'actor': the text holds an invisible RIGHT-TO-LEFT OVERRIDE"),
+    ("actor,capability,position,salience\na,1,2,1\nb,1,3,1\na,2,4,1\n",
+     "line 4: field 'actor': actor 'a' is given twice"),
 ])
 def test_bad_csv_is_one_clear_message_exit_2(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "table.csv"

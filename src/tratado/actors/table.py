@@ -66,12 +66,13 @@ class IssueTable:
         _check(self)
 
     @classmethod
-    def from_rows(cls, issue: str, rows: Sequence[tuple[str, float, float, float]],
-                  **options: object) -> IssueTable:
+    def from_rows(cls, issue: str, rows: Sequence[tuple[str, float, float, float]], *,
+                  question: str = "", scale: tuple[float, float] | None = None,
+                  status_quo: float | None = None, notes: tuple[str, ...] = ()) -> IssueTable:
         """A table from ``(actor, capability, position, salience)`` rows."""
         names = tuple(row[0] for row in rows)
-        columns = [np.array([row[k] for row in rows], dtype=float) for k in (1, 2, 3)]
-        return cls(issue, names, *columns, **options)  # type: ignore[arg-type]
+        c, x, s = (np.array([row[k] for row in rows], dtype=float) for k in (1, 2, 3))
+        return cls(issue, names, c, x, s, question, scale, status_quo, notes)
 
     @property
     def weights(self) -> np.ndarray:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from tratado.formats._fields import Document
 from tratado.formats._fields import Path as FieldPath
 from tratado.formats._input import decode, read_bytes
 from tratado.formats._yaml_loader import load_text
+from tratado.labels import clean_text
 from tratado.limits import excerpt
 
 __all__ = ["COLUMNS", "bundled_actor_tables", "load_actors", "loads_actors_csv", "loads_actors_yaml"]
@@ -108,13 +109,13 @@ def loads_actors_csv(text: str, file: str, issue: str) -> list[IssueTable]:
                                     f" {len(header)}.", file=file, line=line,
                                     fix="give every row one cell per column (quote a cell"
                                     " that holds a comma).")
-            cell = {name: row[k].strip() for name, k in columns.items()}
+            cell = {name: _text(row[k].strip(), name, file, line) for name, k in columns.items()}
             key = cell.get("issue", issue)
             if not key:
                 raise ScenarioError("the issue is empty.", file=file, line=line, field="issue",
                                     fix="name the issue of every row.")
             numbers = [_number(cell[name], name, file, line) for name in COLUMNS[1:]]
-            rows.setdefault(key, []).append((cell["actor"], *numbers))  # type: ignore[arg-type]
+            rows.setdefault(key, []).append((cell["actor"], numbers[0], numbers[1], numbers[2]))
             notes.setdefault(key, []).append(cell.get("note", ""))
             lines.setdefault(key, []).append(line)
     except csv.Error as exc:
@@ -130,9 +131,16 @@ def loads_actors_csv(text: str, file: str, issue: str) -> list[IssueTable]:
             tables.append(IssueTable.from_rows(key, found,
                                                notes=tuple(notes[key]) if has_notes else ()))
         except TratadoError as exc:
-            where = _row_of(exc, found, found)
+            where = _row_of(exc, [row[0] for row in found])
             raise _located(exc, file, None if where is None else lines[key][where]) from None
     return tables
+
+
+def _text(text: str, column: str, file: str, line: int) -> str:
+    try:
+        return clean_text(text, multiline=column == "note")
+    except ScenarioError as exc:
+        raise ScenarioError(exc.message, file=file, line=line, field=column, fix=exc.fix) from None
 
 
 def _columns(header: Sequence[str], file: str) -> dict[str, int]:
@@ -205,7 +213,8 @@ def loads_actors_yaml(text: str, file: str) -> list[IssueTable]:
                                        " table per issue (docs/actors-format.md)."), ("actors",))
     if not section:
         doc.fail(("actors",), "the section has no issues.", "add one table per issue.")
-    return [_issue(doc, str(key), value) for key, value in section.items()]
+    return [_issue(doc, doc.text(key, ("actors", str(key))), value)
+            for key, value in section.items()]
 
 
 def _issue(doc: Document, issue: str, raw: Any) -> IssueTable:
@@ -224,33 +233,32 @@ def _issue(doc: Document, issue: str, raw: Any) -> IssueTable:
     status_quo = None if quo is None else doc.number(quo, (*path, "status_quo"))
     raw_rows = doc.sequence(doc.required(item, "positions", path, "list each actor's row."),
                             (*path, "positions"))
-    rows, notes = [], []
+    rows: list[tuple[str, float, float, float]] = []
+    notes: list[str] = []
     for k, entry in enumerate(raw_rows):
         rpath = (*path, "positions", k)
         row = doc.mapping(entry, rpath)
         doc.check_keys(row, ROW_FIELDS, rpath)
         name = doc.text(doc.required(row, "actor", rpath), (*rpath, "actor"))
-        numbers = [doc.number(doc.required(row, field, rpath, _NUMBER_FIX[field]),
-                              (*rpath, field), _NUMBER_FIX[field]) for field in COLUMNS[1:]]
-        rows.append((name, *numbers))
+        c, x, s = (doc.number(doc.required(row, field, rpath, _NUMBER_FIX[field]),
+                              (*rpath, field), _NUMBER_FIX[field]) for field in COLUMNS[1:])
+        rows.append((name, c, x, s))
         notes.append(doc.text(row.get("note", ""), (*rpath, "note"), multiline=True))
     try:
-        return IssueTable.from_rows(issue, rows, question=question, scale=scale,  # type: ignore[arg-type]
+        return IssueTable.from_rows(issue, rows, question=question, scale=scale,
                                     status_quo=status_quo,
                                     notes=tuple(notes) if any(notes) else ())
     except TratadoError as exc:
-        where = _row_of(exc, rows, raw_rows)
+        where = _row_of(exc, [row[0] for row in rows])
         field = (*path, "positions", where, exc.field or "") if where is not None else (
             *path, exc.field or "")
         doc.fail(field, exc.message, exc.fix)
 
 
-def _row_of(exc: TratadoError, rows: Sequence[tuple[Any, ...]],
-            raw: Sequence[Any]) -> int | None:
-    """The row a table's refusal is about (it names the actor), if any."""
-    if exc.field in ("scale", "status_quo"):
-        return None
-    for k in range(len(rows) - 1, -1, -1):
-        if f"'{rows[k][0]}'" in exc.message and isinstance(raw[k], Mapping | tuple):
+def _row_of(exc: TratadoError, actors: Sequence[str]) -> int | None:
+    """The row a table's refusal is about — the last row of the actor it names ("actor
+    'b' has ...", "actor 'b' is given twice"), if any."""
+    for k in range(len(actors) - 1, -1, -1):
+        if f"actor '{actors[k]}'" in exc.message:
             return k
     return None
