@@ -71,3 +71,12 @@ def test_the_pages_are_linked_from_the_index() -> None:
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     for page in ("howto/forecast-actors.md", "actors-models.md", "actors-format.md"):
         assert f"({page})" in index
+
+
+def test_the_format_page_examples_read(tmp_path: Path) -> None:
+    from tratado.formats.actors_file import loads_actors_yaml
+
+    blocks = FENCE.findall((DOCS / "actors-format.md").read_text(encoding="utf-8"))
+    (yaml_text,) = [block for language, block in blocks if language == "yaml"]
+    (table,) = loads_actors_yaml(yaml_text, "actors-format.md")
+    assert table.issue == "emissions" and table.scale == (4, 10) and len(table.actors) == 3
