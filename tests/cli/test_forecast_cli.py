@@ -74,15 +74,27 @@ def test_an_exact_scenario_is_the_single_simulation() -> None:
     assert "the forecast is the single simulation" in " ".join(out.split())
 
 
+def test_the_samples_table_is_written(uncertain_file: Path, tmp_path: Path) -> None:
+    table = tmp_path / "samples.csv"
+    code, out, _ = run("forecast", str(uncertain_file), "--samples", "4", "--protocols",
+                       "mediated", "--csv", str(table), "--jobs", "1")
+    assert code == 0, out
+    assert f"Samples written to {table}" in out
+    lines = table.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 4 and lines[0].startswith("sample,what_if,parties.buyer")
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (("--what-if", "nobody=1"), "--what-if"),
     (("--negotiators", "boulware"), "--negotiators"),
     (("--protocols", "auction"), "--protocols"),
     (("--plot", "forecast.gif"), "cannot draw"),
     (("--samples", "0"), "--samples"),
+    (("--csv", "INPUT"), "--csv"),  # the scenario file itself
 ])
 def test_mistakes_get_one_clear_message_and_exit_2(uncertain_file: Path, args: tuple[str, ...],
                                                    words: str) -> None:
+    args = tuple(str(uncertain_file) if a == "INPUT" else a for a in args)
     code, out, err = run("forecast", str(uncertain_file), *args)
     assert code == 2
     assert words in err and "Traceback" not in err + out

@@ -261,3 +261,28 @@ def test_a_pinned_weight_leaves_the_weights_summing_to_one(uncertain: Any) -> No
         buyer = job.sampler.scenario_at(job.nominal, row).party("buyer").preferences
         assert buyer.weights[0] == 0.65
         assert float(np.sum(buyer.weights)) == pytest.approx(1.0)
+
+
+def test_the_samples_table_agrees_with_the_summary(uncertain: Any) -> None:
+    import csv
+    import io
+
+    from tratado.experiments.forecast_table import forecast_csv
+
+    result = Forecast(uncertain, samples=12, seed=5, protocols=["alternating"],
+                      what_ifs=["the-bank=off"]).run(jobs=0)
+    text = forecast_csv(result)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 12 * 2
+    assert [r["what_if"] for r in rows[:2]] == ["", "the-bank=off"]
+    keys = list(uncertain.uncertainty.keys)
+    assert [float(rows[0][k]) for k in keys] == result.job.samples[0].tolist()
+    document = result.to_dict()
+    base = [r for r in rows if not r["what_if"]]
+    agreed = sum(int(r["alternating:agreement"]) for r in base) / 12
+    assert agreed == document["protocols"]["alternating"]["agreement_probability"]
+    share = sum(r["alternating:price"] == "mid" for r in base) / 12
+    assert share == pytest.approx(document["protocols"]["alternating"]["items"]["price"]["mid"])
+    again = Forecast(uncertain, samples=12, seed=5, protocols=["alternating"],
+                     what_ifs=["the-bank=off"]).run(jobs=0)
+    assert forecast_csv(again) == text

@@ -66,12 +66,17 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
     plot_help="Draw what each agenda item settles on, per protocol, and the tornado plot of"
     " what drives the probability of agreement, to FILE (.png, .svg or .pdf; needs"
     " matplotlib).")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every sample to FILE as CSV: the inputs' values, the Nash"
+              " package, and per protocol the agreement, the option of each item, each"
+              " party's gain and any failure (one row per sample and what-if).")
 @reservation_option
 def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names: str,
              negotiator_mixes: tuple[str, ...], what_ifs: tuple[str, ...],
              without_stakeholders: bool, rounds: int | None, move_budget: float | None, timeout: float,
              jobs: int | None, dask_workers: int | None, scheduler: str | None,
-             as_json: bool, plot_file: Path | None, reservations: dict[str, float]) -> None:
+             as_json: bool, plot_file: Path | None, csv_file: Path | None,
+             reservations: dict[str, float]) -> None:
     """How likely is an agreement, and what will it say, given what we do not know?
 
     Draws SAMPLES samples of the scenario's uncertain inputs, runs each under every
@@ -82,7 +87,7 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
     Spearman's rank correlation; docs/forecast-theory.md). On a scenario with no
     uncertainty, the forecast is the single simulation of each protocol.
     """
-    _check_outputs(scenario, plot=plot_file)
+    _check_outputs(scenario, plot=plot_file, csv=csv_file)
     if scheduler is not None and dask_workers is not None:
         raise TratadoError("--scheduler and --dask-workers both choose the Dask cluster.",
                            field="--dask-workers",
@@ -118,6 +123,11 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
         if progress is not None:
             progress.close()
     document = result.to_dict()
+    if csv_file is not None:
+        from tratado.experiments.forecast_table import forecast_csv
+        from tratado.files import atomic_write
+
+        atomic_write(csv_file, forecast_csv(result))
     if plot_file is not None:
         from tratado.report.forecast_plot import plot_forecast
 
@@ -129,5 +139,7 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
 
     click.echo(changed, nl=False)
     click.echo(render_forecast(loaded, document), nl=False)
-    if plot_file is not None:
-        click.echo(f"\nPlot written to {plot_file}")
+    written = [f"{what} written to {path}" for path, what in
+               ((csv_file, "Samples"), (plot_file, "Plot")) if path is not None]
+    if written:
+        click.echo("\n" + "\n".join(written))

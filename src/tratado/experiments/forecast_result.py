@@ -52,6 +52,7 @@ class ForecastResult:
         self.failed = np.zeros((v, r, n), dtype=bool)
         self.nash = np.full((v, n, issues), -1, dtype=np.int32)
         self.reasons: Counter[str] = Counter()
+        self._why: dict[tuple[int, int, int], str] = {}
         self.nominal_nash = list(nominal_nash)
         self.add(rows)
 
@@ -69,6 +70,11 @@ class ForecastResult:
                 if failure is not None:
                     self.failed[variant, run, sample] = True
                     self.reasons[failure] += 1
+                    self._why[(variant, run, sample)] = failure
+
+    def failure_text(self, variant: int, run: int, sample: int) -> str:
+        """Why that session failed ("" if it did not)."""
+        return self._why.get((variant, run, sample), "")
 
     # -- names ----------------------------------------------------------------------
     @property
