@@ -143,9 +143,10 @@ class ForecastJob:
         except Exception as error:  # noqa: BLE001 - a sampler's fault fails this unit only
             return self.failed_row(index, f"the sample could not be built: {error}")
         seed = self.seed_of(index // len(self.variants))
+        nash = _nash(scenario)  # first: the mediated protocol's mediator reuses its frontier
         sessions = [self._session(scenario, protocols[protocol], mix, seed, watch)
                     for protocol, mix in self.runs]
-        return {"unit": index, "nash": _nash(scenario), "sessions": sessions}
+        return {"unit": index, "nash": nash, "sessions": sessions}
 
     def _session(self, scenario: Scenario, protocol: Any, mix: tuple[str, ...], seed: int,
                  watch: Any) -> list[Any]:
@@ -179,10 +180,18 @@ class ForecastJob:
 
 def _nash(scenario: Scenario) -> list[int] | None:
     """The option index per issue of ``scenario``'s Nash package (None if no package is
-    acceptable to every party)."""
-    from tratado.analysis import nash_solution, pareto_frontier
+    acceptable to every party). The frontier is found for the copies of the parties'
+    preferences their negotiators and the mediator get, so that the mediator of the
+    'mediated' protocol finds it already computed (:func:`tratado.analysis.pareto_frontier`
+    keeps the last one per preferences)."""
+    import dataclasses
 
-    frontier = pareto_frontier(scenario)
+    from tratado.analysis import nash_solution, pareto_frontier
+    from tratado.negotiators.base import own_copy
+
+    copies = tuple(dataclasses.replace(party, preferences=own_copy(party.preferences))
+                   for party in scenario.parties)
+    frontier = pareto_frontier(dataclasses.replace(scenario, parties=copies))
     chosen = nash_solution(frontier, scenario.reservation_values)
     return None if chosen is None else [int(k) for k in frontier.outcomes[chosen]]
 
