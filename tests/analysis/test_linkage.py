@@ -108,3 +108,15 @@ def test_an_uncertain_file_is_analysed_at_its_estimates_and_says_so(tmp_path) ->
     assert document["uncertainty"]["inputs"][0] == {
         "key": "parties.buyer.reservation", "label": "Buyer: no-deal value", "estimate": 0.3,
         "low": 0.2, "high": 0.4, "distribution": "normal"}
+
+
+def test_check_counts_the_uncertain_numbers_and_the_effects(tmp_path) -> None:
+    path = tmp_path / "uncertain.yaml"
+    path.write_text(UNCERTAIN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == ["  9 uncertain numbers (estimates with a range)",
+                                              "  The Bank: 2 effects on the parties"]
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(SMALL, encoding="utf-8")
+    assert len(CliRunner().invoke(cli, ["check", str(plain)]).output.splitlines()) == 1

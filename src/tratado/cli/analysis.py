@@ -104,11 +104,19 @@ def convert(source: tuple[str, ...], target: Path, fmt: str | None, force: bool)
 def check(scenario: tuple[str, ...]) -> None:
     """Check a scenario file and summarise it (exit code 2 if it has a mistake).
 
-    Give - to read a YAML scenario from standard input.
+    Also counts the numbers given as estimates with a range, and the effects of
+    stakeholders away from the table. Give - to read a YAML scenario from standard input.
     """
     loaded, _ = _load(scenario, {})
     click.echo(f"{loaded.name}: {loaded.n_parties} parties, {len(loaded.agenda)} issues,"
                f" {loaded.agenda.size:,} outcomes — OK")
+    if loaded.uncertainty is not None:
+        n = len(loaded.uncertainty)
+        click.echo(f"  {n} uncertain number{'s' if n > 1 else ''} (estimates with a range)")
+    for holder in loaded.roles.stakeholders:
+        if holder.effects:
+            n = len(holder.effects)
+            click.echo(f"  {holder.name}: {n} effect{'s' if n > 1 else ''} on the parties")
 
 
 @click.command()

@@ -25,6 +25,8 @@ from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, 
 COMMON_PREF_FIELDS = ("type", "reservation_value", "discount")
 LINEAR_FIELDS = ("weights", "values", "normalize", "weights_concentration")
 PREFERENCE_TYPES = ("linear-additive", "constraints", "table")
+EXACT_ONLY = ("give one number here: a range or an estimate with its range is for weights, option"
+              " values, no-deal values, rule bonuses and stakeholders' effects.")
 
 
 def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPath,
@@ -42,7 +44,7 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
         estimates.add(raw_reservation, f"{prefix}.reservation", f"{label}: no-deal value")
     reservation = nominal(raw_reservation)
     discount = item.get("discount")
-    discount = None if discount is None else doc.number(discount, (*path, "discount"))
+    discount = None if discount is None else doc.number(discount, (*path, "discount"), EXACT_ONLY)
     try:
         if kind == "linear-additive":
             doc.check_keys(item, COMMON_PREF_FIELDS + LINEAR_FIELDS, path)
@@ -62,8 +64,9 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
             rules = tuple(rule for rule, _ in read)
             # With a base and no base_weight, the base takes whatever the bonuses leave.
             default_weight = 0.0 if base is None else max(0.0, 1.0 - sum(r.bonus for r in rules))
-            base_weight = doc.number(item.get("base_weight", default_weight), (*path, "base_weight"))
-            offset = doc.number(item.get("offset", 0.0), (*path, "offset"))
+            base_weight = doc.number(item.get("base_weight", default_weight), (*path, "base_weight"),
+                                     EXACT_ONLY)
+            offset = doc.number(item.get("offset", 0.0), (*path, "offset"), EXACT_ONLY)
             result = Constraints(rules, base, base_weight, reservation, discount, offset)
             _check_bonus_ranges(read, base, base_weight, offset)
             return result
@@ -81,8 +84,9 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
                     doc.fail((*rpath, "outcome"), exc.message, exc.fix)
                 if key in entries:
                     doc.fail(rpath, "this outcome is listed twice.", "keep one entry per outcome.")
-                entries[key] = doc.number(doc.required(entry, "utility", rpath), (*rpath, "utility"))
-            default = doc.number(item.get("default", 0.0), (*path, "default"))
+                entries[key] = doc.number(doc.required(entry, "utility", rpath), (*rpath, "utility"),
+                                          EXACT_ONLY)
+            default = doc.number(item.get("default", 0.0), (*path, "default"), EXACT_ONLY)
             return Table(agenda.shape, entries, default, reservation, discount)
     except ScenarioError as exc:
         if exc.file is not None:
@@ -165,7 +169,7 @@ def _weight_estimates(doc: Document, agenda: Agenda, item: Mapping[Any, Any], pa
     """Record uncertain weights: each of its own, or all of them with a concentration."""
     if item.get("weights_concentration") is not None:
         cpath = (*path, "weights_concentration")
-        concentration = doc.number(item["weights_concentration"], cpath)
+        concentration = doc.number(item["weights_concentration"], cpath, EXACT_ONLY)
         if concentration <= 0:
             doc.fail(cpath, f"the concentration {concentration:g} is not positive.",
                      "give e.g. 'weights_concentration: 50' (larger: the weights vary less).")
