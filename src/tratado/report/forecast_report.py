@@ -41,13 +41,15 @@ def render_forecast(scenario: Scenario, document: dict[str, Any]) -> str:
     who = (f"{mixes[0][0]} for every party" if len(mixes) == 1 and len(set(mixes[0])) == 1
            else "; ".join(", ".join(mix) for mix in mixes))
     if document["exact"]:
-        linked = any(holder.effects for holder in scenario.roles.stakeholders)
+        linked = (document.get("stakeholders", True)
+                  and any(holder.effects for holder in scenario.roles.stakeholders))
+        simulate = f"`tratado simulate --protocol NAME --seed {document['seed']}`"
         lines.append(wrap(
             "The scenario states no uncertainty: the forecast is the single simulation of"
-            f" each protocol (seed {document['seed']}), as `tratado simulate --protocol NAME"
-            f" --seed {document['seed']}` runs it"
-            + (" on the scenario with the stakeholders' effects folded in" if linked and
-               document.get("stakeholders", True) else "")
+            f" each protocol (seed {document['seed']})"
+            + (", with the stakeholders' effects folded into the parties' preferences"
+               f" (with --without-stakeholders it is exactly {simulate}, which runs the"
+               " table alone)" if linked else f", exactly as {simulate} runs it")
             + f". Negotiators: {who}."))
     else:
         lines.append(wrap(
