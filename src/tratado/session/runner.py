@@ -71,6 +71,7 @@ from tratado.negotiators.base import (
 from tratado.negotiators.isolated import DeadlineReached
 from tratado.negotiators.mediators import default_mediator
 from tratado.negotiators.plugins import create, failure_traceback
+from tratado.negotiators.search import check_searchable
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
 from tratado.protocols.alternating import PAUSED, AlternatingOffers
 from tratado.records import negotiator_entry
@@ -155,6 +156,11 @@ class Session:
         if protocol.agreement == "package" and any(n.lists_outcomes for n in self.negotiators):
             # such negotiators list the space: refuse now, not at their first move
             check_space(scenario.agenda)
+        if protocol.agreement == "package":
+            # the others search a space too large to list: refuse now what they cannot search
+            for party, negotiator in zip(scenario.parties, self.negotiators, strict=True):
+                if not negotiator.lists_outcomes and not getattr(negotiator, "isolated", False):
+                    check_searchable(scenario.agenda, party.preferences, f"party '{party.id}'")
         if protocol.mediator and mediator is None:
             mediator = default_mediator(protocol)
             if mediator is None:

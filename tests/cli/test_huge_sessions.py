@@ -1,0 +1,117 @@
+"""Sessions on spaces too large to list: a 10^10-package additive scenario and GENIUS
+non-linear domains of the ANAC 2014 shape, through the command line and the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from huge_builders import additive_huge, anac_like
+
+from tratado import Agenda, Issue, OutcomeSpaceTooLarge, Party, Scenario
+from tratado.cli import cli
+from tratado.formats import save
+from tratado.negotiators import registered
+from tratado.preferences import Table
+from tratado.session import Session
+
+pytest.importorskip("scipy")  # non-linear spaces are searched with HiGHS (the huge extra)
+
+
+def invoke(*args: str) -> Any:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def domain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An ANAC-2014-shaped GENIUS non-linear folder of 10 issues (10^10 packages)."""
+    folder = tmp_path_factory.mktemp("anac") / "anac-like-10"
+    with pytest.warns(UserWarning):  # the deadline goes to tratado.json, with a note
+        save(anac_like(10), folder, "genius")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def additive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("additive") / "additive.yaml"
+    save(additive_huge(), path, "yaml")
+    return path
+
+
+def test_simulate_negotiates_on_ten_to_the_ten_packages(additive: Path) -> None:
+    result = invoke("simulate", str(additive), "--moves", "4")
+    assert result.exit_code == 0, result.output
+    assert "Agreement" in result.stdout and "Distance to the Pareto frontier" in result.stdout
+
+
+def test_a_non_linear_session_is_deterministic_and_replays(domain: Path, tmp_path: Path) -> None:
+    logs = [tmp_path / "a.json", tmp_path / "b.json"]
+    for log in logs:
+        assert invoke("simulate", str(domain), "--log", str(log)).exit_code == 0
+    assert logs[0].read_bytes() == logs[1].read_bytes()
+    replayed = invoke("replay", str(logs[0]))
+    assert replayed.exit_code == 0 and "Reproduces" in replayed.stdout
+
+
+def test_compare_agendas_runs_on_a_non_linear_domain(domain: Path) -> None:
+    result = invoke("compare-agendas", str(domain))
+    assert result.exit_code == 0, result.output
+    assert "item by item" in result.stdout.lower()
+
+
+def test_without_scipy_a_non_linear_huge_session_says_how_to_install_it(
+        domain: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tratado.negotiators.programme.has_solver", lambda: False)
+    result = invoke("simulate", str(domain), "--negotiators", "boulware,boulware")
+    assert result.exit_code == 2
+    assert "SciPy" in result.stderr and "pip install 'tratado[huge]'" in result.stderr
+    assert "--max-outcomes" not in result.stderr
+
+
+PLUGIN = '''
+from tratado.negotiators import Negotiator
+
+class Lister(Negotiator):
+    name = "lister"
+    def propose(self, t):
+        return self.table.outcomes[-1]
+'''
+
+
+def test_a_negotiator_that_lists_the_space_is_refused_up_front(
+        additive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "huge_lister.py").write_text(PLUGIN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = invoke("simulate", str(additive), "--negotiators",
+                    "huge_lister:Lister,boulware", "--no-isolate")
+    assert result.exit_code == 2
+    assert "10,000,000,000 outcomes" in result.stderr and "lists_outcomes" in result.stderr
+    assert "--max-outcomes" not in result.stderr
+
+
+def test_table_preferences_on_a_huge_space_are_refused_with_a_fix() -> None:
+    agenda = Agenda(tuple(Issue.integer(f"i{k}", 0, 9) for k in range(8)))
+    table = Table(agenda.shape, {(0,) * 8: 1.0})
+    scenario = Scenario("tables", agenda, (Party("a", table), Party("b", table)))
+    with pytest.raises(OutcomeSpaceTooLarge) as info:
+        Session(scenario, "alternating", ["boulware", "boulware"], 0)
+    assert "table" in info.value.message and "constraints" in (info.value.fix or "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", [additive_huge(), anac_like(40)], ids=["1e10", "anac40"])
+@pytest.mark.parametrize("protocol", ["alternating", "single-text", "mediated"])
+def test_every_built_in_negotiator_negotiates_on_a_huge_space(scenario: Scenario,
+                                                               protocol: str) -> None:
+    names = sorted(registered())
+    for first, second in zip(names, names[1:] + names[:1], strict=True):
+        runs = [Session(scenario, protocol, [first, second], 7).run() for _ in range(2)]
+        assert runs[0].agreement == runs[1].agreement
+        assert list(runs[0].log) == list(runs[1].log)
+        assert all(0.0 <= u <= 1.0 for u in runs[0].utilities.values())
