@@ -104,6 +104,25 @@ def test_table_preferences_on_a_huge_space_are_refused_with_a_fix() -> None:
     assert "table" in info.value.message and "constraints" in (info.value.fix or "")
 
 
+def test_a_table_over_a_huge_space_is_refused_naming_file_and_field(tmp_path: Path) -> None:
+    import yaml
+
+    issues = [{"name": f"i{j}", "options": [f"o{o}" for o in range(10)]} for j in range(8)]
+    table = {"type": "table", "default": 0.0, "reservation_value": 0.1, "outcomes": [
+        {"outcome": {f"i{j}": "o0" for j in range(8)}, "utility": 1.0}]}
+    linear = {"weights": {f"i{j}": 1 for j in range(8)}, "normalize": True,
+              "values": {f"i{j}": {f"o{o}": o / 9 for o in range(10)} for j in range(8)}}
+    path = tmp_path / "tables.yaml"
+    path.write_text(yaml.safe_dump({
+        "tratado": 1, "name": "tables", "agenda": {"issues": issues},
+        "parties": [{"id": "a", "preferences": linear}, {"id": "b", "preferences": table}]}),
+        encoding="utf-8")
+    result = invoke("simulate", str(path))
+    assert result.exit_code == 2
+    assert "tables.yaml" in result.stderr and "parties[1].preferences" in result.stderr
+    assert "party 'b'" in result.stderr and "Fix: give linear-additive" in result.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", [additive_huge(), anac_like(40)], ids=["1e10", "anac40"])
 @pytest.mark.parametrize("protocol", ["alternating", "single-text", "mediated"])

@@ -58,6 +58,7 @@ class Landscape:
             for i, mask in allowed.items():
                 allows[i, :len(mask), r] = mask
         self.allows = allows
+        self._allows_float = allows.astype(float)
         self._issues = np.arange(n)
 
     @staticmethod
@@ -90,8 +91,10 @@ class Landscape:
         if self.bonus.size:
             broken = ~self.allows[self._issues, row]  # (issues, rules)
             others_hold = (broken.sum(axis=0)[None, :] - broken) == 0
-            holds = others_hold[:, None, :] & self.allows
-            values = values + holds.astype(float) @ self.bonus
+            # bonus r counts after changing issue i to j iff the other issues keep it and
+            # option j allows it: per issue, (options x rules) @ (kept bonuses)
+            kept = others_hold * self.bonus[None, :]
+            values = values + np.matmul(self._allows_float, kept[:, :, None])[:, :, 0]
         return np.where(self.valid, values, -np.inf)
 
 

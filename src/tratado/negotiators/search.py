@@ -281,19 +281,20 @@ def offer_finder(agenda: Agenda, preferences: Preferences) -> OfferFinder:
     return finder
 
 
-def check_searchable(agenda: Agenda, preferences: Preferences, who: str = "a party") -> None:
+def check_searchable(agenda: Agenda, preferences: Preferences, who: str = "a party",
+                     field: str | None = None) -> None:
     """Refuse (a :class:`~tratado.errors.TratadoError`, with the fix) preferences the
     built-in negotiators cannot negotiate with over ``agenda``: a space too large to list
-    with preferences that have no option structure (a table), or non-linear preferences
-    there without SciPy."""
+    with preferences that have no option structure (a table; ``field`` names them), or
+    non-linear preferences there without SciPy. ``who`` names the party."""
     if agenda.size <= NEGOTIATOR_ENUMERATION_LIMIT:
         return
     if not Landscape.supports(preferences):
         raise OutcomeSpaceTooLarge(
-            f"{who}'s preferences are a table of packages, and the space has {agenda.size:,}"
-            f" packages, more than the {NEGOTIATOR_ENUMERATION_LIMIT:,} the built-in"
-            " negotiators list; larger spaces are searched, which needs preferences made of"
-            " option values and package rules.",
+            f"the preferences of {who} are a table of packages, and the space has"
+            f" {agenda.size:,} packages, more than the {NEGOTIATOR_ENUMERATION_LIMIT:,} the"
+            " built-in negotiators list; larger spaces are searched, which needs preferences"
+            " made of option values and package rules.", field=field,
             fix="give linear-additive or constraints preferences, or use fewer options.")
     if not isinstance(preferences, LinearAdditive):
         from tratado.negotiators.programme import NEEDS_SCIPY_FIX, has_solver
@@ -303,5 +304,5 @@ def check_searchable(agenda: Agenda, preferences: Preferences, who: str = "a par
 
             raise MilpUnavailable(
                 f"the space has {agenda.size:,} packages, too many to list, and negotiating"
-                f" on {who}'s non-linear preferences there searches them with mixed-integer"
-                " programmes, which need SciPy.", fix=NEEDS_SCIPY_FIX)
+                f" there on the non-linear preferences of {who} searches them with"
+                " mixed-integer programmes, which need SciPy.", fix=NEEDS_SCIPY_FIX)

@@ -158,9 +158,11 @@ class Session:
             check_space(scenario.agenda)
         if protocol.agreement == "package":
             # the others search a space too large to list: refuse now what they cannot search
-            for party, negotiator in zip(scenario.parties, self.negotiators, strict=True):
+            for k, (party, negotiator) in enumerate(zip(scenario.parties, self.negotiators,
+                                                        strict=True)):
                 if not negotiator.lists_outcomes and not getattr(negotiator, "isolated", False):
-                    check_searchable(scenario.agenda, party.preferences, f"party '{party.id}'")
+                    check_searchable(scenario.agenda, party.preferences, f"party '{party.id}'",
+                                     field=f"parties[{k}].preferences")
         if protocol.mediator and mediator is None:
             mediator = default_mediator(protocol)
             if mediator is None:
