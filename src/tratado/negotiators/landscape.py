@@ -139,6 +139,24 @@ def climb(land: Landscape, row: np.ndarray, steps: int,
     return row, value
 
 
+def climb_path(land: Landscape, row: np.ndarray, steps: int) -> list[tuple[np.ndarray, float]]:
+    """Every package (with its utility) of a best-improvement hill-climb from ``row``,
+    ``row`` first, at most ``steps`` changes."""
+    row = row.copy()
+    value = land.value(row)
+    path = [(row.copy(), value)]
+    for _ in range(steps):
+        values = land.changes(row)
+        flat = int(np.argmax(values))
+        i, j = divmod(flat, values.shape[1])
+        if not values[i, j] > value + TOLERANCE:
+            break
+        row[i] = j
+        value = float(values[i, j])
+        path.append((row.copy(), value))
+    return path
+
+
 def padded(scores: Sequence[np.ndarray], shape: Sequence[int]) -> np.ndarray:
     """Per-issue option scores as one ``(issues, options)`` array (0 where no option)."""
     out = np.zeros((len(shape), max(shape)))

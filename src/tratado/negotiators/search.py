@@ -27,12 +27,16 @@ rules (linear-additive, constraints, GENIUS non-linear); nothing is listed:
 * ``at_least`` is **exact** for additive preferences whose issues split into two halves
   of at most :data:`HALF_LIMIT` combinations each (meet in the middle: every sum of a
   first-half and a second-half utility, searched by bisection) — a 10 x 10 agenda of
-  10^10 packages is two halves of 10^5; otherwise a **bounded local search**: a ladder
-  of :data:`LADDER` packages from my best down to my worst is built once, then from the
-  lowest rung at or above the target it takes single-issue changes that land lowest at
-  or above the target (at most twice the number of issues of them). The package found is
-  always worth at least the target (when the target is reachable at all) and never more
-  than my best, but it may sit above the closest one;
+  10^10 packages is two halves of 10^5; otherwise a **bounded local search**: a pool of
+  packages spread over my utility range is built once (greedy descents from my best to
+  :data:`LADDER` levels, and :data:`CLIMBS` hill-climbs from packages drawn from a fixed
+  seed, every package met kept); then from each of the :data:`STARTS` pool packages
+  nearest at or above the target it takes single-issue changes that land lowest at or
+  above the target (at most twice the number of issues of them), and keeps the lowest
+  package reached. It is always worth at least the target (when the target is reachable
+  at all) and never more than my best, but it may sit above the closest one (measured on
+  ANAC-2014-shaped domains: the closest one for 35% of targets at 10 issues and 65% at
+  40, median excess 0.4% and 0% of the utility range, at most 11% and 4.4%);
 * ``liked_most`` starts there and climbs the scores by single-issue changes that keep my
   utility between the target and the target plus :data:`BAND` of my utility range (at
   most ``candidates`` changes) — the best a local search finds, not a proven best;
@@ -57,15 +61,26 @@ import numpy as np
 from tratado.agenda import Agenda
 from tratado.errors import OutcomeSpaceTooLarge
 from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT, OwnTable, own_table
-from tratado.negotiators.landscape import TOLERANCE, Landscape, descend, favour, padded
+from tratado.negotiators.landscape import (
+    TOLERANCE,
+    Landscape,
+    climb_path,
+    descend,
+    favour,
+    padded,
+)
 from tratado.negotiators.programme import extreme_package
 from tratado.preferences import LinearAdditive, Preferences
 from tratado.protocols.events import Outcome
 
 #: Largest half of an additive agenda the exact meet-in-the-middle search lists.
 HALF_LIMIT = 1 << 18
-#: Rungs of the ladder a local search starts from.
+#: Levels of the descents from the best package that fill a local search's pool.
 LADDER = 128
+#: Climbs from seeded random packages that fill it too.
+CLIMBS = 64
+#: Packages of the pool, nearest at or above the target, each refined by a descent.
+STARTS = 4
 #: Width of the band ``liked_most`` searches above the target, as a share of my range.
 BAND = 0.02
 #: Packages whose utility a search finder remembers (then it forgets them all).
@@ -161,32 +176,45 @@ class SearchFinder(OfferFinder):
         if value is None:
             if len(self.lookup) >= REMEMBERED:
                 self.lookup.clear()
-            row = np.asarray(outcome, dtype=np.int64)[None, :]
-            value = self.lookup[outcome] = float(self.preferences.utility(row)[0])
+            # the landscape's sum (to within 1e-15 of the preferences' own, much faster)
+            value = self.lookup[outcome] = self.land.value(np.asarray(outcome, dtype=np.int64))
         return value
 
-    def _rung(self, target: float) -> np.ndarray:
-        """The lowest rung of the ladder worth at least ``target`` (built on first use)."""
+    def _pool(self) -> tuple[list[float], list[np.ndarray]]:
+        """Packages spread over my utility range, sorted by utility (built on first use):
+        every package met on greedy descents from my best to :data:`LADDER` levels down
+        to my worst, and on :data:`CLIMBS` best-improvement climbs from packages drawn
+        from a fixed seed (the pool belongs to the preferences, not to a session)."""
         if self._ladder is None:
-            levels = np.linspace(self.best, self.worst, LADDER)
+            land, steps = self.land, self._steps
+            found: dict[float, np.ndarray] = {}
             row = self._best_row
-            found: dict[float, np.ndarray] = {self.land.value(row): row}
-            for level in levels[1:]:
-                row, value = descend(self.land, row, float(level), self._steps)
+            found[land.value(row)] = row
+            for level in np.linspace(self.best, self.worst, LADDER)[1:]:
+                row, value = descend(land, row, float(level), steps)
                 found.setdefault(value, row)
+            starts = np.random.default_rng(0).integers(0, np.array(self.shape),
+                                                       size=(CLIMBS, len(self.shape)))
+            for start in starts:
+                for row, value in climb_path(land, start, steps):
+                    found.setdefault(value, row)
             ordered = sorted(found.items(), key=lambda item: item[0])
             self._ladder = ([v for v, _ in ordered], [r for _, r in ordered])
-        values, rows = self._ladder
-        k = bisect_left(values, target - TOLERANCE)
-        return rows[min(k, len(rows) - 1)]
+        return self._ladder
 
     def _at_least_row(self, target: float) -> np.ndarray:
         if target >= self.best - TOLERANCE:
             return self._best_row
         if self._halves is not None:
             return self._halves.at_least(target)
-        row, _ = descend(self.land, self._rung(target), target, self._steps)
-        return row
+        values, rows = self._pool()
+        k = min(bisect_left(values, target - TOLERANCE), len(rows) - 1)
+        best_row, best_value = rows[k], np.inf
+        for start in rows[k:k + STARTS]:  # the nearest few at or above, each refined
+            row, value = descend(self.land, start, target, self._steps)
+            if value < best_value - TOLERANCE:
+                best_row, best_value = row, value
+        return best_row
 
     def at_least(self, target: float) -> Outcome:
         return tuple(int(v) for v in self._at_least_row(target))
