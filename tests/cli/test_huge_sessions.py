@@ -134,3 +134,13 @@ def test_every_built_in_negotiator_negotiates_on_a_huge_space(scenario: Scenario
         assert runs[0].agreement == runs[1].agreement
         assert list(runs[0].log) == list(runs[1].log)
         assert all(0.0 <= u <= 1.0 for u in runs[0].utilities.values())
+
+
+def test_the_neutral_searches_a_frontier_beyond_sixteen_issues_and_replays() -> None:
+    from tratado.negotiators.search_frontier import needs_search
+
+    scenario = anac_like(17, seed=2)
+    assert needs_search(scenario, 2_000_000)
+    runs = [Session(scenario, "mediated", ["boulware", "frequency"], 3).run() for _ in range(2)]
+    assert list(runs[0].events) == list(runs[1].events)
+    assert runs[0].agreement is not None
