@@ -3,16 +3,18 @@
 
 Every measured session runs in a child process of its own (a cold start: imports done,
 then the scenario built, the session built and run, its result read), which prints its
-wall time, its peak resident memory (``getrusage``) and the resident memory before the
-session (after imports and building the scenario). Spaces:
+wall time, its peak resident memory (``VmHWM``) and that peak before the session
+(after imports and building the scenario). Spaces:
 
 * ``additive 10^10``: ``common.linear_domain(2, 10, 10, seed)`` (10 issues x 10 options);
 * ``ANAC-like 10`` / ``ANAC-like 40``: ``bench_huge.anac_like(issues, seed)``.
 
-Negotiators, alternating offers, 100 rounds: ``boulware-conceder`` is tratado's
+Negotiators, alternating offers unless said otherwise, 100 rounds: ``boulware-conceder`` is tratado's
 ``boulware:e=0.25`` against ``conceder:e=4`` and NegMAS's ``BoulwareTBNegotiator``
 against ``ConcederTBNegotiator`` (the same curves, as in ``bench_engine.py``);
-``frequency`` is tratado's default negotiator on both sides (tratado only). NegMAS 0.16
+``frequency`` is tratado's default negotiator on both sides, and ``mediated, frequency``
+the same parties in confidential-preference mediation with the trusted neutral (tratado
+only). NegMAS 0.16
 runs the same domains (linear: ``common.to_negmas``; non-linear: one
 ``HyperRectangleUtilityFunction`` per party, its regions the profile's hyper-rectangles,
 its utilities cross-checked against tratado's on random packages) with its default
@@ -132,11 +134,12 @@ def session(space: str, seed: int, tool: str, pair: str) -> None:
         from tratado.session import Session
 
         scenario = scenario_of(space, seed)
-        names = (["frequency", "frequency"] if pair == "frequency"
-                 else [make("boulware", e=0.25), make("conceder", e=4)])
+        names = ([make("boulware", e=0.25), make("conceder", e=4)]
+                 if pair == "boulware-conceder" else ["frequency", "frequency"])
+        protocol = "mediated" if pair == "mediated, frequency" else "alternating"
         before = rss_peak()
         start = time.perf_counter()
-        result = Session(scenario, "alternating", names, seed, protocol_options={
+        result = Session(scenario, protocol, names, seed, protocol_options={
             "deadline": ROUNDS}).run()
         seconds = time.perf_counter() - start
         agreement = None if result.outcome is None else [int(v) for v in result.outcome]
@@ -145,7 +148,11 @@ def session(space: str, seed: int, tool: str, pair: str) -> None:
 
 
 def rss_peak() -> float:
-    """Peak resident memory of this process so far, MiB."""
+    """Peak resident memory of this process so far, MiB: ``VmHWM`` (``getrusage``'s
+    ``ru_maxrss`` would carry the parent's peak across the fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -210,12 +217,13 @@ def main() -> None:
     parser.add_argument("--command", action="store_true")
     args = parser.parse_args()
     negmas = args.negmas_python if Path(args.negmas_python).exists() else None
-    print("| space | tool, negotiators | session (median s) | peak RSS (MiB) | session memory"
-          " (MiB) | agreements | distance to frontier (mean) |")
+    print("| space | tool, negotiators | session (median s) | RSS before the session (MiB) |"
+          " peak RSS (MiB) | agreements | distance to frontier (mean) |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for space in args.spaces:
         runs = [("tratado", "boulware-conceder", sys.executable, args.seeds),
-                ("tratado", "frequency", sys.executable, args.seeds)]
+                ("tratado", "frequency", sys.executable, args.seeds),
+                ("tratado", "mediated, frequency", sys.executable, args.seeds)]
         if negmas:
             runs.append(("negmas", "boulware-conceder", negmas, args.negmas_seeds or args.seeds))
         for tool, pair, python, seeds in runs:
@@ -227,13 +235,13 @@ def main() -> None:
                 continue
             seconds = statistics.median(f["seconds"] for f in found)
             peak = max(f["rss_peak"] for f in found)
-            grown = max(f["rss_peak"] - f["rss_before"] for f in found)
+            before = max(f["rss_before"] for f in found)
             deals = sum(f["agreement"] is not None for f in found)
             shown = "—"
             if not args.no_distance:
                 far = [distance(space, seed, f["agreement"]) for seed, f in enumerate(found)]
                 shown = f"{statistics.mean(d for d in far if d is not None):.3f}"
-            print(f"| {space} | {tool}, {pair} | {seconds:.2f} | {peak:.0f} | {grown:.0f} |"
+            print(f"| {space} | {tool}, {pair} | {seconds:.2f} | {before:.0f} | {peak:.0f} |"
                   f" {deals}/{len(found)} | {shown} |", flush=True)
         if args.command:
             print(f"| {space} | `tratado simulate` (whole process, seed 0) |"

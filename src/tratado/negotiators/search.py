@@ -231,7 +231,7 @@ class SearchFinder(OfferFinder):
         high = np.array(self.shape)
         for _ in range(8):
             rows = rng.integers(0, high, size=(256, len(high)))
-            hits = np.flatnonzero(self.land.values(rows) >= level + TOLERANCE)
+            hits = np.flatnonzero(self.land.values(rows) >= level)
             if hits.size:
                 return tuple(int(v) for v in rows[int(hits[0])])
         top = max(self.best, level)
