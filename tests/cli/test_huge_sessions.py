@@ -144,3 +144,10 @@ def test_the_neutral_searches_a_frontier_beyond_sixteen_issues_and_replays() -> 
     runs = [Session(scenario, "mediated", ["boulware", "frequency"], 3).run() for _ in range(2)]
     assert list(runs[0].events) == list(runs[1].events)
     assert runs[0].agreement is not None
+
+
+def test_item_by_item_without_scipy_is_refused_before_the_talks(
+        domain: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tratado.negotiators.programme.has_solver", lambda: False)
+    result = invoke("compare-agendas", str(domain))
+    assert result.exit_code == 2 and "pip install 'tratado[huge]'" in result.stderr

@@ -156,13 +156,14 @@ class Session:
         if protocol.agreement == "package" and any(n.lists_outcomes for n in self.negotiators):
             # such negotiators list the space: refuse now, not at their first move
             check_space(scenario.agenda)
-        if protocol.agreement == "package":
-            # the others search a space too large to list: refuse now what they cannot search
-            for k, (party, negotiator) in enumerate(zip(scenario.parties, self.negotiators,
-                                                        strict=True)):
-                if not negotiator.lists_outcomes and not getattr(negotiator, "isolated", False):
-                    check_searchable(scenario.agenda, party.preferences, f"party '{party.id}'",
-                                     field=f"parties[{k}].preferences")
+        # the others search a space too large to list (and so does item by item, for each
+        # party's best completions): refuse now what cannot be searched
+        for k, (party, negotiator) in enumerate(zip(scenario.parties, self.negotiators,
+                                                    strict=True)):
+            searches = not negotiator.lists_outcomes and not getattr(negotiator, "isolated", False)
+            if protocol.agreement != "package" or searches:
+                check_searchable(scenario.agenda, party.preferences, f"party '{party.id}'",
+                                 field=f"parties[{k}].preferences")
         if protocol.mediator and mediator is None:
             mediator = default_mediator(protocol)
             if mediator is None:
