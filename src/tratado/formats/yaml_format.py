@@ -28,7 +28,7 @@ from tratado.scenario import Scenario
 FORMAT_VERSION = 1
 
 TOP_FIELDS = ("tratado", "name", "description", "agenda", "parties", "mediator", "host",
-              "observers", "stakeholders", "rules", "sources")
+              "observers", "stakeholders", "rules", "sources", "actors")
 ISSUE_FIELDS = ("name", "title", "description", "type", "options", "min", "max", "step")
 PARTY_FIELDS = ("id", "name", "short_name", "delegation", "preferences", "notes")
 COMMON_PREF_FIELDS = ("type", "reservation_value", "discount")
