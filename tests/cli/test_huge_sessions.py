@@ -151,3 +151,17 @@ def test_item_by_item_without_scipy_is_refused_before_the_talks(
     monkeypatch.setattr("tratado.negotiators.programme.has_solver", lambda: False)
     result = invoke("compare-agendas", str(domain))
     assert result.exit_code == 2 and "pip install 'tratado[huge]'" in result.stderr
+
+
+def test_the_anac_how_to_shows_what_the_commands_print(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_docs import DOCS, _argv, _blocks, _console_transcripts, _squeeze
+
+    page = DOCS / "howto" / "import-anac-nonlinear.md"
+    monkeypatch.chdir(tmp_path)
+    exec(compile(_blocks(page, ("python",))[0], page.name, "exec"), {})  # noqa: S102
+    runner = CliRunner()
+    for command, lines in _console_transcripts(page):
+        printed = {_squeeze(line) for line in runner.invoke(
+            cli, _argv(command), prog_name="tratado").output.splitlines()}
+        assert [line for line in lines if _squeeze(line) not in printed] == [], command
