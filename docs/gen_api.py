@@ -24,6 +24,8 @@ REGENERATE = "python docs/gen_api.py"
 
 MODULES = (
     ("tratado", "The model and the file formats"),
+    ("tratado.uncertainty", "Uncertain inputs: estimates with ranges, drawn together"),
+    ("tratado.stakeholders", "Stakeholders outside the table: effects folded into preferences"),
     ("tratado.analysis", "Exact analysis"),
     ("tratado.actors", "The analysts' multi-actor models: forecasts from capabilities, positions"
      " and saliences"),

@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "tratado.errors": 0, "tratado.limits": 0, "tratado.files": 0, "tratado.labels": 0,
     "tratado.plugins": 0, "tratado.agenda": 0,
     "tratado.preferences": 0, "tratado.parties": 0, "tratado.scenario": 0,
+    "tratado.uncertainty": 0, "tratado.stakeholders": 0,
     "tratado.formats": 0, "tratado.examples": 0,
     "tratado.actors.table": 0,  # the actors' table is model; the models on it are analysis
     "tratado.analysis": 1, "tratado.actors": 1,
