@@ -23,6 +23,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tratado.errors import TratadoError
 from tratado.service import ledger
@@ -95,6 +96,19 @@ def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: boo
     @app.exception_handler(TratadoError)
     async def bad_input(_request: Request, error: TratadoError) -> JSONResponse:
         return JSONResponse(_error_body(error), status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def clash(_request: Request, _error: IntegrityError) -> JSONResponse:
+        # a unique constraint caught what the lock should have: the same thing twice
+        return JSONResponse({"error": "this was done already (the same change twice).",
+                             "field": None, "fix": "reload to see the current state."},
+                            status_code=409)
+
+    @app.exception_handler(OperationalError)
+    async def busy(_request: Request, error: OperationalError) -> JSONResponse:
+        log.warning("database error: %s", error)
+        return JSONResponse({"error": "the database is busy or unreachable.", "field": None,
+                             "fix": "try again in a moment."}, status_code=503)
 
     app.include_router(api.router)
     if importlib.util.find_spec("tratado.service.pages") is not None:
