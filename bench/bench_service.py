@@ -45,13 +45,13 @@ def set_up(url: str, folder: Path, count: int) -> dict[str, dict[str, str]]:
     the two heads."""
     import base64
 
+    from argon2 import PasswordHasher
+
     from tratado.formats.yaml_format import loads_yaml
     from tratado.records.note import SignerKey
     from tratado.service import auth, talks
     from tratado.service.app import make_service
     from tratado.service.auth import Principal
-
-    from argon2 import PasswordHasher
 
     # the accounts' passwords are never used (API tokens are): hash them cheaply
     auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
@@ -133,6 +133,12 @@ async def load(base: str, tokens: dict[str, dict[str, str]], seconds: float
     return latencies, time.perf_counter() - start, failures
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) * 1000
 
@@ -146,19 +152,27 @@ def run(name: str, url: str, count: int, seconds: float) -> dict[str, object]:
     server = Server(url, folder / "service.key", folder / "server.log").start()
     try:
         print(f"[{name}] {count} talks at once for {seconds:.0f} s ...", flush=True)
+        assert server.process is not None
+        cpu = cpu_seconds(server.process.pid)
+        load_before = os.getloadavg()[0]
         latencies, elapsed, failures = asyncio.run(load(server.base, tokens, seconds))
+        cpu = cpu_seconds(server.process.pid) - cpu
     finally:
         server.stop()
     total = sum(len(v) for v in latencies.values())
     print(f"[{name}] {total} requests in {elapsed:.1f} s: {total / elapsed:.0f} requests/s;"
           f" {len(failures)} refused{': ' + failures[0] if failures else ''}")
+    print(f"[{name}] the server used {cpu:.1f} s of CPU: {cpu / total * 1000:.1f} ms per request"
+          f" (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on"
+          f" {os.cpu_count()} CPUs)")
     rows = {}
     for what in ("proposal", "answer", "open round", "close round", "read state"):
         values = latencies[what]
         rows[what] = (len(values), statistics.median(values) * 1000, percentile(values, 99))
         print(f"  {what:12} {len(values):6d}   p50 {rows[what][1]:7.1f} ms   p99"
               f" {rows[what][2]:7.1f} ms")
-    return {"name": name, "rate": total / elapsed, "rows": rows, "failures": len(failures)}
+    return {"name": name, "rate": total / elapsed, "rows": rows, "failures": len(failures),
+            "cpu_ms": cpu / total * 1000}
 
 
 def main() -> None:
@@ -193,15 +207,15 @@ def main() -> None:
     if len(results) == 2:
         print(f"PostgreSQL / SQLite requests per second: {results[1]['rate'] / results[0]['rate']:.2f}")  # type: ignore[operator]
     if args.markdown:
-        print("\n| database | requests/s | proposal p50 / p99 (ms) | answer p50 / p99 (ms) |"
-              " close round p50 / p99 (ms) | read state p50 / p99 (ms) |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("\n| database | requests/s | server CPU per request (ms) | proposal p50 / p99 (ms)"
+              " | answer p50 / p99 (ms) | close round p50 / p99 (ms) | read state p50 / p99 (ms) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for r in results:
             rows = r["rows"]
             assert isinstance(rows, dict)
             cells = " | ".join(f"{rows[w][1]:.0f} / {rows[w][2]:.0f}"
                                for w in ("proposal", "answer", "close round", "read state"))
-            print(f"| {r['name']} | {r['rate']:.0f} | {cells} |")
+            print(f"| {r['name']} | {r['rate']:.0f} | {r['cpu_ms']:.1f} | {cells} |")
 
 
 if __name__ == "__main__":

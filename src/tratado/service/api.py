@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from tratado.service import auth, rounds, talks, views
@@ -159,17 +159,17 @@ def create(body: NewTalks, who: Writer, service: Service_) -> dict[str, str]:
     return {"id": talks_id}
 
 
-@router.get("/talks/{talks_id}")
-def talks_state(talks_id: TalksId, who: Reader, service: Service_) -> dict[str, Any]:
-    """The talks as you may see them."""
-    return views.talks_view(service, who, talks_id)
+@router.get("/talks/{talks_id}", response_model=None)
+def talks_state(talks_id: TalksId, who: Reader, service: Service_) -> JSONResponse:
+    """The talks as you may see them (a JSON object)."""
+    return JSONResponse(views.talks_view(service, who, talks_id))
 
 
-@router.get("/talks/{talks_id}/log")
+@router.get("/talks/{talks_id}/log", response_model=None)
 def talks_log(talks_id: TalksId, who: Reader, service: Service_,
-              start: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[dict[str, Any]]:
-    """The log's leaves from ``start``."""
-    return views.log_leaves(service, who, talks_id, start)
+              start: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> JSONResponse:
+    """The log's leaves from ``start`` (a JSON list)."""
+    return JSONResponse(views.log_leaves(service, who, talks_id, start))
 
 
 @router.get("/talks/{talks_id}/checkpoint", response_class=PlainTextResponse)
