@@ -427,3 +427,8 @@ def end(service: Service, principal: Principal, talks_id: str, reason: str = "",
                                    note=reason[:500] or "the mediator ended the talks"))
         change.talks("ended", reason=reason[:2000] or "ended by the mediator")
         close_log(change)
+
+
+__all__ = ["close_log", "create_talks", "document_text", "end", "invite", "launch",
+           "my_preferences", "neutral_scenario", "register_key", "require_mediator",
+           "require_open", "resume", "set_preferences", "sign", "suspend"]

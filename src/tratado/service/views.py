@@ -114,3 +114,6 @@ def export_record(service: Service, principal: Principal, talks_id: str) -> str:
     service.read(principal, talks_id)
     with service.db.read() as session:
         return ledger.export_bundle(session, talks_id, service.signer)
+
+
+__all__ = ["checkpoint", "export_record", "list_talks", "log_leaves", "talks_view"]
