@@ -155,8 +155,10 @@ def run(name: str, url: str, count: int, seconds: float) -> dict[str, object]:
         assert server.process is not None
         cpu = cpu_seconds(server.process.pid)
         load_before = os.getloadavg()[0]
+        client_cpu = time.process_time()
         latencies, elapsed, failures = asyncio.run(load(server.base, tokens, seconds))
         cpu = cpu_seconds(server.process.pid) - cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
         server.stop()
     total = sum(len(v) for v in latencies.values())
@@ -164,7 +166,7 @@ def run(name: str, url: str, count: int, seconds: float) -> dict[str, object]:
           f" {len(failures)} refused{': ' + failures[0] if failures else ''}")
     print(f"[{name}] the server used {cpu:.1f} s of CPU: {cpu / total * 1000:.1f} ms per request"
           f" (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on"
-          f" {os.cpu_count()} CPUs)")
+          f" {os.cpu_count()} CPUs); the client used {client_cpu:.1f} s")
     rows = {}
     for what in ("proposal", "answer", "open round", "close round", "read state"):
         values = latencies[what]

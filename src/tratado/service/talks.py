@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -105,6 +105,28 @@ def create_talks(service: Service, principal: Principal, scenario: Scenario, *,
             for party in scenario.parties:
                 _store_preferences(change, party.id, party.preferences, scenario)
     return talks_id
+
+
+def scenario_from_scratch(name: str, issues: Sequence[Mapping[str, Any]],
+                          parties: Sequence[Mapping[str, Any]], *, deadline: int = 30,
+                          off_agenda: Sequence[str] = ()) -> Scenario:
+    """A scenario for talks set up from scratch: ``issues`` (``{"name", "title",
+    "options"}``), ``parties`` (``{"id", "name"}``), the rounds limit; every party's
+    preferences blank, for each delegation to enter. ``BadInput`` naming the field when
+    something is missing or malformed."""
+    from tratado.formats.yaml_format import scenario_from_dict
+
+    data = {"tratado": 1, "name": name,
+            "agenda": {"issues": [dict(i) for i in issues],
+                       "off_agenda": [{"topic": t} for t in off_agenda]},
+            "parties": [{**dict(p), "preferences": {"type": "table"}} for p in parties],
+            "rules": {"deadline": deadline, "agreement": "package"}}
+    if not off_agenda:
+        del data["agenda"]["off_agenda"]  # type: ignore[attr-defined]
+    try:
+        return scenario_from_dict(data)
+    except TratadoError as error:
+        raise BadInput(error.message, field=error.field, fix=error.fix) from None
 
 
 def invite(service: Service, principal: Principal, talks_id: str, *, email: str, name: str,
@@ -429,6 +451,6 @@ def end(service: Service, principal: Principal, talks_id: str, reason: str = "",
         close_log(change)
 
 
-__all__ = ["close_log", "create_talks", "document_text", "end", "invite", "launch",
+__all__ = ["close_log", "create_talks", "scenario_from_scratch", "document_text", "end", "invite", "launch",
            "my_preferences", "neutral_scenario", "register_key", "require_mediator",
            "require_open", "resume", "set_preferences", "sign", "suspend"]
