@@ -55,8 +55,9 @@ def make_service(db_url: str, key_file: Path | None = None, *, create_key: bool 
     return Service(db, signer)
 
 
-def admin_invitation(service: Service) -> str | None:
-    """A one-time link token that makes its holder the service's administrator, when no
+def admin_invitation(service: Service, email: str | None = None) -> str | None:
+    """A one-time link token that makes its holder the service's administrator, logging
+    in as ``email`` (default :data:`~tratado.service.auth.FIRST_ADMIN`), when no
     administrator has a password yet (the first start); else None."""
     from sqlalchemy import select
 
@@ -67,7 +68,7 @@ def admin_invitation(service: Service) -> str | None:
             tables.User.is_admin.is_(True), tables.User.password_hash.is_not(None))).first()
         if found is not None:
             return None
-        return auth.make_invitation(session, email=auth.FIRST_ADMIN,
+        return auth.make_invitation(session, email=email or auth.FIRST_ADMIN,
                                     name="Mediator", role="admin", party=None, talks_id=None,
                                     created_by=None)
 

@@ -212,23 +212,21 @@ def invitation(session: Session, token: str) -> tables.Invitation:
     return row
 
 
-FIRST_ADMIN = "administrator@tratado.invalid"
-"""The address of the first administrator's invitation: its holder gives their own."""
+FIRST_ADMIN = "mediator@localhost"
+"""The address the first administrator logs in with unless ``tratado serve --admin-email``
+names another (or the invitation page asks for one)."""
 
 
 def redeem_invitation(db: Database, token: str, password: str, name: str | None = None,
                       email: str | None = None) -> tables.User:
     """Spend the invitation ``token``: the user (created, or found by e-mail address) gets
     ``password`` and the invited role in the talks. One use only. ``email``: only for the
-    first administrator's invitation (printed by ``tratado serve``), whose holder gives
-    their own address."""
+    first administrator's invitation (printed by ``tratado serve``), whose holder may give
+    their own address instead of the one it was made for."""
     hashed = hash_password(password)  # before the writing transaction: argon2 takes a while
     with db.write() as session:
         row = invitation(session, token)
-        if row.email == FIRST_ADMIN:
-            if not email:
-                raise BadInput("give your e-mail address: you will log in with it.",
-                               field="email")
+        if row.role == "admin" and row.talks_id is None and email:
             row.email = normal_email(email)
         user = session.execute(select(tables.User).where(
             tables.User.email == row.email)).scalar_one_or_none()
