@@ -58,6 +58,7 @@ LOGIN_WINDOW = timedelta(minutes=15)
 MOST_FAILURES_PER_EMAIL = 5
 MOST_FAILURES_PER_CLIENT = 30
 MIN_PASSWORD = 10
+IDEMPOTENCY_DAYS = 7
 
 
 def now() -> datetime:
@@ -264,6 +265,11 @@ def login(db: Database, email: str, password: str, client: str = "") -> tuple[st
     with db.write() as session:
         since = now() - LOGIN_WINDOW
         session.execute(delete(tables.LoginAttempt).where(tables.LoginAttempt.at < since))
+        # housekeeping, at a moment that is rare and not urgent: ended sessions, and
+        # idempotency keys old enough that no client still retries with them
+        session.execute(delete(tables.LoginSession).where(tables.LoginSession.expires_at < now()))
+        session.execute(delete(tables.Idempotency).where(
+            tables.Idempotency.at < now() - timedelta(days=IDEMPOTENCY_DAYS)))
         for key, most in zip(keys, (MOST_FAILURES_PER_EMAIL, MOST_FAILURES_PER_CLIENT),
                              strict=True):
             count = session.execute(select(func.count()).select_from(tables.LoginAttempt).where(
