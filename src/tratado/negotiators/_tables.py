@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
+from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -45,19 +45,19 @@ class UtilityLookup(Mapping[Outcome, float]):
 
     __slots__ = ("_index", "_values")
 
-    def __init__(self, index: dict[Outcome, int], values: list[float]) -> None:
+    def __init__(self, index: dict[Outcome, int], values: np.ndarray) -> None:
         self._index = index
         self._values = values
 
     def __getitem__(self, outcome: Outcome) -> float:
-        return self._values[self._index[outcome]]
+        return float(self._values[self._index[outcome]])
 
     def __contains__(self, outcome: object) -> bool:
         return outcome in self._index
 
     def get(self, outcome: Outcome, default: Any = None) -> Any:
         found = self._index.get(outcome)
-        return default if found is None else self._values[found]
+        return default if found is None else float(self._values[found])
 
     def __iter__(self) -> Iterator[Outcome]:
         return iter(self._index)
@@ -68,20 +68,34 @@ class UtilityLookup(Mapping[Outcome, float]):
 
 @dataclass(frozen=True, eq=False)
 class OwnTable:
-    """Outcomes sorted by own utility (ascending), with a lookup."""
+    """Outcomes sorted by own utility (ascending): ``rows`` (option indices) and
+    ``sorted_utilities`` as read-only arrays, with a lookup."""
 
-    outcomes: list[Outcome]
-    utilities: list[float]
     rows: np.ndarray
+    sorted_utilities: np.ndarray
     lookup: UtilityLookup
+
+    def outcome(self, k: int) -> Outcome:
+        """The ``k``-th outcome in ascending order of utility, as a tuple."""
+        return tuple(self.rows[k].tolist())
+
+    @cached_property
+    def outcomes(self) -> list[Outcome]:
+        """Every outcome in ascending order of utility (built on first use)."""
+        return [tuple(r) for r in self.rows.tolist()]
+
+    @cached_property
+    def utilities(self) -> list[float]:
+        """The utilities in ascending order (built on first use)."""
+        return list(self.sorted_utilities.tolist())
 
     @property
     def best(self) -> float:
-        return self.utilities[-1]
+        return float(self.sorted_utilities[-1])
 
     @property
     def worst(self) -> float:
-        return self.utilities[0]
+        return float(self.sorted_utilities[0])
 
 
 _CACHE: WeakKeyDictionary[Preferences, tuple[Agenda, OwnTable]] = WeakKeyDictionary()
@@ -125,14 +139,15 @@ def own_table(agenda: Agenda, preferences: Preferences) -> OwnTable:
     if cached is not None and cached[0] is agenda:
         return cached[1]
     check_space(agenda)
-    every, tuples, index = _outcomes(agenda)
+    every, _, index = _outcomes(agenda)
     utilities = preferences.utility(every)
     order = np.argsort(utilities, kind="stable")
     rows = every[order]
     rows.setflags(write=False)
-    outcomes = list(itemgetter(*order.tolist())(tuples)) if len(tuples) > 1 else list(tuples)
-    values = utilities[order].tolist()
-    table = OwnTable(outcomes, values, rows, UtilityLookup(index, utilities.tolist()))
+    values = utilities[order]
+    values.setflags(write=False)
+    utilities.setflags(write=False)
+    table = OwnTable(rows, values, UtilityLookup(index, utilities))
     _CACHE[preferences] = (agenda, table)
     return table
 

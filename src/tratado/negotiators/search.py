@@ -124,22 +124,26 @@ class TableFinder(OfferFinder):
     def __init__(self, table: OwnTable) -> None:
         self.table = table
         self.lookup = table.lookup
-        self._utils = table.utilities
-        self._outcomes = table.outcomes
+        self._utils = table.sorted_utilities
+        self._outcome = table.outcome
         self._last = len(self._utils) - 1
         self.best, self.worst = table.best, table.worst
-        self.best_outcome = self._outcomes[-1]
+        self.best_outcome = self._outcome(self._last)
+
+    def _first_at_least(self, target: float) -> int:
+        """The place of the first utility >= ``target`` (bisect_left)."""
+        return int(self._utils.searchsorted(target))
 
     def utility(self, outcome: Outcome) -> float:
         return self.lookup[outcome]
 
     def at_least(self, target: float) -> Outcome:
-        i = bisect_left(self._utils, target)
-        return self._outcomes[i if i <= self._last else self._last]
+        i = self._first_at_least(target)
+        return self._outcome(i if i <= self._last else self._last)
 
     def liked_most(self, target: float, scores: Sequence[np.ndarray], candidates: int) -> Outcome:
         size = self._last + 1
-        low = min(bisect_left(self._utils, target), size - 1)
+        low = min(self._first_at_least(target), size - 1)
         high = min(low + candidates, size)
         block = self.table.rows[low:high]  # type: ignore[union-attr]
         total = np.zeros(high - low)
@@ -147,11 +151,11 @@ class TableFinder(OfferFinder):
             total += score[block[:, issue]]
         # Ties go to the package better for me (later in the ascending order).
         best = high - low - 1 - int(np.argmax(total[::-1]))
-        return self._outcomes[low + best]
+        return self._outcome(low + best)
 
     def random_at_least(self, level: float, rng: np.random.Generator) -> Outcome:
-        low = min(bisect_left(self._utils, level), self._last)
-        return self._outcomes[low + int(rng.integers(self._last + 1 - low))]
+        low = min(self._first_at_least(level), self._last)
+        return self._outcome(low + int(rng.integers(self._last + 1 - low)))
 
 
 class SearchFinder(OfferFinder):
