@@ -22,6 +22,7 @@ letters are allowed inside Latin words: ``μg``, ``pH-β``).
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from tratado.errors import ScenarioError
 from tratado.limits import excerpt
@@ -58,10 +59,13 @@ def _script(ch: str) -> str | None:
     return "OTHER"
 
 
+@lru_cache(maxsize=4096)
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """``text`` in NFC, refusing control and invisible formatting characters.
 
-    ``multiline`` allows tab and line feed (descriptions, notes)."""
+    ``multiline`` allows tab and line feed (descriptions, notes). The answers for the
+    last few thousand texts are kept (a forecast rebuilds the same parties' names for
+    every sample); a refusal is not kept, it is raised again."""
     for position, ch in enumerate(text):
         if ch in FORBIDDEN:
             raise ScenarioError(

@@ -18,11 +18,12 @@ package of the same sampled preferences, compute it once.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
+from tratado.agenda import DEFAULT_ENUMERATION_LIMIT, Agenda
 from tratado.analysis.budget import WorkBudget, WorkEstimate, check, estimate
 from tratado.analysis.counting import count_rational_additive
 from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_frontier
@@ -107,7 +108,7 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
         found = additive_frontier(issue_contributions(scenario), budget)
     else:
         builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
-        for rows in scenario.agenda.chunks(CHUNK):
+        for rows in _chunks(scenario.agenda):
             builder.add(scenario.utilities(rows), rows)
         found = builder.result()
     _FRONTIERS[first] = (tuple(others), scenario.agenda.shape, found)
@@ -119,6 +120,27 @@ _FRONTIERS: WeakKeyDictionary[Preferences, tuple[tuple[Preferences, ...], tuple[
 """The last frontier found per first party's preferences: ``(the other parties'
 preferences, the agenda's shape, the frontier)`` (the key itself is not in the value, so
 the entry goes when the preferences do)."""
+
+
+def _chunks(agenda: Agenda) -> Iterator[np.ndarray]:
+    """``agenda.chunks(CHUNK)``; a space of one chunk is listed once per shape and kept
+    (read-only; the last :data:`_SHAPES_KEPT` shapes), since a forecast finds the frontier
+    of thousands of sampled preferences over one agenda."""
+    if agenda.size > CHUNK:
+        yield from agenda.chunks(CHUNK)
+        return
+    rows = _ONE_CHUNK.pop(agenda.shape, None)
+    if rows is None:
+        rows = agenda.outcomes()
+        rows.setflags(write=False)
+        while len(_ONE_CHUNK) >= _SHAPES_KEPT:
+            del _ONE_CHUNK[next(iter(_ONE_CHUNK))]
+    _ONE_CHUNK[agenda.shape] = rows  # the most recent last
+    yield rows
+
+
+_ONE_CHUNK: dict[tuple[int, ...], np.ndarray] = {}
+_SHAPES_KEPT = 4
 
 
 class AnalysisNote(UserWarning):
@@ -151,6 +173,6 @@ def count_rational(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_L
     if scenario.agenda.size > max_outcomes:
         return None
     count = 0
-    for rows in scenario.agenda.chunks(CHUNK):
+    for rows in _chunks(scenario.agenda):
         count += int(np.count_nonzero(np.all(snap(scenario.utilities(rows)) >= reservation, axis=1)))
     return count
