@@ -68,16 +68,30 @@ class UtilityLookup(Mapping[Outcome, float]):
 
 @dataclass(frozen=True, eq=False)
 class OwnTable:
-    """Outcomes sorted by own utility (ascending): ``rows`` (option indices) and
-    ``sorted_utilities`` as read-only arrays, with a lookup."""
+    """Outcomes sorted by own utility (ascending): ``order`` (places in ``every``, the
+    agenda's enumeration) and ``sorted_utilities`` as read-only arrays, with a lookup;
+    ``rows`` (option indices in that order) is built on first use."""
 
-    rows: np.ndarray
+    every: np.ndarray
+    order: np.ndarray
     sorted_utilities: np.ndarray
     lookup: UtilityLookup
 
     def outcome(self, k: int) -> Outcome:
         """The ``k``-th outcome in ascending order of utility, as a tuple."""
-        return tuple(self.rows[k].tolist())
+        return tuple(self.every[self.order[k]].tolist())
+
+    def rows_between(self, low: int, high: int) -> np.ndarray:
+        """Rows ``low`` to ``high`` (excluded) of the ascending order."""
+        block: np.ndarray = self.every[self.order[low:high]]
+        return block
+
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """Every outcome's option indices in ascending order of utility (read-only)."""
+        rows: np.ndarray = self.every[self.order]
+        rows.setflags(write=False)
+        return rows
 
     @cached_property
     def outcomes(self) -> list[Outcome]:
@@ -142,12 +156,11 @@ def own_table(agenda: Agenda, preferences: Preferences) -> OwnTable:
     every, _, index = _outcomes(agenda)
     utilities = preferences.utility(every)
     order = np.argsort(utilities, kind="stable")
-    rows = every[order]
-    rows.setflags(write=False)
+    order.setflags(write=False)
     values = utilities[order]
     values.setflags(write=False)
     utilities.setflags(write=False)
-    table = OwnTable(rows, values, UtilityLookup(index, utilities))
+    table = OwnTable(every, order, values, UtilityLookup(index, utilities))
     _CACHE[preferences] = (agenda, table)
     return table
 

@@ -145,7 +145,7 @@ class TableFinder(OfferFinder):
         size = self._last + 1
         low = min(self._first_at_least(target), size - 1)
         high = min(low + candidates, size)
-        block = self.table.rows[low:high]  # type: ignore[union-attr]
+        block = self.table.rows_between(low, high)  # type: ignore[union-attr]
         total = np.zeros(high - low)
         for issue, score in enumerate(scores):
             total += score[block[:, issue]]
