@@ -64,7 +64,9 @@ class FrequencyNegotiator(Negotiator):
         self._top = self.finder.best
         self._span = max(self._top - max(self.reservation_value, self.finder.worst), 0.0)
         self._shape = self.view.scenario.agenda.shape
-        self._counts: dict[str, list[np.ndarray]] = {}
+        # every issue's options side by side in one array: issue i's at _starts[i]...
+        self._starts = np.concatenate([[0], np.cumsum(self._shape)[:-1]]).astype(np.int64)
+        self._counts: dict[str, np.ndarray] = {}
         self._unchanged: dict[str, np.ndarray] = {}
         self._previous: dict[str, Outcome] = {}
         self._scores: list[np.ndarray] | None = None
@@ -76,10 +78,9 @@ class FrequencyNegotiator(Negotiator):
     def _observe(self, party: str, outcome: Outcome) -> None:
         counts = self._counts.get(party)
         if counts is None:
-            counts = self._counts[party] = [np.zeros(n) for n in self._shape]
+            counts = self._counts[party] = np.zeros(sum(self._shape))
             self._unchanged[party] = np.zeros(len(self._shape))
-        for issue, option in enumerate(outcome):
-            counts[issue][option] += 1
+        counts[self._starts + np.asarray(outcome, dtype=np.int64)] += 1
         previous = self._previous.get(party)
         if previous is not None:
             self._unchanged[party] += np.equal(previous, outcome)
@@ -89,13 +90,15 @@ class FrequencyNegotiator(Negotiator):
     def opponent_scores(self) -> list[np.ndarray]:
         """Per issue, the modelled value of each option to the others (weights included)."""
         if self._scores is None:
-            scores = [np.zeros(n) for n in self._shape]
+            scores = np.zeros(sum(self._shape))
             for party, counts in self._counts.items():
                 weights = 1.0 + self._unchanged[party]
                 weights /= weights.sum()
-                for issue, count in enumerate(counts):
-                    scores[issue] += weights[issue] * (count + 1.0) / (count.max() + 1.0)
-            self._scores = scores
+                most = np.maximum.reduceat(counts, self._starts)  # per issue
+                # per option: weight of its issue * (count + 1) / (its issue's most + 1)
+                scores += (np.repeat(weights, self._shape) * (counts + 1.0)
+                           / np.repeat(most + 1.0, self._shape))
+            self._scores = np.split(scores, self._starts[1:])
         return self._scores
 
     def target(self, t: float) -> float:
