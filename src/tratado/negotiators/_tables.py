@@ -16,7 +16,6 @@ one party's preferences only and is handed only to that party's negotiator.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -66,25 +65,80 @@ class UtilityLookup(Mapping[Outcome, float]):
         return len(self._index)
 
 
-@dataclass(frozen=True, eq=False)
 class OwnTable:
-    """Outcomes sorted by own utility (ascending): ``order`` (places in ``every``, the
-    agenda's enumeration) and ``sorted_utilities`` as read-only arrays, with a lookup;
-    ``rows`` (option indices in that order) is built on first use."""
+    """Outcomes in ascending order of own utility (ties: in enumeration order), with a
+    lookup.
 
-    every: np.ndarray
-    order: np.ndarray
-    sorted_utilities: np.ndarray
-    lookup: UtilityLookup
+    The order is found from the top down, as far as it is asked for: a negotiator
+    concedes from its best package and reads only the packages worth at least its
+    current target (in a forecast, the top 10-30% of the space), so only those are
+    sorted; the first request below them sorts a larger top part (at least twice as deep
+    in utility), and ``rows``, ``outcomes``, ``utilities`` and ``sorted_utilities`` sort
+    everything. The top part of a stable sort is the stable sort of the top part, so the
+    answers are those of one full sort.
+    """
+
+    def __init__(self, every: np.ndarray, utilities: np.ndarray, lookup: UtilityLookup) -> None:
+        self.every = every
+        self.lookup = lookup
+        self._utilities = utilities
+        self.size = len(utilities)
+        self.best = float(utilities.max())
+        self.worst = float(utilities.min())
+        # (utility from which on the order is known, its first place, order, utilities)
+        self._known: tuple[float, int, np.ndarray, np.ndarray] = (
+            np.inf, self.size, np.empty(0, dtype=np.int64), np.empty(0))
+
+    def _down_to(self, target: float) -> tuple[float, int, np.ndarray, np.ndarray]:
+        """The known top part, extended (if need be) to every outcome worth >= target."""
+        known = self._known
+        if target >= known[0] or known[1] == 0:
+            return known
+        gap = max(2.0 * (self.best - min(target, known[0])), (self.best - self.worst) / 8)
+        level = self.best - gap
+        u = self._utilities
+        if level <= self.worst:
+            order = np.argsort(u, kind="stable")
+            level = -np.inf
+        else:
+            top = np.flatnonzero(u >= level)
+            order = top[np.argsort(u[top], kind="stable")]
+        order.setflags(write=False)
+        values = u[order]
+        values.setflags(write=False)
+        self._known = known = (level, self.size - len(order), order, values)
+        return known
+
+    def first_at_least(self, target: float) -> int:
+        """The place in the ascending order of the first outcome worth at least
+        ``target`` (``size`` if none is): bisect_left."""
+        _, first, _, values = self._down_to(target)
+        return first + int(values.searchsorted(target))
 
     def outcome(self, k: int) -> Outcome:
         """The ``k``-th outcome in ascending order of utility, as a tuple."""
-        return tuple(self.every[self.order[k]].tolist())
+        _, first, order, _ = self._known
+        if k < first:
+            _, first, order, _ = self._down_to(-np.inf)
+        return tuple(self.every[order[k - first]].tolist())
 
     def rows_between(self, low: int, high: int) -> np.ndarray:
         """Rows ``low`` to ``high`` (excluded) of the ascending order."""
-        block: np.ndarray = self.every[self.order[low:high]]
+        _, first, order, _ = self._known
+        if low < first:
+            _, first, order, _ = self._down_to(-np.inf)
+        block: np.ndarray = self.every[order[low - first:high - first]]
         return block
+
+    @property
+    def order(self) -> np.ndarray:
+        """Every outcome's place in the enumeration, in ascending order of utility."""
+        return self._down_to(-np.inf)[2]
+
+    @property
+    def sorted_utilities(self) -> np.ndarray:
+        """Every utility, ascending."""
+        return self._down_to(-np.inf)[3]
 
     @cached_property
     def rows(self) -> np.ndarray:
@@ -102,14 +156,6 @@ class OwnTable:
     def utilities(self) -> list[float]:
         """The utilities in ascending order (built on first use)."""
         return list(self.sorted_utilities.tolist())
-
-    @property
-    def best(self) -> float:
-        return float(self.sorted_utilities[-1])
-
-    @property
-    def worst(self) -> float:
-        return float(self.sorted_utilities[0])
 
 
 _CACHE: WeakKeyDictionary[Preferences, tuple[Agenda, OwnTable]] = WeakKeyDictionary()
@@ -155,12 +201,8 @@ def own_table(agenda: Agenda, preferences: Preferences) -> OwnTable:
     check_space(agenda)
     every, _, index = _outcomes(agenda)
     utilities = preferences.utility(every)
-    order = np.argsort(utilities, kind="stable")
-    order.setflags(write=False)
-    values = utilities[order]
-    values.setflags(write=False)
     utilities.setflags(write=False)
-    table = OwnTable(every, order, values, UtilityLookup(index, utilities))
+    table = OwnTable(every, utilities, UtilityLookup(index, utilities))
     _CACHE[preferences] = (agenda, table)
     return table
 

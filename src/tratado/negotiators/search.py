@@ -124,15 +124,12 @@ class TableFinder(OfferFinder):
     def __init__(self, table: OwnTable) -> None:
         self.table = table
         self.lookup = table.lookup
-        self._utils = table.sorted_utilities
         self._outcome = table.outcome
-        self._last = len(self._utils) - 1
+        self._first_at_least = table.first_at_least
+        self._last = table.size - 1
         self.best, self.worst = table.best, table.worst
+        self._first_at_least(self.best)
         self.best_outcome = self._outcome(self._last)
-
-    def _first_at_least(self, target: float) -> int:
-        """The place of the first utility >= ``target`` (bisect_left)."""
-        return int(self._utils.searchsorted(target))
 
     def utility(self, outcome: Outcome) -> float:
         return self.lookup[outcome]

@@ -1,0 +1,34 @@
+"""A negotiator's table sorts only the top of the space it is asked about; its answers
+are those of one full stable sort, whatever the order of the requests."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tratado.negotiators._tables import OwnTable, UtilityLookup
+
+
+@given(values=st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 1.0]),
+                       min_size=1, max_size=60),
+       targets=st.lists(st.floats(-0.5, 1.5), max_size=8))
+def test_the_top_down_order_is_the_full_stable_sort(values: list[float],
+                                                    targets: list[float]) -> None:
+    utilities = np.array(values)
+    every = np.arange(len(values), dtype=np.int64)[:, None]
+    table = OwnTable(every, utilities, UtilityLookup({(k,): k for k in range(len(values))},
+                                                     utilities))
+    order = np.argsort(utilities, kind="stable")
+    ascending = utilities[order].tolist()
+    for target in targets:
+        place = table.first_at_least(target)
+        assert place == bisect_left(ascending, target)
+        for k in range(place, len(values)):
+            assert table.outcome(k) == (int(order[k]),)
+        assert table.rows_between(place, len(values))[:, 0].tolist() == order[place:].tolist()
+    assert table.best == max(values) and table.worst == min(values)
+    assert table.outcomes == [(int(k),) for k in order]
+    assert table.utilities == ascending
