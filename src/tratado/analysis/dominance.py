@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from tratado.analysis.dominance_tree import tree_keep_mask
+
 if TYPE_CHECKING:
     from tratado.analysis.budget import WorkBudget
 
@@ -37,6 +39,10 @@ _BLOCK = 512  # candidates checked together by the many-party algorithm
 _CHUNK = 2048  # frontier points compared against one block at a time
 _GRID_CELLS = 1 << 15  # cells of the grid prefilter (per round)
 _GRID_MIN = 4096  # rows below which the grid prefilter is not worth it
+#: Four or more parties: once the block-wise filter's frontier holds this many rows and
+#: at least as many candidates remain, the rest go to the tree of boxes
+#: (:mod:`tratado.analysis.dominance_tree`).
+TREE_FROM = 1024
 
 
 def as_utilities(utilities: npt.ArrayLike) -> FloatArray:
@@ -277,6 +283,12 @@ def _mask_nd(u: FloatArray, tol: float, budget: WorkBudget | None = None) -> Boo
     n_front = 0
     keep = np.zeros(alive.size, dtype=np.bool_)
     for lo in range(0, alive.size, _BLOCK):
+        if n_front > TREE_FROM and alive.size - lo > TREE_FROM:
+            # A large frontier: the rest goes to the tree of boxes, with the frontier
+            # found so far (every earlier row is on it or dominated by a row on it).
+            rest = np.concatenate([front[:n_front], cand[lo:]])
+            keep[lo:] = tree_keep_mask(rest, tol, budget)[n_front:]
+            break
         idx = np.arange(lo, min(lo + _BLOCK, alive.size))
         block = cand[idx]
         for f_lo in range(0, n_front, _CHUNK):
