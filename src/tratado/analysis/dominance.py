@@ -8,9 +8,10 @@ a cheap vectorised pass. Two parties are then finished by a sort and sweep in
 some row in every party is dropped wholesale). Three parties then finish with an exact
 staircase sweep per party (``O(m log m)`` whatever the frontier's size). Four or more
 sort the survivors by total utility descending, so every dominator of a row precedes it,
-and check blocks of candidates, vectorised, against the growing frontier; that costs
-``O(survivors x frontier)``, so four-party sets whose frontier holds most of the rows
-(near constant-sum utilities) are the slow case.
+and check blocks of candidates, vectorised, against the growing frontier, which costs
+``O(survivors x frontier)``; once that frontier holds :data:`TREE_FROM` rows (near
+constant-sum utilities put most rows on it), the remaining candidates go, with the
+frontier so far, to the orthant queries of :mod:`tratado.analysis.dominance_tree`.
 
 The internal masks take a tolerance ``tol`` (see below) that the additive dynamic
 programme in :mod:`tratado.analysis.frontier` needs; :func:`pareto_mask` uses ``tol = 0``.
