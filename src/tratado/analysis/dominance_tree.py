@@ -53,7 +53,7 @@ BoolArray = npt.NDArray[np.bool_]
 _LEAF = 16  # rows per leaf
 _FANOUT = 8  # children per node
 _BATCH = 64  # query rows that descend the tree together
-_PAIRS = 1 << 20  # (row, row) comparisons evaluated at once, to bound memory
+_PAIRS = 1 << 20  # (row, box) or (row, row) comparisons evaluated at once: bounded memory
 
 
 def _morton_order(u: FloatArray) -> IntArray:
@@ -121,12 +121,56 @@ def _pairs_dominated(cols: list[FloatArray], qi: IntArray, yi: IntArray, tol: fl
     return out
 
 
+def _search_leaves(cols: list[FloatArray], tree: _Tree, q: IntArray, leaves: IntArray,
+                   tol: float, dead: BoolArray, budget: WorkBudget | None) -> None:
+    """Mark in ``dead`` the queries ``q`` that a row of ``leaves`` tol-dominates."""
+    k = len(cols)
+    m = dead.size
+    # (query, leaf) pairs: leaf boxes against each query's own row.
+    qi = np.repeat(q, leaves.size)
+    li = np.tile(leaves, q.size)
+    reach = np.ones(qi.size, dtype=np.bool_)
+    beat = np.zeros(qi.size, dtype=np.bool_)
+    above = np.ones(qi.size, dtype=np.bool_)
+    for p in range(k):
+        x, hi, lo = cols[p][qi], tree.hi_cols[p][li], tree.lo_cols[p][li]
+        reach &= hi >= x
+        beat |= hi - x > tol
+        above &= lo >= x
+    reach &= beat
+    dead[qi[reach & above]] = True
+    keep = reach & ~dead[qi]
+    if budget is not None:
+        budget.spend(int(keep.size) * k)
+    qi, li = qi[keep], li[keep]
+    if not qi.size:
+        return
+    # (query, row) pairs, in slices of bounded size.
+    per = max(1, min(_PAIRS // _LEAF, qi.size))
+    for s in range(0, qi.size, per):
+        sq, sl = qi[s:s + per], li[s:s + per]
+        live = ~dead[sq]
+        sq, sl = sq[live], sl[live]
+        if not sq.size:
+            continue
+        rq = np.repeat(sq, _LEAF)
+        ry = (sl[:, None] * _LEAF + np.arange(_LEAF)[None, :]).reshape(-1)
+        valid = ry < m
+        rq, ry = rq[valid], ry[valid]
+        if budget is not None:
+            budget.spend(int(rq.size) * k)
+        hit = _pairs_dominated(cols, rq, ry, tol)
+        dead[rq[hit]] = True
+
+
 def tree_keep_mask(u: FloatArray, tol: float, budget: WorkBudget | None = None) -> BoolArray:
     """Rows of ``u`` (``(m, k)``, finite) that no row tol-dominates; exact for any ``k``.
 
     ``budget`` is charged ``k`` units per box or row comparison.
     """
     m, k = u.shape
+    if m == 0:
+        return np.zeros(0, dtype=np.bool_)
     order = _morton_order(u)
     rows = np.ascontiguousarray(u[order])
     cols = [np.ascontiguousarray(rows[:, p]) for p in range(k)]
@@ -140,42 +184,13 @@ def tree_keep_mask(u: FloatArray, tol: float, budget: WorkBudget | None = None) 
             budget.spend(sum(level.shape[0] for level in tree.lo[1:]) * k // 4 + leaves.size * k)
         if not leaves.size:
             continue
-        # (query, leaf) pairs: leaf boxes against each query's own row.
-        qi = np.repeat(q, leaves.size)
-        li = np.tile(leaves, q.size)
-        reach = np.ones(qi.size, dtype=np.bool_)
-        beat = np.zeros(qi.size, dtype=np.bool_)
-        above = np.ones(qi.size, dtype=np.bool_)
-        for p in range(k):
-            x, hi, lo = cols[p][qi], tree.hi_cols[p][li], tree.lo_cols[p][li]
-            reach &= hi >= x
-            beat |= hi - x > tol
-            above &= lo >= x
-        reach &= beat
-        covered = reach & above
-        dead[qi[covered]] = True
-        keep = reach & ~dead[qi]
-        qi, li = qi[keep], li[keep]
-        if budget is not None:
-            budget.spend(int(keep.size) * k)
-        if not qi.size:
-            continue
-        # (query, row) pairs, in slices of bounded size.
-        per = min(_PAIRS // _LEAF, qi.size)
-        for s in range(0, qi.size, per):
-            sq, sl = qi[s:s + per], li[s:s + per]
-            live = ~dead[sq]
-            sq, sl = sq[live], sl[live]
-            if not sq.size:
-                continue
-            rq = np.repeat(sq, _LEAF)
-            ry = (sl[:, None] * _LEAF + np.arange(_LEAF)[None, :]).reshape(-1)
-            valid = ry < m
-            rq, ry = rq[valid], ry[valid]
-            if budget is not None:
-                budget.spend(int(rq.size) * k)
-            hit = _pairs_dominated(cols, rq, ry, tol)
-            dead[rq[hit]] = True
+        # Leaves in slices, so that no stage holds more than about _PAIRS pairs.
+        step = max(1, _PAIRS // (q.size * _LEAF))
+        for l_lo in range(0, leaves.size, step):
+            live_q = q[~dead[q]]
+            if not live_q.size:
+                break
+            _search_leaves(cols, tree, live_q, leaves[l_lo:l_lo + step], tol, dead, budget)
     keep_sorted = ~dead
     mask = np.zeros(m, dtype=np.bool_)
     mask[order[keep_sorted]] = True
