@@ -136,3 +136,11 @@ def test_additive_near_constant_sum_matches_enumeration(k: int) -> None:
     assert {tuple(r) for r in snap(f.utilities).tolist()} == \
         {tuple(r) for r in grid[brute_keep(grid)].tolist()}
     assert len(f) > len(rows) // 2
+
+
+def test_more_parties_than_bits_in_the_curve_key() -> None:
+    """70 parties: the Z-order key cannot hold a bit per party; the order degrades, the
+    answer does not."""
+    u = np.round(np.random.default_rng(70).random((400, 70)), 1)
+    np.testing.assert_array_equal(dominance_tree.tree_keep_mask(u, 0.0), brute_keep(u))
+    assert dominance_tree.tree_keep_mask(np.zeros((0, 5)), 0.0).shape == (0,)
