@@ -32,8 +32,9 @@ When utilities cannot be rescaled to integers the step is ``1e-6`` and the front
 not proven exact (:attr:`~tratado.analysis.milp.MilpFrontier.exact` is False).
 
 The number of solves is the number of frontier points plus the number of zones found
-empty: about twice the frontier for three parties, and growing faster with more parties
-(up to the square of the frontier for four or five).  The ``milp_solves`` limit
+empty: about three times the frontier for three parties (at most ``2f + 1`` zones for
+``f`` points in general position), and growing faster with more parties (the zones can
+grow like ``f ** (k // 2)``).  The ``milp_solves`` limit
 (:mod:`tratado.limits`) stops a walk that would take too long, with a message that says so.
 """
 
