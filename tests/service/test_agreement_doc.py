@@ -125,7 +125,7 @@ def test_the_document_of_a_bundles_agreement(venezuela, heads) -> None:
     service = SignerKey.generate("mediation-service")
     bundle = make_bundle(record, venezuela, [service])
     data = bundle_text(bundle).encode()
-    checkpoint = Checkpoint.parse(bundle["checkpoint"].split("\n\n")[0])
+    checkpoint = Checkpoint.parse(bundle["checkpoint"].split("\n\n")[0] + "\n")
     text = document_text(bundle["leaves"][0]["opening"]["public_scenario"], "agreement",
                          record["agreement"],
                          record=f"{checkpoint.origin} {checkpoint.size} {bundle['hashes'][0]}")

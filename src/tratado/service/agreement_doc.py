@@ -242,7 +242,7 @@ def from_bundle(bundle: Mapping[str, Any], data: bytes | None = None, note: str 
         record = next((line[len("Record: "):] for line in note.split("\n")
                        if line.startswith("Record: ")), None)
     sha = hashlib.sha256(data).hexdigest() if data is not None else None
-    checkpoint = str(bundle.get("checkpoint", "")).split("\n\n")[0] or None
+    checkpoint = str(bundle.get("checkpoint", "")) or None
     return document(public, "agreement", agreement, note=note, keys=keys, record=record,
                     record_sha256=sha, checkpoint=checkpoint)
 
