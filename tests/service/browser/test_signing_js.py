@@ -55,3 +55,14 @@ def test_a_key_file_from_tratado_keys_loads_and_co_signs(page: Any) -> None:
     assert checkpoint + line + "\n" == add_signatures(checkpoint, [head])  # Ed25519 is deterministic
     with pytest.raises(Exception, match="not a signer key"):
         page.evaluate("tratadoKeys.load('head', 'government-head+01234567+AAAA')")
+
+
+def test_a_document_signature_is_ed25519_of_the_texts_bytes(page: Any) -> None:
+    made = page.evaluate("tratadoKeys.generate('head', 'government-head')")
+    text = "Venezuela 2021\n\nThe parties agree…\n\nSHA-256: 00ff\n"
+    signature = page.evaluate("text => tratadoKeys.signature('head', text)", text)
+    import base64
+
+    assert VerifierKey.parse(made["verifier"]).verify(text.encode(), base64.b64decode(signature))
+    assert page.evaluate("tratadoKeys.verifier('head')") == made["verifier"]
+    assert page.evaluate("tratadoKeys.verifier('nobody')") is None

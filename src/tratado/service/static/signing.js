@@ -126,14 +126,31 @@
     return made;
   }
 
-  // The signature line of `text` (a note's text, ending in a newline) by the key in `slot`.
-  async function signatureLine(slot, text) {
+  // The Ed25519 signature (64 bytes) of the UTF-8 bytes of `text` by the key in `slot`.
+  async function signBytes(slot, text) {
     const entry = await loadKey(slot);
     if (!entry) throw new Error("no key in this browser: create or load your key first");
     const signature = new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, entry.key,
       encoder.encode(text)));
+    return { entry, signature };
+  }
+
+  // The signature of `text`, base64 (what a head signs a document with).
+  async function signature(slot, text) {
+    return b64((await signBytes(slot, text)).signature);
+  }
+
+  // The note signature line of `text` (a note's text, ending in a newline).
+  async function signatureLine(slot, text) {
+    const { entry, signature } = await signBytes(slot, text);
     const id = hexToBytes(entry.verifier.split("+")[1]);
     return `\u2014 ${entry.name} ${b64(join(id, signature))}`;
+  }
+
+  // The verifier key kept in `slot`, or null.
+  async function verifier(slot) {
+    const entry = await loadKey(slot);
+    return entry ? entry.verifier : null;
   }
 
   function hexToBytes(text) {
@@ -164,10 +181,12 @@
   //   puts its verifier key in the field "verifier_key", offers the key file, submits.
   // <form data-key-slot="SLOT" data-key-load>: reads the file of the field "key_file",
   //   puts its verifier key in "verifier_key", submits.
-  // <form data-key-slot="SLOT" data-sign="BASE64 OF THE TEXT">: signs the text, puts the
-  //   signature line in the field "signature", submits. With data-checkpoint-of="TALKS"
-  //   and data-note="BASE64 OF THE SIGNED CHECKPOINT" it also keeps the checkpoint, with
-  //   this signature added, in this browser (for `tratado verify --checkpoint`).
+  // <form data-key-slot="SLOT" data-sign="BASE64 OF THE TEXT">: signs the text's UTF-8
+  //   bytes, puts the signature (base64) in the field "signature", submits.
+  // <form data-key-slot="SLOT" data-cosign="BASE64 OF A SIGNED CHECKPOINT"
+  //   data-checkpoint-of="TALKS">: adds this key's signature line to the checkpoint, puts
+  //   the co-signed note in the field "note", keeps it in this browser (for
+  //   `tratado verify --checkpoint`), submits.
 
   function say(form, text) {
     const place = form.querySelector("[data-key-message]");
@@ -187,12 +206,13 @@
       form.elements.verifier_key.value = made.verifier;
     } else if (form.dataset.sign) {
       const text = new TextDecoder().decode(unb64(form.dataset.sign));
-      const line = await signatureLine(slot, text);
-      form.elements.signature.value = line;
-      if (form.dataset.checkpointOf && form.dataset.note) {
-        const note = new TextDecoder().decode(unb64(form.dataset.note));
-        remember(form.dataset.checkpointOf, `${note}${line}\n`);
-      }
+      form.elements.signature.value = await signature(slot, text);
+    } else if (form.dataset.cosign) {
+      const note = new TextDecoder().decode(unb64(form.dataset.cosign));
+      const text = note.slice(0, note.lastIndexOf("\n\n") + 1);
+      const cosigned = `${note}${await signatureLine(slot, text)}\n`;
+      form.elements.note.value = cosigned;
+      if (form.dataset.checkpointOf) remember(form.dataset.checkpointOf, cosigned);
     }
   }
 
@@ -215,5 +235,5 @@
     seen.forEach((note, k) => download(`${talks}-checkpoint-${k + 1}.txt`, note));
   });
 
-  window.tratadoKeys = { generate, load, signatureLine, remember, keyId };
+  window.tratadoKeys = { generate, load, signature, signatureLine, verifier, remember, keyId };
 })();
