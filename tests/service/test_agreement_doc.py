@@ -1,9 +1,11 @@
-"""The documents heads sign and the agreement exported as HTML and Markdown
-(tratado.service.agreement_doc)."""
+"""The agreement exported as HTML and Markdown with the heads' signatures and the record's
+verification hash (tratado.service.agreement_doc), read from the talks' log alone."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 
 import pytest
 
@@ -11,126 +13,116 @@ pytest.importorskip("cryptography")
 
 import tratado  # noqa: E402
 from tratado.errors import TratadoError  # noqa: E402
-from tratado.records import build_record, public_scenario  # noqa: E402
-from tratado.records.bundle import bundle_text, make_bundle  # noqa: E402
-from tratado.records.note import Checkpoint, SignerKey, add_signatures, sign_note  # noqa: E402
+from tratado.records import public_scenario  # noqa: E402
+from tratado.records.note import SignerKey  # noqa: E402
 from tratado.service.agreement_doc import (  # noqa: E402
-    check_signatures,
-    document,
-    document_text,
     from_bundle,
-    signed_note,
-    text_hash,
+    from_leaves,
+    signature_verifies,
     to_html,
     to_markdown,
 )
-from tratado.session import Session  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def public(venezuela: tratado.Scenario) -> dict:
-    return public_scenario(venezuela)
+def heads() -> dict[str, SignerKey]:
+    return {"government": SignerKey.generate("government-head"),
+            "opposition": SignerKey.generate("opposition-head")}
+
+
+def _text(title: str, lines: list[str]) -> str:
+    body = f"{title}\n\n" + "\n".join(lines) + "\n"
+    return f"{body}\nSHA-256: {hashlib.sha256(body.encode()).hexdigest()}\n"
+
+
+def _signed(document: str, party: str, key: SignerKey, text: str) -> dict:
+    return {"talks": {"kind": "signed", "document": document, "party": party, "text": text,
+                      "at": "2026-11-29T10:00:00Z", "verifier_key": str(key.verifier),
+                      "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                      "signature": base64.b64encode(key.sign(text.encode())).decode()}}
 
 
 @pytest.fixture(scope="module")
-def package(venezuela: tratado.Scenario) -> dict:
-    return {issue.name: str(issue.options[1]) for issue in venezuela.agenda}
+def talks(venezuela: tratado.Scenario, heads) -> dict:
+    """A log by hand: opening, a partial agreement signed by one head, the agreement
+    signed by both, the closing."""
+    public = public_scenario(venezuela)
+    package = {issue.name: str(issue.options[1]) for issue in venezuela.agenda}
+    partial_text = _text("Venezuela", ["5. Economy: " + package["economy"]])
+    agreement_text = _text("Venezuela", [f"{k}. {i.title}: {package[i.name]}"
+                                         for k, i in enumerate(venezuela.agenda, start=1)])
+    leaves = [{"opening": {"public_scenario": public, "parties": list(venezuela.party_ids)}},
+              {"talks": {"kind": "created", "title": "Venezuela: Mexico City talks"}},
+              {"talks": {"kind": "partial-agreement", "number": 1, "round": 2,
+                         "package": {"economy": package["economy"]}}},
+              _signed("partial-1", "government", heads["government"], partial_text),
+              _signed("agreement", "government", heads["government"], agreement_text),
+              _signed("agreement", "opposition", heads["opposition"], agreement_text),
+              {"closing": {"agreement": package, "result": {"reason": "agreement"}}}]
+    return {"leaves": leaves, "package": package, "text": agreement_text}
 
 
-@pytest.fixture(scope="module")
-def heads() -> list[SignerKey]:
-    return [SignerKey.generate("government-head"), SignerKey.generate("opposition-head")]
-
-
-def test_the_signed_text_is_the_agreement_in_the_agendas_words_with_its_hash(public, package) -> None:
-    text = document_text(public, "agreement", package, record="tratado/talks/x 12 AAAA=")
-    lines = text.splitlines()
-    assert lines[:4] == ["tratado document", "Talks: Venezuela 2021 — Mexico City talks",
-                         "Document: Agreement",
-                         "Parties: Government (government); Unitary Platform (opposition)"]
-    assert lines[4] == "1. Political rights for all: case-by-case review"
-    assert lines[-2] == "Record: tratado/talks/x 12 AAAA="
-    body = text[:text.rindex("Text: ")]
-    assert lines[-1] == f"Text: sha256 {hashlib.sha256(body.encode()).hexdigest()}" == (
-        f"Text: sha256 {text_hash(body)}")
-    assert document_text(public, "agreement", package, record="tratado/talks/x 12 AAAA=") == text
-
-
-def test_partial_and_launching_documents(public, package) -> None:
-    partial = document_text(public, "partial", {"economy": package["economy"]})
-    assert "Status: provisional until the whole agenda is agreed" in partial
-    assert "Status: binding" in document_text(public, "partial", {"economy": package["economy"]},
-                                              binding=True)
-    launch = document_text(public, "launch")
-    assert "7. " in launch and "Rule: nothing is agreed until everything is agreed" in launch
-
-
-@pytest.mark.parametrize("kind, chosen, words", [
-    ("agreement", {"political_rights": "case-by-case review"}, "leaves out 'electoral_guarantees'"),
-    ("partial", {"elections": "soon"}, "no issue 'elections'"),
-    ("partial", {"economy": "everything"}, "has no option 'everything'"),
-    ("partial", {}, "agrees on nothing"),
-    ("treaty", {}, "no kind of document 'treaty'"),
-])
-def test_a_document_that_cannot_be_signed_says_why(public, kind, chosen, words) -> None:
-    with pytest.raises(TratadoError, match=words) as error:
-        document_text(public, kind, chosen)
-    assert error.value.fix
-
-
-def test_heads_signatures_are_checked_and_a_change_is_found(public, package, heads) -> None:
-    text = document_text(public, "agreement", package)
-    note = sign_note(text, heads[:1])
-    lines = note.split("\n\n", 1)[1].splitlines()
-    again = signed_note(text, lines)  # the signature lines as a browser sends them
-    assert again == note
-    both = add_signatures(note, heads[1:])
-    checked = check_signatures(both, [h.verifier for h in heads])
-    assert [(c.name, c.verified) for c in checked] == [("government-head", True),
-                                                      ("opposition-head", True)]
-    forged = both.replace("case-by-case review", "all candidates reinstated")
-    with pytest.raises(TratadoError, match="signature line 1 .* does not verify"):
-        check_signatures(forged, [h.verifier for h in heads])
-    with pytest.raises(TratadoError, match="malformed"):
-        signed_note(text, ["— government-head not-base64!"])
-
-
-def test_the_export_in_html_and_markdown(public, package, heads) -> None:
-    text = document_text(public, "agreement", package)
-    note = sign_note(text, heads)
-    doc = document(public, "agreement", package, note=note, keys=[heads[0].verifier],
-                   record_sha256="ab" * 32)
+def test_the_agreement_in_the_agendas_words_with_its_signatures(talks) -> None:
+    doc = from_leaves(talks["leaves"], record_sha256="ab" * 32, checkpoint="origin\n3\nroot=\n")
+    assert doc.talks == "Venezuela: Mexico City talks" and doc.title == "Agreement"
+    assert doc.items[0] == ("Political rights for all", "case-by-case review")
+    assert len(doc.items) == 7 and doc.fully_signed
+    assert doc.text == talks["text"]
+    assert doc.text_sha256 == hashlib.sha256(talks["text"].encode()).hexdigest()
     markdown, page = to_markdown(doc), to_html(doc)
-    for shown in (markdown, page):
+    for shown in (markdown, html.unescape(page)):
         assert "Political rights for all" in shown and "case-by-case review" in shown
-        assert "government-head" in shown and "signature verified" in shown
-        assert "opposition-head" in shown and "not checked" in shown
+        assert "Government: signed by the head of delegation's key government-head" in shown
+        assert "Unitary Platform: signed" in shown and "the signature verifies" in shown
         assert doc.text_sha256 in shown and "ab" * 32 in shown and "tratado verify" in shown
+        assert "Signed by every head of delegation." in shown
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
-    with pytest.raises(TratadoError, match="not this document's text"):
-        document(public, "agreement", {**package, "political_rights": "disqualifications kept"},
-                 note=note)
 
 
-def test_words_from_the_agenda_are_escaped(public, package) -> None:
-    hostile = {**public, "name": "<script>alert(1)</script> | *talks*"}
-    doc = document(hostile, "agreement", package)
+def test_a_partial_agreement_stays_provisional_until_every_head_signs(talks) -> None:
+    doc = from_leaves(talks["leaves"], "partial-1")
+    assert doc.title == "Partial agreement 1" and not doc.fully_signed
+    assert doc.items == (("Protection of the national economy and social-protection measures for"
+                          " the Venezuelan people", talks["package"]["economy"]),)
+    assert doc.status.startswith("Provisional until the whole agenda is agreed")
+    assert "Unitary Platform: not signed yet." in to_markdown(doc)
+
+
+def test_a_changed_text_or_signature_is_shown_as_not_verifying(talks, heads) -> None:
+    leaves = [dict(leaf) for leaf in talks["leaves"]]
+    forged = dict(leaves[5]["talks"])
+    forged["signature"] = leaves[4]["talks"]["signature"]  # the government's, claimed by the opposition
+    leaves[5] = {"talks": forged}
+    doc = from_leaves(leaves)
+    assert [s.verified for s in doc.signatures] == [True, False] and not doc.fully_signed
+    assert "THE SIGNATURE DOES NOT VERIFY" in to_html(doc)
+    assert not signature_verifies("text\n", "not a key", "AAAA")
+    other = dict(leaves[4]["talks"], text=talks["text"].replace("case-by-case", "no"))
+    with pytest.raises(TratadoError, match="signed different texts"):
+        from_leaves([*leaves[:4], {"talks": other}, *leaves[5:]])
+
+
+def test_the_launching_document_and_what_is_missing(talks) -> None:
+    launch = from_leaves(talks["leaves"][:2], "launch")
+    assert launch.items[0] == ("Political rights for all", "on the agenda") and launch.text is None
+    assert "Government: not signed yet." in to_html(launch)
+    with pytest.raises(TratadoError, match="no partial agreement 4"):
+        from_leaves(talks["leaves"], "partial-4")
+    with pytest.raises(TratadoError, match="no opening leaf"):
+        from_leaves(talks["leaves"][1:])
+    with pytest.raises(TratadoError, match="no leaves"):
+        from_bundle({"tratado_bundle": 1})
+
+
+def test_words_from_the_agenda_are_shown_literally(talks) -> None:
+    leaves = list(talks["leaves"])
+    leaves[1] = {"talks": {"kind": "created", "title": "<script>alert(1)</script> | *talks*"}}
+    doc = from_leaves(leaves)
     assert "<script>" not in to_html(doc) and "&lt;script&gt;" in to_html(doc)
-    assert "\\| \\*talks\\*" in to_markdown(doc)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*talks\\*" in to_markdown(doc)
 
 
-def test_the_document_of_a_bundles_agreement(venezuela, heads) -> None:
-    record = build_record(Session(venezuela, "mediated", ["conceder", "conceder"], seed=3).run())
-    assert record["agreement"] is not None
-    service = SignerKey.generate("mediation-service")
-    bundle = make_bundle(record, venezuela, [service])
-    data = bundle_text(bundle).encode()
-    checkpoint = Checkpoint.parse(bundle["checkpoint"].split("\n\n")[0] + "\n")
-    text = document_text(bundle["leaves"][0]["opening"]["public_scenario"], "agreement",
-                         record["agreement"],
-                         record=f"{checkpoint.origin} {checkpoint.size} {bundle['hashes'][0]}")
-    doc = from_bundle(bundle, data, sign_note(text, heads), [h.verifier for h in heads])
-    assert doc.record_sha256 == hashlib.sha256(data).hexdigest()
-    assert all(s.verified for s in doc.signatures) and doc.checkpoint.startswith(checkpoint.origin)
-    with pytest.raises(TratadoError, match="records no agreement"):
-        from_bundle({"leaves": [{"opening": {}}, {"closing": {"agreement": None}}]})
+def test_the_document_of_a_bundle_carries_the_files_hash(talks) -> None:
+    data = b'{"tratado_bundle":1, ...}'
+    doc = from_bundle({"leaves": talks["leaves"], "checkpoint": "origin\n7\nroot=\n\n- x\n"}, data)
+    assert doc.record_sha256 == hashlib.sha256(data).hexdigest() and doc.checkpoint.startswith("origin")
