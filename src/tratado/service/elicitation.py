@@ -395,15 +395,27 @@ def from_scenario(scenario: Scenario, party: str, agenda: Agenda,
         extra = sorted(set(theirs) - set(agenda.names))[0]
         raise TratadoError(f"the file's agenda has an issue '{extra}' that the talks do not.", file=file,
                            field="agenda.issues", fix="import a file made for these talks' agenda.")
-    positions = {issue.name: k for k, issue in enumerate(scenario.agenda)}
-    weights = np.asarray(mine.weights, dtype=float) / float(np.sum(mine.weights))
-    points = {issue.name: float(weights[positions[issue.name]]) * POINTS for issue in agenda}
+    positions = [k for name in agenda.names for k, issue in enumerate(scenario.agenda)
+                 if issue.name == name]
+    weights = np.asarray(mine.weights, dtype=float)[positions]
+    return from_preferences(agenda, LinearAdditive(weights / float(weights.sum()),
+                                                   tuple(mine.values[k] for k in positions),
+                                                   reservation_value=mine.reservation_value))
+
+
+def from_preferences(agenda: Agenda, preferences: LinearAdditive) -> StatedPreferences:
+    """Linear-additive ``preferences`` on ``agenda`` as points and ratings (what a
+    delegation's page shows of the preferences it entered)."""
+    weights = np.asarray(preferences.weights, dtype=float)
+    weights = weights / float(weights.sum())
+    points = {issue.name: float(w) * POINTS for issue, w in zip(agenda, weights, strict=True)}
     ratings = {issue.name: {str(option): float(value) * TOP for option, value in
-                            zip(issue.options, mine.values[positions[issue.name]], strict=True)}
-               for issue in agenda}
-    return StatedPreferences(points, ratings, reservation=float(mine.reservation_value) * TOP)
+                            zip(issue.options, values, strict=True)}
+               for issue, values in zip(agenda, preferences.values, strict=True)}
+    return StatedPreferences(points, ratings, reservation=float(preferences.reservation_value) * TOP)
 
 
-__all__ = ["POINTS", "TOP", "Contradiction", "StatedPreferences", "check_ranking", "from_scenario",
-           "package_names", "package_row", "packages_to_rank", "preferences_of", "reservation_score",
-           "score", "values_from_ratings", "weights_from_points"]
+__all__ = ["POINTS", "TOP", "Contradiction", "StatedPreferences", "check_ranking",
+           "from_preferences", "from_scenario", "package_names", "package_row", "packages_to_rank",
+           "preferences_of", "reservation_score", "score", "values_from_ratings",
+           "weights_from_points"]
