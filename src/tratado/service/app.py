@@ -1,0 +1,86 @@
+"""The web application: :func:`create_app`.
+
+Decision — **FastAPI**: typed request models give the OpenAPI document (``/openapi.json``)
+that scripts and the schemathesis fuzzing read, dependencies carry the role and party
+checks to every route, and Starlette serves the Jinja2 pages from the same process.
+Django would bring its own ORM and admin we do not need; Flask has no OpenAPI of its own.
+
+Decision — **live updates by polling**: the pages refresh the talks' state every few
+seconds with htmx (``hx-trigger="every 5s"``), and a script can poll
+``GET /api/talks/{id}`` or ``GET /api/talks/{id}/log?start=N``. Rounds last hours or days
+and a change is a click by a person, so a few seconds of delay cost nothing; polling works
+through every proxy and with every worker count, holds no connection open per viewer, and
+needs no server-side fan-out between worker processes (server-sent events would need one
+as soon as the service runs more than one process).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from tratado.errors import TratadoError
+from tratado.service import ledger
+from tratado.service.base import Service
+from tratado.service.db import Database
+from tratado.service.errors import ServiceError
+
+log = logging.getLogger("tratado.service")
+
+
+def default_key_file(db_url: str) -> Path:
+    """``tratado-service.key`` beside the SQLite file, else in the current folder."""
+    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
+        return Path(db_url[len("sqlite:///"):]).resolve().parent / "tratado-service.key"
+    return Path.cwd() / "tratado-service.key"
+
+
+def make_service(db_url: str, key_file: Path | None = None) -> Service:
+    """The database (migrated to head) and the service's key (created on first start,
+    pinned in the database)."""
+    db = Database(db_url)
+    signer = ledger.load_service_key(key_file or default_key_file(db_url))
+    with db.write() as session:
+        ledger.pin_service_key(session, signer)
+    return Service(db, signer)
+
+
+def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: bool = True,
+               service: Service | None = None) -> FastAPI:
+    """The service's application on the database at ``db_url``. ``key_file``: the
+    service's signing key (default :func:`default_key_file`). ``secure_cookies``: mark the
+    session cookie ``Secure`` (leave it on; browsers accept it on ``localhost``).
+
+    The JSON API is under ``/api`` (:mod:`tratado.service.api`); the pages
+    (``tratado.service.pages``, when that package is installed) at the root."""
+    from tratado.service import api
+
+    service = service or make_service(db_url, key_file)
+    app = FastAPI(title="tratado live talks",
+                  description="Mediated talks on tratado's engine, with a verifiable record.",
+                  version="1")
+    app.state.service = service
+    app.state.secure_cookies = secure_cookies
+
+    @app.exception_handler(ServiceError)
+    async def refused(_request: Request, error: ServiceError) -> JSONResponse:
+        return JSONResponse(_error_body(error), status_code=error.status)
+
+    @app.exception_handler(TratadoError)
+    async def bad_input(_request: Request, error: TratadoError) -> JSONResponse:
+        return JSONResponse(_error_body(error), status_code=422)
+
+    app.include_router(api.router)
+    if importlib.util.find_spec("tratado.service.pages") is not None:
+        pages = importlib.import_module("tratado.service.pages")
+        app.include_router(pages.router)
+    return app
+
+
+def _error_body(error: TratadoError) -> dict[str, Any]:
+    return {"error": error.message, "field": error.field, "fix": error.fix}
