@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from tratado.errors import TratadoError
 from tratado.service import auth, talks, views
@@ -163,7 +164,7 @@ async def new_talks(request: Request) -> Response:
     except TratadoError as error:
         return error_page(request, principal, error)
     upload = form.get("scenario_file")
-    data = await upload.read(MAX_SCENARIO_BYTES + 1) if hasattr(upload, "read") else b""
+    data = await upload.read(MAX_SCENARIO_BYTES + 1) if isinstance(upload, UploadFile) else b""
     filename = getattr(upload, "filename", None) or "the scenario file"
     service = service_of(request)
 

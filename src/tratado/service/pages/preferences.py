@@ -8,12 +8,14 @@ Only that delegation reaches these pages: the service refuses everyone else
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from tratado.errors import TratadoError
 from tratado.preferences import LinearAdditive
@@ -131,10 +133,8 @@ def _form_page(request: Request, principal: Principal, talks_id: str, status_cod
 def _total(agenda: Any, fields: Mapping[str, Any]) -> float:
     total = 0.0
     for issue in agenda:
-        try:
+        with contextlib.suppress(ValueError):
             total += float(str(fields.get(f"points.{issue.name}") or 0))
-        except ValueError:
-            pass
     return total
 
 
@@ -201,7 +201,7 @@ async def import_file(request: Request, talks_id: TalksId) -> Response:
     except TratadoError as error:
         return error_page(request, principal, error)
     upload = form.get("scenario_file")
-    raw = await upload.read(MAX_SCENARIO_BYTES + 1) if hasattr(upload, "read") else b""
+    raw = await upload.read(MAX_SCENARIO_BYTES + 1) if isinstance(upload, UploadFile) else b""
     filename = getattr(upload, "filename", None) or "the scenario file"
     service = service_of(request)
 

@@ -38,13 +38,16 @@ TalksId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$
 DONE = {
     "created": "The talks are created. Invite the delegations next.",
     "scheduled": "The round is scheduled.", "opened": "The round is open.",
-    "proposed": "The package is put to the parties.", "closed": "The round is closed; the answers are revealed below.",
+    "proposed": "The package is put to the parties.",
+    "closed": "The round is closed; the answers are revealed below.",
     "launched": "The talks are launched.", "suspended": "The talks are suspended.",
     "resumed": "The talks are resumed.", "ended": "The talks are ended without agreement.",
-    "answered": "Your answer is sealed. Every answer is revealed together when the mediator closes the round.",
+    "answered": "Your answer is sealed. Every answer is revealed together when the mediator closes"
+                " the round.",
     "key": "Your signing key is registered. Keep the key file you saved in a safe place.",
     "signed": "Your signature is recorded.", "cosigned": "You co-signed the record's latest checkpoint.",
-    "preferences": "Your preferences are saved. Only your delegation and the neutral computation can read them.",
+    "preferences": "Your preferences are saved. Only your delegation and the neutral computation can"
+                   " read them.",
 }
 
 STATUS_WORDS = {"draft": "being prepared", "launched": "launched", "in session": "in session",
@@ -106,9 +109,9 @@ def _documents(request: Request, principal: Principal, talks_id: str,
     service = service_of(request)
     out = []
     for document in view["documents"]:
-        text, _ = attempt(lambda document=document: talks.document_text(service, principal, talks_id,
-                                                                         document))
-        if text is None:
+        try:
+            text = talks.document_text(service, principal, talks_id, document)
+        except TratadoError:
             continue
         out.append({"name": document, "title": document_words(document), "text": text,
                     "text_b64": base64.b64encode(text.encode("utf-8")).decode("ascii"),
