@@ -122,12 +122,13 @@ def problem_words(error: TratadoError) -> str:
 async def form_of(request: Request, principal: Principal) -> tuple[Mapping[str, Any], tuple[str, str] | None]:
     """The posted form, its CSRF token checked against the session's, and the
     idempotency pair of its ``idempotency_key`` field (a double click is answered once)."""
+    body = await request.body()  # first: the form is then parsed from the same bytes
     form = await request.form()
     auth.check_csrf(principal, str(form.get("csrf_token") or ""))
     key = str(form.get("idempotency_key") or "").strip()
     pair = None
     if key:
-        pair = (key[:200], request_hash(request.method, request.url.path, await request.body()))
+        pair = (key[:200], request_hash(request.method, request.url.path, body))
     return form, pair
 
 

@@ -198,7 +198,10 @@ async def act(request: Request, talks_id: TalksId, action: str) -> Response:
                                           str(form.get("verifier_key") or ""), idempotency=key),
         "sign": lambda: talks.sign(service, principal, talks_id, str(form.get("document") or ""),
                                    str(form.get("signature") or ""), idempotency=key),
-        "cosign": lambda: rounds.cosign(service, principal, talks_id, str(form.get("note") or ""),
+        # a browser sends a form field's line breaks as CRLF (HTML's form encoding): the
+        # note is signed with LF
+        "cosign": lambda: rounds.cosign(service, principal, talks_id,
+                                        str(form.get("note") or "").replace("\r\n", "\n"),
                                         idempotency=key),
     }
     _, problem = attempt(calls[action])
