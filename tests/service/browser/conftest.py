@@ -1,7 +1,8 @@
 """The browser harness: Playwright driving Debian's Chromium (``/usr/bin/chromium``; no
 browser is downloaded). The tests skip, saying why, when Playwright or Chromium is
-missing; ``.ci/run`` installs both. Screenshots go to ``TRATADO_SHOTS`` (default
-``/tmp/serve-web-shots``)."""
+missing; ``.ci/run`` installs both. Screenshots of every page are taken when
+``TRATADO_SHOTS`` names a folder (``TRATADO_SHOTS=/tmp/shots pytest tests/service/browser``):
+look at them after a change to a page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path(os.environ.get("TRATADO_CHROMIUM", "/usr/bin/chromium"))
-SHOTS = Path(os.environ.get("TRATADO_SHOTS", "/tmp/serve-web-shots"))
+SHOTS = os.environ.get("TRATADO_SHOTS")
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def shots() -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
+def shots() -> Path | None:
+    """Where screenshots go (``None``: none are taken)."""
+    if not SHOTS:
+        return None
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    return Path(SHOTS)

@@ -55,7 +55,7 @@ def preferences(points: list[float], rating: Any, agenda: Agenda, reservation: f
                                 for i in agenda), reservation_value=reservation / 100)
 
 
-def join(browser: Any, base: str, shots: Path, link: str, name: str) -> Person:
+def join(browser: Any, base: str, shots: Path | None, link: str, name: str) -> Person:
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     page.set_default_timeout(10_000)
     person = Person(name, page, base, shots)
@@ -139,7 +139,8 @@ def run_round(mediator: Person, heads: dict[str, Person], by_neutral: bool, shot
         mediator.click("text=Close round")
 
 
-def test_whole_talks_in_three_browsers(browser: Any, shots: Path, service: Any, tmp_path: Path) -> None:
+def test_whole_talks_in_three_browsers(browser: Any, shots: Path | None, service: Any,
+                                       tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from tratado.cli import cli
