@@ -68,7 +68,11 @@ def test_the_agreement_in_the_agendas_words_with_its_signatures(talks) -> None:
     assert doc.items[0] == ("Political rights for all", "case-by-case review")
     assert len(doc.items) == 7 and doc.fully_signed
     assert doc.text == talks["text"]
-    assert doc.text_sha256 == hashlib.sha256(talks["text"].encode()).hexdigest()
+    assert doc.text_sha256 == talks["text"].rstrip().rsplit("SHA-256: ", 1)[1]  # the text's own line
+    unhashed = from_leaves([{**leaf, "talks": {**leaf["talks"], "text": "plain\n"}}
+                            if leaf.get("talks", {}).get("kind") == "signed" else leaf
+                            for leaf in talks["leaves"]])
+    assert unhashed.text_sha256 == hashlib.sha256(b"plain\n").hexdigest()
     markdown, page = to_markdown(doc), to_html(doc)
     for shown in (markdown, html.unescape(page)):
         assert "Political rights for all" in shown and "case-by-case review" in shown

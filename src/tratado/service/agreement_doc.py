@@ -100,8 +100,16 @@ class AgreementDocument:
 
     @property
     def text_sha256(self) -> str | None:
-        """The sha256 of the signed text (what people quote to name the document)."""
-        return None if self.text is None else hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """The document's hash, what people quote to name it: the one its last line
+        states (``SHA-256: <hex>``, the hash of the lines above) when that line is right,
+        else the sha256 of the whole text."""
+        if self.text is None:
+            return None
+        body, _, last = self.text.rstrip("\n").rpartition("\n")
+        stated = last.removeprefix("SHA-256: ")
+        if stated != last and hashlib.sha256(body.rstrip("\n").encode("utf-8") + b"\n").hexdigest() == stated:
+            return stated
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
     def fully_signed(self) -> bool:
@@ -228,7 +236,7 @@ def to_markdown(doc: AgreementDocument) -> str:
     out += [f"- {_md(line)}" for line in _unsigned(doc)]
     out += ["", "## Verification", ""]
     if doc.text_sha256:
-        out.append(f"- The signed text's hash: sha256 `{doc.text_sha256}`")
+        out.append(f"- The document's hash (its last line): sha256 `{doc.text_sha256}`")
     if doc.record_sha256:
         out.append(f"- The record (bundle file): sha256 `{doc.record_sha256}`; anyone can check it,"
                    " offline, with `tratado verify BUNDLE`")
@@ -267,7 +275,8 @@ def to_html(doc: AgreementDocument) -> str:
     signatures += "".join(f"<li>{e(line)}</li>" for line in _unsigned(doc))
     checks = ""
     if doc.text_sha256:
-        checks += f"<li>The signed text's hash: sha256 <code>{e(doc.text_sha256)}</code></li>"
+        checks += (f"<li>The document's hash (its last line): sha256 <code>{e(doc.text_sha256)}</code>"
+                   "</li>")
     if doc.record_sha256:
         checks += (f"<li>The record (bundle file): sha256 <code>{e(doc.record_sha256)}</code>; anyone"
                    " can check it, offline, with <code>tratado verify BUNDLE</code></li>")
