@@ -33,3 +33,43 @@ def service(tmp_path: Path) -> Service:
 @pytest.fixture
 def launched(service: Service) -> Talks:
     return venezuela(service)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of a fresh PostgreSQL database for this test session (skipped, with the
+    reason, when the server is unreachable)."""
+    from service.postgres import fresh_database, reachable
+
+    why = reachable()
+    if why is not None:
+        pytest.skip(why)
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_service(postgres_server: str, tmp_path: Path) -> Service:
+    """A service on PostgreSQL: each test gets its own schema tables emptied first."""
+    from sqlalchemy import text
+
+    svc = new_service(tmp_path, postgres_server)
+    with svc.db.engine.begin() as connection:
+        connection.execute(text(
+            "TRUNCATE users, talks, memberships, invitations, login_sessions, login_attempts,"
+            " leaves, checkpoints, cosignatures, preferences, sealed_answers, idempotency,"
+            " settings RESTART IDENTITY CASCADE"))
+    from tratado.service import ledger
+
+    with svc.db.write() as session:
+        ledger.pin_service_key(session, svc.signer)
+    yield svc
+    svc.db.dispose()
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fuzzing module is all slow tests, and building its OpenAPI strategies costs
+    seconds: skip even collecting it in the default run (``-m 'not slow'``)."""
+    if collection_path.name == "test_fuzz.py" and config.getoption("markexpr") == "not slow":
+        return True
+    return None

@@ -34,6 +34,8 @@ class Login(BaseModel):
 class Redeem(BaseModel):
     password: str = Field(max_length=1000)
     name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320,
+                              description="only for the first administrator's link")
 
 
 class NewTalks(BaseModel):
@@ -119,7 +121,7 @@ def logout(request: Request, response: Response, service: Service_, _who: Writer
 def redeem(token: Annotated[str, Path(max_length=100)], body: Redeem,
            service: Service_) -> dict[str, Any]:
     """Accept an invitation: set a password (then log in)."""
-    user = auth.redeem_invitation(service.db, token, body.password, body.name)
+    user = auth.redeem_invitation(service.db, token, body.password, body.name, body.email)
     return {"email": user.email, "name": user.name}
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tratado.errors import TratadoError
 from tratado.service import ledger
@@ -40,14 +41,35 @@ def default_key_file(db_url: str) -> Path:
     return Path.cwd() / "tratado-service.key"
 
 
-def make_service(db_url: str, key_file: Path | None = None) -> Service:
-    """The database (migrated to head) and the service's key (created on first start,
-    pinned in the database)."""
+def make_service(db_url: str, key_file: Path | None = None, *, create_key: bool = True) -> Service:
+    """The database (migrated to head) and the service's key (created on first start
+    unless ``create_key`` is false, pinned in the database)."""
+    path = key_file or default_key_file(db_url)
+    if not create_key and not path.exists():
+        raise TratadoError("the service's signing key is not there.", file=str(path),
+                           field="--key-file", fix="give the key file the service runs with.")
     db = Database(db_url)
-    signer = ledger.load_service_key(key_file or default_key_file(db_url))
+    signer = ledger.load_service_key(path)
     with db.write() as session:
         ledger.pin_service_key(session, signer)
     return Service(db, signer)
+
+
+def admin_invitation(service: Service) -> str | None:
+    """A one-time link token that makes its holder the service's administrator, when no
+    administrator has a password yet (the first start); else None."""
+    from sqlalchemy import select
+
+    from tratado.service import auth, tables
+
+    with service.db.write() as session:
+        found = session.execute(select(tables.User.id).where(
+            tables.User.is_admin.is_(True), tables.User.password_hash.is_not(None))).first()
+        if found is not None:
+            return None
+        return auth.make_invitation(session, email=auth.FIRST_ADMIN,
+                                    name="Mediator", role="admin", party=None, talks_id=None,
+                                    created_by=None)
 
 
 def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: bool = True,
@@ -74,6 +96,19 @@ def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: boo
     @app.exception_handler(TratadoError)
     async def bad_input(_request: Request, error: TratadoError) -> JSONResponse:
         return JSONResponse(_error_body(error), status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def clash(_request: Request, _error: IntegrityError) -> JSONResponse:
+        # a unique constraint caught what the lock should have: the same thing twice
+        return JSONResponse({"error": "this was done already (the same change twice).",
+                             "field": None, "fix": "reload to see the current state."},
+                            status_code=409)
+
+    @app.exception_handler(OperationalError)
+    async def busy(_request: Request, error: OperationalError) -> JSONResponse:
+        log.warning("database error: %s", error)
+        return JSONResponse({"error": "the database is busy or unreachable.", "field": None,
+                             "fix": "try again in a moment."}, status_code=503)
 
     app.include_router(api.router)
     if importlib.util.find_spec("tratado.service.pages") is not None:

@@ -197,12 +197,23 @@ def invitation(session: Session, token: str) -> tables.Invitation:
     return row
 
 
-def redeem_invitation(db: Database, token: str, password: str, name: str | None = None
-                      ) -> tables.User:
+FIRST_ADMIN = "administrator@tratado.invalid"
+"""The address of the first administrator's invitation: its holder gives their own."""
+
+
+def redeem_invitation(db: Database, token: str, password: str, name: str | None = None,
+                      email: str | None = None) -> tables.User:
     """Spend the invitation ``token``: the user (created, or found by e-mail address) gets
-    ``password`` and the invited role in the talks. One use only."""
+    ``password`` and the invited role in the talks. One use only. ``email``: only for the
+    first administrator's invitation (printed by ``tratado serve``), whose holder gives
+    their own address."""
     with db.write() as session:
         row = invitation(session, token)
+        if row.email == FIRST_ADMIN:
+            if not email:
+                raise BadInput("give your e-mail address: you will log in with it.",
+                               field="email")
+            row.email = normal_email(email)
         user = session.execute(select(tables.User).where(
             tables.User.email == row.email)).scalar_one_or_none()
         if user is None:

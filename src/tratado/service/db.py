@@ -22,8 +22,9 @@ Decisions (cited by docs/operator.md):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ class Database:
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._one_writer: AbstractContextManager[Any]
         if self.is_sqlite:
             self.engine = create_engine(url, connect_args={"check_same_thread": False,
                                                            "timeout": 30})
@@ -75,6 +77,9 @@ class Database:
         else:
             self.engine = create_engine(url, pool_size=pool_size, max_overflow=20,
                                         pool_pre_ping=True)
+        # SQLite has one writer at a time: threads of this process queue on a mutex rather
+        # than on SQLite's busy-wait, which sleeps up to 100 ms between tries
+        self._one_writer = threading.Lock() if self.is_sqlite else nullcontext()
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         self._writes = sessionmaker(self.engine.execution_options(tratado_write=True),
                                     expire_on_commit=False)
@@ -92,7 +97,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A writing transaction not tied to one talks (users, invitations, sessions),
         committed at the end unless an exception leaves it."""
-        with self._writes() as session, session.begin():
+        with self._one_writer, self._writes() as session, session.begin():
             yield session
 
     @contextmanager
@@ -100,7 +105,7 @@ class Database:
         """A writing transaction holding the lock of talks ``talks_id``: the session and
         the talks' row (``NotFound`` when there is none). Committed at the end unless an
         exception leaves the block; the talks' ``version`` is bumped."""
-        with self._writes() as session, session.begin():
+        with self._one_writer, self._writes() as session, session.begin():
             query = select(tables.Talks).where(tables.Talks.id == talks_id)
             if not self.is_sqlite:
                 query = query.with_for_update()
