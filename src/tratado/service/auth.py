@@ -33,7 +33,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select
 
 from tratado.service import tables
-from tratado.service.errors import BadInput, NotAllowed, NotFound, RateLimited, Unauthenticated
+from tratado.service.errors import (
+    BadInput,
+    NotAllowed,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    no_such_talks,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -334,8 +341,7 @@ def in_talks(db: Database, principal: Principal, talks_id: str) -> Principal:
             tables.Membership.user_id == principal.user_id)).scalar_one_or_none()
         exists = session.get(tables.Talks, talks_id) is not None
     if not exists or (member is None and not principal.is_admin):
-        raise NotFound(f"there are no talks '{talks_id[:64]}' that you are part of.",
-                       field="talks_id", fix="check the link, or ask the mediator to invite you.")
+        raise no_such_talks(talks_id)
     if member is None:
         return principal
     return Principal(principal.user_id, principal.name, principal.email, principal.is_admin,

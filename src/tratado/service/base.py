@@ -28,7 +28,7 @@ from sqlalchemy import select
 from tratado.records.canonical import canonical_value
 from tratado.service import ledger, tables
 from tratado.service.auth import Principal
-from tratado.service.errors import BadInput, NotFound
+from tratado.service.errors import BadInput, no_such_talks
 from tratado.service.state import TalksState, apply, fold
 
 if TYPE_CHECKING:
@@ -139,8 +139,7 @@ def member(session: Session, principal: Principal, talks_id: str) -> Principal:
         tables.Membership.user_id == principal.user_id)).scalar_one_or_none()
     if row is None and not (principal.is_admin
                            and session.get(tables.Talks, talks_id) is not None):
-        raise NotFound(f"there are no talks '{talks_id[:64]}' that you are part of.",
-                       field="talks_id", fix="check the link, or ask the mediator to invite you.")
+        raise no_such_talks(talks_id)
     if row is None:
         return Principal(principal.user_id, principal.name, principal.email, True,
                          csrf=principal.csrf)

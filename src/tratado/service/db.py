@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tratado.service import tables
-from tratado.service.errors import NotFound
+from tratado.service.errors import no_such_talks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -111,7 +111,7 @@ class Database:
                 query = query.with_for_update()
             row = session.execute(query).scalar_one_or_none()
             if row is None:
-                raise NotFound(f"there are no talks '{talks_id}'.", field="talks_id")
+                raise no_such_talks(talks_id)
             yield session, row
             row.version += 1
 

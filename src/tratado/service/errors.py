@@ -51,3 +51,10 @@ class RateLimited(ServiceError):
     """Too many failed logins; wait before trying again."""
 
     status = 429
+
+
+def no_such_talks(talks_id: str) -> NotFound:
+    """The one answer for talks that do not exist *and* for talks the principal is not part
+    of: a stranger learns nothing about which talks exist."""
+    return NotFound(f"there are no talks '{talks_id[:64]}' that you are part of.",
+                    field="talks_id", fix="check the link, or ask the mediator to invite you.")

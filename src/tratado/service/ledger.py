@@ -57,7 +57,7 @@ from tratado.records.note import (
 )
 from tratado.records.tlog import MerkleTree, leaf_hash
 from tratado.service import tables
-from tratado.service.errors import BadInput, NotFound
+from tratado.service.errors import BadInput, no_such_talks
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -146,7 +146,7 @@ def latest_checkpoint(session: Session, talks_id: str) -> str:
         tables.CheckpointRow.talks_id == talks_id).order_by(
         tables.CheckpointRow.size.desc()).limit(1)).scalar_one_or_none()
     if note is None:
-        raise NotFound(f"there are no talks '{talks_id}'.", field="talks_id")
+        raise no_such_talks(talks_id)
     return str(note)
 
 
@@ -189,7 +189,7 @@ def export_bundle(session: Session, talks_id: str, signer: SignerKey,
     last leaves, and the verifier keys."""
     items = leaves(session, talks_id)
     if not items:
-        raise NotFound(f"there are no talks '{talks_id}'.", field="talks_id")
+        raise no_such_talks(talks_id)
     tree = MerkleTree(leaf_bytes(leaf) for leaf in items)
     size = len(tree)
     origin = origin_of(talks_id)
