@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 import pytest
+
 from service.helpers import Talks
 from service.test_talks import run_round
-
 from tratado.records.bundle import bundle_text, sign_leaves
 from tratado.records.bundle_check import verify_bundle
 from tratado.service import views

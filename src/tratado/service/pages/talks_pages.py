@@ -128,8 +128,12 @@ def talks_page(request: Request, talks_id: TalksId) -> Response:
 
 
 @router.get("/talks/{talks_id}/live")
-def live_part(request: Request, talks_id: TalksId) -> Response:
-    """The rounds part of the page, which the page asks for again every few seconds."""
+def live_part(request: Request, talks_id: TalksId, seen: int | None = None) -> Response:
+    """The rounds part of the page, which the page asks for again every few seconds
+    (htmx polling: rounds last hours, a few seconds of delay cost nothing, and polling
+    passes every proxy). ``seen``: the log's size when the page was drawn; when the talks
+    have moved on since, the part says so, with a link to the new state (the page is not
+    reloaded under the reader's hands: a comment being typed would be lost)."""
     principal = principal_of(request)
     if principal is None:
         return Response(status_code=401)
@@ -138,7 +142,7 @@ def live_part(request: Request, talks_id: TalksId) -> Response:
     except TratadoError as error:
         return error_page(request, principal, error)
     return render(request, "rounds_part.html", principal, view=view, labels=labels(view),
-                  mediator=view["you"]["role"] == "mediator")
+                  seen=seen)
 
 
 def _issue_package(form: Mapping[str, Any], view: Mapping[str, Any]) -> dict[str, str]:

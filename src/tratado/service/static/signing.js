@@ -111,8 +111,8 @@
     return made;
   }
 
-  // Load a signer key file's text (from `tratado keys` or saved from this page) into `slot`.
-  async function load(slot, text) {
+  // A signer key file's text (from `tratado keys` or saved from this page), read.
+  async function readKey(text) {
     const parts = text.trim().split("+");
     if (parts.length < 5 || parts[0] !== "PRIVATE" || parts[1] !== "KEY") {
       throw new Error("this is not a signer key (it starts PRIVATE+KEY+)");
@@ -122,6 +122,12 @@
     if (data.length !== 33 || data[0] !== 1) throw new Error("this is not an Ed25519 signer key");
     const made = await fromSeed(name, data.slice(1));
     if (made.verifier.split("+")[1] !== parts[3]) throw new Error("the key ID does not match the key");
+    return made;
+  }
+
+  // Load a signer key file's text into `slot`.
+  async function load(slot, text) {
+    const made = await readKey(text);
     await storeKey(slot, { name: made.name, key: made.key, verifier: made.verifier });
     return made;
   }
@@ -180,7 +186,9 @@
   // <form data-key-slot="SLOT" data-key-generate data-key-name="NAME">: makes a key,
   //   puts its verifier key in the field "verifier_key", offers the key file, submits.
   // <form data-key-slot="SLOT" data-key-load>: reads the file of the field "key_file",
-  //   puts its verifier key in "verifier_key", submits.
+  //   puts its verifier key in "verifier_key", submits. With data-registered="VERIFIER"
+  //   (a key is registered already) it only loads the key into this browser, after
+  //   checking that it is that key, and submits nothing.
   // <form data-key-slot="SLOT" data-sign="BASE64 OF THE TEXT">: signs the text's UTF-8
   //   bytes, puts the signature (base64) in the field "signature", submits.
   // <form data-key-slot="SLOT" data-cosign="BASE64 OF A SIGNED CHECKPOINT"
@@ -202,6 +210,16 @@
     } else if ("keyLoad" in form.dataset) {
       const file = form.elements.key_file.files[0];
       if (!file) throw new Error("choose your key file first");
+      const registered = form.dataset.registered;
+      if (registered) {
+        const made = await readKey(await file.text());
+        if (made.verifier !== registered) {
+          throw new Error("this is not the key registered for your delegation");
+        }
+        await load(slot, await file.text());
+        say(form, "Your key is loaded in this browser: you can sign here.");
+        return false;
+      }
       const made = await load(slot, await file.text());
       form.elements.verifier_key.value = made.verifier;
     } else if (form.dataset.sign) {
@@ -214,6 +232,7 @@
       form.elements.note.value = cosigned;
       if (form.dataset.checkpointOf) remember(form.dataset.checkpointOf, cosigned);
     }
+    return true;
   }
 
   document.addEventListener("submit", (event) => {
@@ -221,10 +240,11 @@
     if (!(form instanceof HTMLFormElement) || !form.dataset.keySlot || form.dataset.done) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    handle(form).then(() => {
+    handle(form).then((submit) => {
+      if (!submit) return;
       form.dataset.done = "1";
       form.requestSubmit();
-    }, (error) => say(form, `Not signed: ${error.message}.`));
+    }, (error) => say(form, `Not done: ${error.message}.`));
   }, true);
 
   document.addEventListener("click", (event) => {
