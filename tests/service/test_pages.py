@@ -173,3 +173,29 @@ def test_new_talks_from_scratch(setup) -> None:
     assert made.status_code == 303 and made.headers["location"] == "/talks/fishing?ok=created"
     page = browser.get("/talks/fishing").text
     assert "North Shore" in page and "summer" in page
+
+
+def test_preferences_on_numeric_issues_are_saved_and_shown_back(setup) -> None:
+    """job-offer: integer and continuous issues; option labels such as 60 and 2.5 go
+    through the form and come back."""
+    import tratado
+    from service.helpers import join
+
+    launched, _, app = setup
+    service = launched.service
+    talks.create_talks(service, launched.mediator, tratado.load("job-offer"), talks_id="job-offer")
+    join(service, launched.mediator, "job-offer", "head", "candidate", "candidate@job.example")
+    browser = client(app, "candidate@job.example")
+    page = browser.get("/talks/job-offer/preferences").text
+    agenda = tratado.load("job-offer").agenda
+    form = {"csrf_token": csrf(page), "reservation_kind": "package"}
+    for issue, points in zip(agenda, (40, 20, 25, 15)):
+        form[f"points.{issue.name}"] = str(points)
+        for k in range(len(issue.options)):
+            form[f"rating.{issue.name}.{k}"] = str(round(100 * k / (len(issue.options) - 1), 2))
+        form[f"reservation.{issue.name}"] = str(issue.options[1])
+    saved = browser.post("/talks/job-offer/preferences", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    again = browser.get("/talks/job-offer/preferences").text
+    assert 'name="rating.signing_bonus.1" min="0" max="100" step="any" value="25"' in again
+    assert "Package D" in browser.get("/talks/job-offer/preferences/ranking").text
