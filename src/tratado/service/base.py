@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from tratado.records.canonical import canonical_value
+from tratado.records.tlog import MerkleTree
 from tratado.service import ledger, tables
 from tratado.service.auth import Principal
 from tratado.service.errors import BadInput, no_such_talks
@@ -40,11 +41,18 @@ if TYPE_CHECKING:
 
 @dataclass
 class Service:
-    """The database, the service's signing key and the clock (replaceable in tests)."""
+    """The database, the service's signing key and the clock (replaceable in tests).
+
+    It keeps, per talks, the log last read or written (leaves and leaf hashes) with the
+    talks' ``version``: a request whose talks still have that version (read under the
+    lock for a change) folds the kept leaves instead of reading them again; another
+    process's change bumps the version, and the log is read afresh."""
 
     db: Database
     signer: SignerKey
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _kept: dict[str, tuple[int, list[dict[str, Any]], MerkleTree]] = field(
+        default_factory=dict, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -53,24 +61,47 @@ class Service:
         """The current time as the log writes it (UTC, seconds)."""
         return self.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def log_of(self, session: Session, talks_id: str, version: int
+               ) -> tuple[list[dict[str, Any]], MerkleTree]:
+        """The talks' leaves and Merkle tree at ``version`` (copies: the caller may
+        extend them)."""
+        kept = self._kept.get(talks_id)
+        if kept is not None and kept[0] == version:
+            return list(kept[1]), kept[2].copy()
+        leaves, tree = ledger.log_of(session, talks_id)
+        self.keep(talks_id, version, leaves, tree)
+        return list(leaves), tree.copy()
+
+    def keep(self, talks_id: str, version: int, leaves: list[dict[str, Any]],
+             tree: MerkleTree) -> None:
+        if len(self._kept) > 10_000:
+            self._kept.clear()
+        self._kept[talks_id] = (version, leaves, tree)
+
     @contextmanager
     def change(self, principal: Principal, talks_id: str,
                idempotency: tuple[str, str] | None = None) -> Iterator[Change]:
         """One change of talks ``talks_id`` (see the module docstring)."""
-        with self.db.change(talks_id) as (session, _row):
+        with self.db.change(talks_id) as (session, row):
             actor = member(session, principal, talks_id)
             change = Change(self, session, talks_id, actor, idempotency)
             change.replayed = change._earlier()
             if change.replayed is None:
-                change.state = fold(talks_id, ledger.leaves(session, talks_id))
+                change.leaves, change.tree = self.log_of(session, talks_id, row.version)
+                change.state = fold(talks_id, change.leaves)
             yield change
             change._remember()
+        if change.replayed is None:
+            self.keep(talks_id, row.version, change.leaves, change.tree)
 
     def read(self, principal: Principal, talks_id: str) -> tuple[Principal, TalksState]:
         """The principal's role in the talks and their state, read without a lock."""
         with self.db.read() as session:
             actor = member(session, principal, talks_id)
-            return actor, fold(talks_id, ledger.leaves(session, talks_id))
+            version = session.execute(select(tables.Talks.version).where(
+                tables.Talks.id == talks_id)).scalar_one()
+            leaves, _ = self.log_of(session, talks_id, version)
+            return actor, fold(talks_id, leaves)
 
 
 @dataclass
@@ -83,14 +114,18 @@ class Change:
     actor: Principal
     idempotency: tuple[str, str] | None
     state: TalksState = field(default_factory=lambda: TalksState(""))
+    leaves: list[dict[str, Any]] = field(default_factory=list)
+    tree: MerkleTree = field(default_factory=MerkleTree)
     replayed: dict[str, Any] | None = None
     response: dict[str, Any] = field(default_factory=dict)
 
     def log(self, leaf: Mapping[str, Any]) -> int:
         """Append ``leaf`` to the log (and fold it into :attr:`state`)."""
         index = ledger.append(self.session, self.talks_id, leaf, self.service.signer,
-                              self.service.now())
-        apply(self.state, json.loads(canonical_value(leaf)))
+                              self.tree, self.service.now())
+        parsed = json.loads(canonical_value(leaf))
+        self.leaves.append(parsed)
+        apply(self.state, parsed)
         return index
 
     def talks(self, kind: str, **fields: Any) -> int:

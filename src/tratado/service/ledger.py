@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tratado.errors import TratadoError
 from tratado.records.bundle import bundle_text, leaf_bytes
@@ -112,23 +112,30 @@ def pin_service_key(session: Session, signer: SignerKey) -> None:
 
 
 def append(session: Session, talks_id: str, leaf: Mapping[str, Any], signer: SignerKey,
-           at: datetime | None = None) -> int:
+           tree: MerkleTree, at: datetime | None = None) -> int:
     """Append ``leaf`` to the talks' log in ``session``'s transaction (the caller holds
-    the talks' lock) and sign the checkpoint of the new size; returns the leaf's index."""
+    the talks' lock; ``tree`` is the Merkle tree of the log so far, and gets the new
+    leaf) and sign the checkpoint of the new size; returns the leaf's index."""
     body = canonical_value(leaf)
     hashed = leaf_hash(body.encode("utf-8"))
-    size = session.execute(select(func.count()).select_from(tables.Leaf).where(
-        tables.Leaf.talks_id == talks_id)).scalar_one()
+    size = len(tree)
     session.add(tables.Leaf(talks_id=talks_id, index=size, body=body, leaf_hash=hashed.hex(),
                             at=at or datetime.now(UTC)))
-    hashes = [bytes.fromhex(h) for h in session.execute(select(tables.Leaf.leaf_hash).where(
-        tables.Leaf.talks_id == talks_id).order_by(tables.Leaf.index)).scalars()]
-    if len(hashes) == size:  # autoflush off: the new leaf is not read back yet
-        hashes.append(hashed)
-    root = MerkleTree.from_leaf_hashes(hashes).root()
+    tree.append_hash(hashed)
+    root = tree.root()
     note = sign_note(Checkpoint(origin_of(talks_id), size + 1, root).text(), [signer])
     session.add(tables.CheckpointRow(talks_id=talks_id, size=size + 1, note=note))
-    return int(size)
+    return size
+
+
+def log_of(session: Session, talks_id: str) -> tuple[list[dict[str, Any]], MerkleTree]:
+    """The talks' leaves (parsed), in log order, and the Merkle tree of their hashes."""
+    import json
+
+    rows = session.execute(select(tables.Leaf.body, tables.Leaf.leaf_hash).where(
+        tables.Leaf.talks_id == talks_id).order_by(tables.Leaf.index)).all()
+    return ([json.loads(body) for body, _ in rows],
+            MerkleTree.from_leaf_hashes(bytes.fromhex(h) for _, h in rows))
 
 
 def leaves(session: Session, talks_id: str) -> list[dict[str, Any]]:
@@ -231,6 +238,6 @@ def _merge(final: str, keys: list[str], cosigned: str, key_text: str) -> tuple[s
     return final + "".join(s.line() for s in lines), [*keys, key_text]
 
 
-__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "commitment",
+__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "log_of", "commitment",
            "export_bundle", "latest_checkpoint", "leaves", "load_service_key", "new_salt",
            "origin_of", "pin_service_key"]
