@@ -45,13 +45,13 @@ def set_up(url: str, folder: Path, count: int) -> dict[str, dict[str, str]]:
     the two heads."""
     import base64
 
+    from argon2 import PasswordHasher
+
     from tratado.formats.yaml_format import loads_yaml
     from tratado.records.note import SignerKey
     from tratado.service import auth, talks
     from tratado.service.app import make_service
     from tratado.service.auth import Principal
-
-    from argon2 import PasswordHasher
 
     # the accounts' passwords are never used (API tokens are): hash them cheaply
     auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
