@@ -199,3 +199,14 @@ def test_preferences_on_numeric_issues_are_saved_and_shown_back(setup) -> None:
     again = browser.get("/talks/job-offer/preferences").text
     assert 'name="rating.signing_bonus.1" min="0" max="100" step="any" value="25"' in again
     assert "Package D" in browser.get("/talks/job-offer/preferences/ranking").text
+
+
+def test_an_api_token_from_the_account_page_works_for_scripts(setup) -> None:
+    launched, _, app = setup
+    browser = client(app, launched.observer.email)
+    page = browser.get("/account").text
+    made = browser.post("/account/token", data={"csrf_token": csrf(page)}).text
+    token = re.search(r'<code class="hash">([^<]+)</code>', made).group(1)
+    script = TestClient(app)
+    me = script.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["email"] == launched.observer.email

@@ -181,3 +181,26 @@ async def new_talks(request: Request) -> Response:
         return render(request, "talks_new.html", principal, status_code=422, title="New talks",
                       form=dict(form), examples=_examples(), flashes=[("error", problem)])
     return done(f"/talks/{made}?ok=created")
+
+
+@router.get("/account")
+def account_page(request: Request) -> Response:
+    principal = principal_of(request)
+    if principal is None:
+        return to_login(request)
+    return render(request, "account.html", principal, title="Your account")
+
+
+@router.post("/account/token")
+async def new_api_token(request: Request) -> Response:
+    """A new API token for scripts (``Authorization: Bearer``), shown once; the old one
+    stops working."""
+    principal = principal_of(request)
+    if principal is None:
+        return to_login(request)
+    try:
+        await form_of(request, principal)
+    except TratadoError as error:
+        return error_page(request, principal, error)
+    token = auth.issue_api_token(service_of(request).db, principal.user_id)
+    return render(request, "account.html", principal, title="Your account", token=token)
