@@ -180,9 +180,8 @@ async def act(request: Request, talks_id: TalksId, action: str) -> Response:
         if problem is not None:
             return _page(request, principal, talks_id, 422, [("error", problem)])
         link = f"{request.base_url}invitation/{token}"
-        return _page(request, principal, talks_id, flashes=[
-            ("ok", f"Invitation made for {form.get('name')}. Send them this link (it works once, for"
-                   " 7 days); it is not shown again:")], invitation_link=link)
+        return _page(request, principal, talks_id, invitation_link=link,
+                     invited=str(form.get("name") or ""))
     calls = {
         "schedule": lambda: rounds.schedule_round(service, principal, talks_id,
                                                   opens=_when(form.get("opens")),
