@@ -17,7 +17,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from tratado.errors import TratadoError
-from tratado.service import rounds, talks, views
+from tratado.service import documents, rounds, talks, views
 from tratado.service.auth import Principal
 from tratado.service.pages.common import (
     attempt,
@@ -30,6 +30,7 @@ from tratado.service.pages.common import (
     to_login,
 )
 from tratado.service.pages.mine import my_scores
+from tratado.service.state import TalksState
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,9 +88,13 @@ def _page(request: Request, principal: Principal, talks_id: str, status_code: in
         return render(request, "talks_mediator.html", principal, status_code, **common)
     if role in ("head", "delegate"):
         service = service_of(request)
-        documents = _documents(request, principal, talks_id, view)
-        scores = my_scores(service, principal, talks_id, view)
-        return render(request, "talks_delegation.html", principal, status_code, documents=documents,
+        try:
+            _, state = service.read(principal, talks_id)
+        except TratadoError as error:
+            return error_page(request, principal, error)
+        to_sign = _documents(state, view)
+        scores = my_scores(service, principal, talks_id, view, state)
+        return render(request, "talks_delegation.html", principal, status_code, documents=to_sign,
                       scores=scores, **common)
     return render(request, "talks_public.html", principal, status_code, **common)
 
@@ -103,15 +108,14 @@ def _role_words(view: Mapping[str, Any]) -> str:
     return words
 
 
-def _documents(request: Request, principal: Principal, talks_id: str,
-               view: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The documents heads sign now, with their exact text (what is signed) and who signed."""
-    service = service_of(request)
+def _documents(state: TalksState, view: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The documents heads sign now, with their exact text (what is signed: the text
+    :func:`tratado.service.talks.document_text` gives a member) and who signed."""
     out = []
     for document in view["documents"]:
         try:
-            text = talks.document_text(service, principal, talks_id, document)
-        except TratadoError:
+            text = documents.signed_text(state, document)
+        except (KeyError, ValueError):
             continue
         out.append({"name": document, "title": document_words(document), "text": text,
                     "text_b64": base64.b64encode(text.encode("utf-8")).decode("ascii"),
