@@ -11,7 +11,9 @@ raised so that no talks end during the run) with the service functions, starts
 and runs one asyncio client per talks (httpx, API tokens, loopback only) for
 ``--seconds``: open a round, propose a whole package (by hand, chosen from a seeded
 ``numpy.random.default_rng``), both heads answer at the same time, close the round, read
-the talks' state — again and again. It prints requests per second over the whole run
+the talks' state — again and again, each request after a pause of about ``--pause``
+seconds (a person's pace; ``--pause 0`` sends the next request as soon as the last is
+answered, which measures the most the server can take). It prints requests per second over the whole run
 and, per operation, the median and the 99th percentile of the latency as the client saw
 it. Goal: p99 under 100 ms for a proposal and an answer. PostgreSQL is used when the
 server at ``TRATADO_BENCH_POSTGRES`` (default ``postgresql://postgres@127.0.0.1:5432/test``)
@@ -88,17 +90,19 @@ def set_up(url: str, folder: Path, count: int) -> dict[str, dict[str, str]]:
 
 async def one_talks(base: str, tid: str, tokens: dict[str, str], until: float, seed: int,
                     shape: list[tuple[str, list[str]]], latencies: dict[str, list[float]],
-                    failures: list[str]) -> None:
+                    failures: list[str], pause: float) -> None:
     import httpx
 
     rng = np.random.default_rng(seed)
-    clients = {who: httpx.AsyncClient(base_url=base, timeout=60,
-                                      headers={"Authorization": f"Bearer {token}"})
-               for who, token in tokens.items()}
+    client = httpx.AsyncClient(base_url=base, timeout=60)
+    auth = {who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()}
 
     async def timed(what: str, who: str, method: str, path: str, body: object = None) -> None:
+        if pause:  # a person's pace: think, then click (uniform in [0.5, 1.5] x pause)
+            await asyncio.sleep(pause * (0.5 + float(rng.random())))
         start = time.perf_counter()
-        answer = await clients[who].request(method, f"/api/talks/{tid}{path}", json=body)
+        answer = await client.request(method, f"/api/talks/{tid}{path}", json=body,
+                                      headers=auth[who])
         latencies[what].append(time.perf_counter() - start)
         if answer.status_code != 200:
             failures.append(f"{what}: {answer.status_code} {answer.text[:200]}")
@@ -114,11 +118,10 @@ async def one_talks(base: str, tid: str, tokens: dict[str, str], until: float, s
             await timed("close round", "mediator", "POST", "/rounds/close")
             await timed("read state", "government", "GET", "")
     finally:
-        for client in clients.values():
-            await client.aclose()
+        await client.aclose()
 
 
-async def load(base: str, tokens: dict[str, dict[str, str]], seconds: float
+async def load(base: str, tokens: dict[str, dict[str, str]], seconds: float, pause: float
                ) -> tuple[dict[str, list[float]], float, list[str]]:
     import tratado
 
@@ -128,16 +131,23 @@ async def load(base: str, tokens: dict[str, dict[str, str]], seconds: float
     failures: list[str] = []
     start = time.perf_counter()
     until = start + seconds
-    await asyncio.gather(*(one_talks(base, tid, these, until, k, shape, latencies, failures)
+    await asyncio.gather(*(one_talks(base, tid, these, until, k, shape, latencies, failures,
+                                     pause)
                            for k, (tid, these) in enumerate(sorted(tokens.items()))))
     return latencies, time.perf_counter() - start, failures
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) * 1000
 
 
-def run(name: str, url: str, count: int, seconds: float) -> dict[str, object]:
+def run(name: str, url: str, count: int, seconds: float, pause: float) -> dict[str, object]:
     from service.server import Server
 
     folder = Path(tempfile.mkdtemp(prefix="tratado-bench-"))
@@ -146,19 +156,29 @@ def run(name: str, url: str, count: int, seconds: float) -> dict[str, object]:
     server = Server(url, folder / "service.key", folder / "server.log").start()
     try:
         print(f"[{name}] {count} talks at once for {seconds:.0f} s ...", flush=True)
-        latencies, elapsed, failures = asyncio.run(load(server.base, tokens, seconds))
+        assert server.process is not None
+        cpu = cpu_seconds(server.process.pid)
+        load_before = os.getloadavg()[0]
+        client_cpu = time.process_time()
+        latencies, elapsed, failures = asyncio.run(load(server.base, tokens, seconds, pause))
+        cpu = cpu_seconds(server.process.pid) - cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
         server.stop()
     total = sum(len(v) for v in latencies.values())
     print(f"[{name}] {total} requests in {elapsed:.1f} s: {total / elapsed:.0f} requests/s;"
           f" {len(failures)} refused{': ' + failures[0] if failures else ''}")
+    print(f"[{name}] the server used {cpu:.1f} s of CPU: {cpu / total * 1000:.1f} ms per request"
+          f" (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on"
+          f" {os.cpu_count()} CPUs); the client used {client_cpu:.1f} s")
     rows = {}
     for what in ("proposal", "answer", "open round", "close round", "read state"):
         values = latencies[what]
         rows[what] = (len(values), statistics.median(values) * 1000, percentile(values, 99))
         print(f"  {what:12} {len(values):6d}   p50 {rows[what][1]:7.1f} ms   p99"
               f" {rows[what][2]:7.1f} ms")
-    return {"name": name, "rate": total / elapsed, "rows": rows, "failures": len(failures)}
+    return {"name": name, "rate": total / elapsed, "rows": rows, "failures": len(failures),
+            "cpu_ms": cpu / total * 1000}
 
 
 def main() -> None:
@@ -166,12 +186,16 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--talks", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="seconds a talks' client waits before each request, on average"
+                        " (a person's pace; 0: as fast as the server answers)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     results = []
     if args.db in ("sqlite", "both"):
         folder = Path(tempfile.mkdtemp(prefix="tratado-bench-db-"))
-        results.append(run("SQLite", f"sqlite:///{folder / 'talks.db'}", args.talks, args.seconds))
+        results.append(run("SQLite", f"sqlite:///{folder / 'talks.db'}", args.talks, args.seconds,
+                           args.pause))
     if args.db in ("postgresql", "both"):
         from service.postgres import reachable
 
@@ -186,22 +210,22 @@ def main() -> None:
                 admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 url = f"postgresql+psycopg://{SERVER.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
-                results.append(run("PostgreSQL", url, args.talks, args.seconds))
+                results.append(run("PostgreSQL", url, args.talks, args.seconds, args.pause))
             finally:
                 with psycopg.connect(SERVER, autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if len(results) == 2:
         print(f"PostgreSQL / SQLite requests per second: {results[1]['rate'] / results[0]['rate']:.2f}")  # type: ignore[operator]
     if args.markdown:
-        print("\n| database | requests/s | proposal p50 / p99 (ms) | answer p50 / p99 (ms) |"
-              " close round p50 / p99 (ms) | read state p50 / p99 (ms) |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("\n| database | requests/s | server CPU per request (ms) | proposal p50 / p99 (ms)"
+              " | answer p50 / p99 (ms) | close round p50 / p99 (ms) | read state p50 / p99 (ms) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for r in results:
             rows = r["rows"]
             assert isinstance(rows, dict)
             cells = " | ".join(f"{rows[w][1]:.0f} / {rows[w][2]:.0f}"
                                for w in ("proposal", "answer", "close round", "read state"))
-            print(f"| {r['name']} | {r['rate']:.0f} | {cells} |")
+            print(f"| {r['name']} | {r['rate']:.0f} | {r['cpu_ms']:.1f} | {cells} |")
 
 
 if __name__ == "__main__":

@@ -50,19 +50,19 @@ def postgres_server() -> str:
 
 @pytest.fixture
 def pg_service(postgres_server: str, tmp_path: Path) -> Service:
-    """A service on PostgreSQL: each test gets its own schema tables emptied first."""
+    """A service on PostgreSQL: the session's database, emptied first for each test."""
     from sqlalchemy import text
 
-    svc = new_service(tmp_path, postgres_server)
-    with svc.db.engine.begin() as connection:
+    from tratado.service.db import Database
+
+    db = Database(postgres_server)
+    with db.engine.begin() as connection:
         connection.execute(text(
             "TRUNCATE users, talks, memberships, invitations, login_sessions, login_attempts,"
             " leaves, checkpoints, cosignatures, preferences, sealed_answers, idempotency,"
             " settings RESTART IDENTITY CASCADE"))
-    from tratado.service import ledger
-
-    with svc.db.write() as session:
-        ledger.pin_service_key(session, svc.signer)
+    db.dispose()
+    svc = new_service(tmp_path, postgres_server)
     yield svc
     svc.db.dispose()
 
@@ -73,3 +73,12 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path.name == "test_fuzz.py" and config.getoption("markexpr") == "not slow":
         return True
     return None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def any_service(request: pytest.FixtureRequest) -> Service:
+    """The service on each database in turn (PostgreSQL in the slow run: the default run
+    has its one PostgreSQL test, test_postgres.py)."""
+    name = "service" if request.param == "sqlite" else "pg_service"
+    found: Service = request.getfixturevalue(name)
+    return found

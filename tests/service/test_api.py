@@ -96,3 +96,22 @@ def test_the_record_downloads_as_a_bundle(launched: Talks, tmp_path: Path) -> No
 def test_the_openapi_document(launched: Talks, path: str) -> None:
     document = client(launched.service).get(path).json()
     assert "/api/talks/{talks_id}/answers" in document["paths"]
+
+
+def test_create_talks_from_a_file_or_from_scratch(launched: Talks) -> None:
+    import tratado
+
+    c, csrf = logged_in(launched.service, launched.mediator.email)
+    text = (Path(tratado.__file__).parent / "examples" / "job-offer.yaml").read_text()
+    made = c.post("/api/talks", headers=csrf, json={"scenario": text, "talks_id": "job"})
+    assert made.json() == {"id": "job"}
+    scratch = c.post("/api/talks", headers=csrf, json={
+        "talks_id": "water", "title": "Water", "issues": [
+            {"name": "share", "options": ["30%", "70%"]}],
+        "parties": [{"id": "up"}, {"id": "down"}]})
+    assert scratch.json() == {"id": "water"}
+    assert c.get("/api/talks/water").json()["parties"][0]["id"] == "up"
+    bad = c.post("/api/talks", headers=csrf, json={"scenario": "tratado: 1\nname: x\n"})
+    assert bad.status_code == 422 and "Traceback" not in bad.text
+    neither = c.post("/api/talks", headers=csrf, json={"talks_id": "x"})
+    assert neither.status_code == 422

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from service.helpers import PASSWORD, Talks, venezuela
+from service.helpers import PASSWORD, venezuela
 from service.server import Server, login
 from tratado.records.bundle_check import verify_bundle
 from tratado.service import rounds, views
@@ -31,7 +31,8 @@ def _all(calls: list[Any]) -> list[Any]:
         return out
 
 
-def test_simultaneous_clicks_make_one_change(launched: Talks) -> None:
+def test_simultaneous_clicks_make_one_change(any_service: Service) -> None:
+    launched = venezuela(any_service)
     svc, tid, med = launched.service, launched.id, launched.mediator
     opened = _all([lambda: rounds.open_round(svc, med, tid) for _ in range(4)])
     assert sum(not isinstance(o, Refused) for o in opened) == 1
@@ -53,7 +54,8 @@ def test_simultaneous_clicks_make_one_change(launched: Talks) -> None:
 
 
 @pytest.mark.slow
-def test_two_server_processes_on_one_database(service: Service, tmp_path: Path) -> None:
+def test_two_server_processes_on_one_database(any_service: Service, tmp_path: Path) -> None:
+    service = any_service
     setup = venezuela(service)
     servers = [Server(service.db.url, tmp_path / "service.key", tmp_path / f"s{k}.log").start()
                for k in range(2)]

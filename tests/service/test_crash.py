@@ -17,7 +17,8 @@ from tratado.service.base import Service
 
 
 @pytest.mark.slow
-def test_kill_9_loses_nothing_acknowledged(service: Service, tmp_path: Path) -> None:
+def test_kill_9_loses_nothing_acknowledged(any_service: Service, tmp_path: Path) -> None:
+    service = any_service
     setup = venezuela(service)
     tid = setup.id
     url, key = service.db.url, tmp_path / "service.key"

@@ -139,3 +139,30 @@ def test_ending_the_talks_closes_the_log(launched: Talks) -> None:
     assert view["status"] == "ended" and view["ended_because"] == "no common ground"
     report = verify_bundle(views.export_record(svc, med, tid))
     assert report.ok, report.problem
+
+
+def test_talks_from_scratch(service: Service) -> None:
+    from service.helpers import admin
+    from tratado.service.errors import BadInput
+
+    mediator = admin(service)
+    scenario = talks.scenario_from_scratch(
+        "Water sharing", [{"name": "share", "title": "Share of the flow",
+                           "options": ["30%", "50%", "70%"]},
+                          {"name": "monitoring", "options": ["joint", "third party"]}],
+        [{"id": "upstream", "name": "Upstream state"}, {"id": "downstream"}],
+        deadline=10, off_agenda=["navigation"])
+    tid = talks.create_talks(service, mediator, scenario, talks_id="water")
+    head = join(service, mediator, tid, "head", "upstream", "h@up.example")
+    talks.set_preferences(service, head, tid, "upstream", {
+        "type": "linear-additive", "weights": {"share": 0.7, "monitoring": 0.3},
+        "values": {"share": {"30%": 0, "50%": 0.5, "70%": 1},
+                   "monitoring": {"joint": 1, "third party": 0}}, "reservation_value": 0.3})
+    view = views.talks_view(service, head, tid)
+    assert view["off_agenda"][0]["topic"] == "navigation"
+    assert "Kept off the agenda: navigation." in talks.document_text(service, head, tid, "launch")
+    with pytest.raises(BadInput, match="weights"):
+        talks.set_preferences(service, head, tid, "upstream", {"type": "linear-additive",
+                                                               "weights": {"nope": 1}})
+    with pytest.raises(BadInput):
+        talks.scenario_from_scratch("x", [{"name": "a", "options": ["1"]}], [{"id": "p"}])

@@ -174,3 +174,6 @@ def check_unfinished(scenario: Any, head: Mapping[str, Any], log: Sequence[Any])
                               f" ({excerpt(canonical_value(entry))})")
     return ("the talks are still going on (no closing leaf yet): the"
             f" {len(log)} events so far follow the protocol ({excerpt(member['name'])})")
+
+
+__all__ = ["LiveProblem", "check_talks_leaves", "check_unfinished"]

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from tratado.service import auth, rounds, talks, views
@@ -38,8 +38,26 @@ class Redeem(BaseModel):
                               description="only for the first administrator's link")
 
 
+class NewIssue(BaseModel):
+    name: str = Field(max_length=64)
+    title: str | None = Field(default=None, max_length=300)
+    options: list[str] = Field(min_length=2, max_length=100)
+
+
+class NewParty(BaseModel):
+    id: str = Field(max_length=64)
+    name: str | None = Field(default=None, max_length=300)
+
+
 class NewTalks(BaseModel):
-    scenario: str = Field(description="the scenario, as tratado YAML text", max_length=2_000_000)
+    scenario: str | None = Field(default=None, description="the scenario, as tratado YAML text",
+                                 max_length=2_000_000)
+    issues: list[NewIssue] | None = Field(default=None, max_length=50,
+                                          description="from scratch: the agenda")
+    parties: list[NewParty] | None = Field(default=None, max_length=20,
+                                           description="from scratch: the parties")
+    off_agenda: list[str] = Field(default=[], max_length=50)
+    deadline: int = Field(default=30, ge=1, le=10_000, description="from scratch: most rounds")
     talks_id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     title: str | None = Field(default=None, max_length=300)
     context: str = Field(default="", max_length=20_000)
@@ -148,10 +166,21 @@ def all_talks(who: Reader, service: Service_) -> list[dict[str, Any]]:
 
 @router.post("/talks")
 def create(body: NewTalks, who: Writer, service: Service_) -> dict[str, str]:
-    """Create talks from a scenario (administrators)."""
+    """Create talks from a scenario file, or from scratch (an agenda and parties whose
+    delegations will enter their preferences). Administrators."""
     from tratado.formats.yaml_format import loads_yaml
+    from tratado.service.errors import BadInput
 
-    scenario = loads_yaml(body.scenario, "scenario")
+    if body.scenario is not None:
+        scenario = loads_yaml(body.scenario, "scenario")
+    elif body.issues and body.parties:
+        scenario = talks.scenario_from_scratch(
+            body.title or body.talks_id or "Talks",
+            [i.model_dump(exclude_none=True) for i in body.issues],
+            [p.model_dump(exclude_none=True) for p in body.parties],
+            deadline=body.deadline, off_agenda=body.off_agenda)
+    else:
+        raise BadInput("give a scenario file, or the issues and the parties.", field="scenario")
     talks_id = talks.create_talks(service, who, scenario, talks_id=body.talks_id,
                                   title=body.title, context=body.context, rule=body.rule,
                                   post_settlement=body.post_settlement,
@@ -159,17 +188,17 @@ def create(body: NewTalks, who: Writer, service: Service_) -> dict[str, str]:
     return {"id": talks_id}
 
 
-@router.get("/talks/{talks_id}")
-def talks_state(talks_id: TalksId, who: Reader, service: Service_) -> dict[str, Any]:
-    """The talks as you may see them."""
-    return views.talks_view(service, who, talks_id)
+@router.get("/talks/{talks_id}", response_model=None)
+def talks_state(talks_id: TalksId, who: Reader, service: Service_) -> JSONResponse:
+    """The talks as you may see them (a JSON object)."""
+    return JSONResponse(views.talks_view(service, who, talks_id))
 
 
-@router.get("/talks/{talks_id}/log")
+@router.get("/talks/{talks_id}/log", response_model=None)
 def talks_log(talks_id: TalksId, who: Reader, service: Service_,
-              start: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[dict[str, Any]]:
-    """The log's leaves from ``start``."""
-    return views.log_leaves(service, who, talks_id, start)
+              start: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> JSONResponse:
+    """The log's leaves from ``start`` (a JSON list)."""
+    return JSONResponse(views.log_leaves(service, who, talks_id, start))
 
 
 @router.get("/talks/{talks_id}/checkpoint", response_class=PlainTextResponse)

@@ -99,6 +99,14 @@ def use_hasher(replacement: Any) -> None:
     _HASHER[:] = [replacement]
 
 
+def _stand_in() -> str:
+    """A hash of a random password with the hasher in use (for unknown addresses)."""
+    if len(_HASHER) < 2:
+        hasher()
+        _HASHER.append(_HASHER[0].hash(secrets.token_urlsafe(16)))
+    return str(_HASHER[1])
+
+
 def hash_password(password: str) -> str:
     """The argon2id hash of ``password`` (``BadInput`` when it is too short)."""
     if len(password) < MIN_PASSWORD:
@@ -214,6 +222,7 @@ def redeem_invitation(db: Database, token: str, password: str, name: str | None 
     ``password`` and the invited role in the talks. One use only. ``email``: only for the
     first administrator's invitation (printed by ``tratado serve``), whose holder gives
     their own address."""
+    hashed = hash_password(password)  # before the writing transaction: argon2 takes a while
     with db.write() as session:
         row = invitation(session, token)
         if row.email == FIRST_ADMIN:
@@ -224,10 +233,9 @@ def redeem_invitation(db: Database, token: str, password: str, name: str | None 
         user = session.execute(select(tables.User).where(
             tables.User.email == row.email)).scalar_one_or_none()
         if user is None:
-            user = create_user(session, row.email, name or row.name, password,
+            user = create_user(session, row.email, name or row.name, None,
                                is_admin=row.role == "admin")
-        else:
-            user.password_hash = hash_password(password)
+        user.password_hash = hashed
         if row.talks_id is not None and row.role != "admin":
             member = session.execute(select(tables.Membership).where(
                 tables.Membership.talks_id == row.talks_id,
@@ -266,15 +274,20 @@ def login(db: Database, email: str, password: str, client: str = "") -> tuple[st
                 raise RateLimited("too many failed logins.", field="password",
                                   fix="wait 15 minutes and try again, or ask the mediator to"
                                   " invite you again.")
-    with db.write() as session:
+    with db.read() as session:
         user = session.execute(select(tables.User).where(
             tables.User.email == email)).scalar_one_or_none()
-        if user is None or not password_matches(user.password_hash, password):
+    # checked outside any writing transaction (argon2 takes a while by design), and
+    # against a stand-in hash when there is no such user, so that the time taken does
+    # not tell whether an address has an account
+    matches = password_matches(user.password_hash if user else _stand_in(), password)
+    failed = user is None or not matches
+    with db.write() as session:
+        if failed:
             for key in keys:
                 session.add(tables.LoginAttempt(key=key, at=now()))
-            failed = True
         else:
-            failed = False
+            assert user is not None
             session.execute(delete(tables.LoginAttempt).where(tables.LoginAttempt.key == keys[0]))
             token, hashed = new_token()
             csrf = secrets.token_urlsafe(32)

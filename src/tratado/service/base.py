@@ -53,6 +53,7 @@ class Service:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _kept: dict[str, tuple[int, list[dict[str, Any]], MerkleTree]] = field(
         default_factory=dict, repr=False)
+    _folded: dict[str, tuple[int, TalksState]] = field(default_factory=dict, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -93,15 +94,24 @@ class Service:
             change._remember()
         if change.replayed is None:
             self.keep(talks_id, row.version, change.leaves, change.tree)
+            self._folded[talks_id] = (row.version, change.state)  # never changed again
 
     def read(self, principal: Principal, talks_id: str) -> tuple[Principal, TalksState]:
-        """The principal's role in the talks and their state, read without a lock."""
+        """The principal's role in the talks and their state, read without a lock. The
+        state may be shared with other readers: do not change it."""
         with self.db.read() as session:
             actor = member(session, principal, talks_id)
             version = session.execute(select(tables.Talks.version).where(
                 tables.Talks.id == talks_id)).scalar_one()
+            folded = self._folded.get(talks_id)
+            if folded is not None and folded[0] == version:
+                return actor, folded[1]
             leaves, _ = self.log_of(session, talks_id, version)
-            return actor, fold(talks_id, leaves)
+        state = fold(talks_id, leaves)
+        if len(self._folded) > 10_000:
+            self._folded.clear()
+        self._folded[talks_id] = (version, state)
+        return actor, state
 
 
 @dataclass

@@ -48,6 +48,10 @@ def body(state: TalksState, document: str) -> str:
             title = issue.get("title") or issue["name"]
             options = "; ".join(str(o) for o in issue.get("options", []))
             lines.append(f"{k}. {title} (options: {options})")
+        kept_off = state.opening["public_scenario"]["agenda"].get("off_agenda") or []
+        if kept_off:
+            lines += ["", "Kept off the agenda: "
+                      + "; ".join(str(t.get("topic", t)) for t in kept_off) + "."]
         rules = state.opening["public_scenario"].get("rules") or {}
         mode = rules.get("agreement", "package")
         lines += ["", "Nothing is agreed until everything is agreed." if mode == "package"

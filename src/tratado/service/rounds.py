@@ -277,3 +277,7 @@ def cosign(service: Service, principal: Principal, talks_id: str, note: str,
                                       VerifierKey.parse(key), note, service.signer, service.now())
         change.response = {"size": size}
         return size
+
+
+__all__ = ["NO_ANSWER", "answer", "close_round", "cosign", "log_event", "open_round", "propose",
+           "schedule_round"]

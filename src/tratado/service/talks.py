@@ -1,12 +1,14 @@
-"""The service functions: setting up the talks, the delegations' preferences, the heads'
-keys and signatures, and the lifecycle (launch, suspend, resume, end).
+"""The service functions: setting up the talks, the delegations' preferences, and the
+lifecycle (launch, suspend, resume, end).
 
-The rounds (schedule, open, propose, answer, close) are in :mod:`tratado.service.rounds`,
-what each principal may read in :mod:`tratado.service.views`. Pages and the JSON API
-call these functions, never the database: every function checks the principal's role and
-party itself, on the server, inside the transaction that makes the change (see
-:mod:`tratado.service.base`), and refuses with a :class:`~tratado.service.errors.ServiceError`
-that names the field and the fix.
+The heads' keys and signatures are in :mod:`tratado.service.signing` (their functions
+are importable from here too), the rounds (schedule, open, propose, answer, close) in
+:mod:`tratado.service.rounds`, what each principal may read in
+:mod:`tratado.service.views`. Pages and the JSON API call these functions, never the
+database: every function checks the principal's role and party itself, on the server,
+inside the transaction that makes the change (see :mod:`tratado.service.base`), and
+refuses with a :class:`~tratado.service.errors.ServiceError` that names the field and
+the fix.
 
 Each function takes the :class:`~tratado.service.base.Service`, the
 :class:`~tratado.service.auth.Principal` asking (as the login found it: the function finds
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -28,12 +30,12 @@ from tratado.preferences import Preferences
 from tratado.protocols.mediated import RULES
 from tratado.records.build import public_fingerprint, public_scenario
 from tratado.records.canonical import canonical_value
-from tratado.records.note import NoteError, VerifierKey, b64decode
 from tratado.scenario import Scenario
-from tratado.service import auth, documents, ledger, tables
+from tratado.service import auth, ledger, tables
 from tratado.service.auth import Principal
 from tratado.service.base import Change, Service
 from tratado.service.errors import BadInput, NotAllowed, Refused
+from tratado.service.signing import close_log, document_text, register_key, sign
 from tratado.service.state import TalksState
 
 TALKS_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -105,6 +107,28 @@ def create_talks(service: Service, principal: Principal, scenario: Scenario, *,
             for party in scenario.parties:
                 _store_preferences(change, party.id, party.preferences, scenario)
     return talks_id
+
+
+def scenario_from_scratch(name: str, issues: Sequence[Mapping[str, Any]],
+                          parties: Sequence[Mapping[str, Any]], *, deadline: int = 30,
+                          off_agenda: Sequence[str] = ()) -> Scenario:
+    """A scenario for talks set up from scratch: ``issues`` (``{"name", "title",
+    "options"}``), ``parties`` (``{"id", "name"}``), the rounds limit; every party's
+    preferences blank, for each delegation to enter. ``BadInput`` naming the field when
+    something is missing or malformed."""
+    from tratado.formats.yaml_format import scenario_from_dict
+
+    data = {"tratado": 1, "name": name,
+            "agenda": {"issues": [dict(i) for i in issues],
+                       "off_agenda": [{"topic": t} for t in off_agenda]},
+            "parties": [{**dict(p), "preferences": {"type": "table"}} for p in parties],
+            "rules": {"deadline": deadline, "agreement": "package"}}
+    if not off_agenda:
+        del data["agenda"]["off_agenda"]  # type: ignore[attr-defined]
+    try:
+        return scenario_from_dict(data)
+    except TratadoError as error:
+        raise BadInput(error.message, field=error.field, fix=error.fix) from None
 
 
 def invite(service: Service, principal: Principal, talks_id: str, *, email: str, name: str,
@@ -253,102 +277,6 @@ def neutral_scenario(change: Change) -> Scenario:
     return _full_scenario(change.state, found)
 
 
-# -- keys and signatures -----------------------------------------------------------------
-
-
-def register_key(service: Service, principal: Principal, talks_id: str, verifier_key: str,
-                 idempotency: Idempotency = None) -> None:
-    """Register the head of delegation's Ed25519 verifier key (``name+id+key``, as
-    ``tratado keys`` writes it or the browser makes it). Head only; once a key has signed
-    something it is not replaced."""
-    with service.change(principal, talks_id, idempotency) as change:
-        if change.replayed is not None:
-            return
-        if not change.actor.is_head or change.actor.party is None:
-            raise NotAllowed("only a head of delegation registers a signing key.", field="role")
-        require_open(change.state)
-        try:
-            key = VerifierKey.parse(verifier_key.strip())
-        except NoteError as error:
-            raise BadInput(f"this is not a verifier key ({error}).", field="verifier_key",
-                           fix="give the .pub line written by `tratado keys NAME`.") from None
-        party = change.actor.party
-        if any(party in signed for signed in change.state.signatures.values()):
-            raise Refused("your key has signed documents of these talks already; it stays.",
-                          field="verifier_key")
-        change.talks("key", party=party, verifier_key=str(key))
-        member_row = change.session.execute(select(tables.Membership).where(
-            tables.Membership.talks_id == talks_id,
-            tables.Membership.user_id == principal.user_id)).scalar_one()
-        member_row.verifier_key = str(key)
-
-
-def document_text(service: Service, principal: Principal, talks_id: str, document: str) -> str:
-    """The exact text a head signs for ``document`` (``launch``, ``partial-N``,
-    ``agreement``): see :mod:`tratado.service.documents`. Any member may read it."""
-    _, state = service.read(principal, talks_id)
-    try:
-        return documents.signed_text(state, document)
-    except (KeyError, ValueError):
-        raise BadInput(f"there is no document '{document[:40]}' to sign in these talks.",
-                       field="document",
-                       fix=f"use one of {', '.join(documents.documents(state))}.") from None
-
-
-def sign(service: Service, principal: Principal, talks_id: str, document: str,
-         signature: str, idempotency: Idempotency = None) -> None:
-    """Record the head's Ed25519 ``signature`` (base64) of ``document``'s text, checked
-    with the key the head registered. When every head has signed: the launching document
-    lets the mediator launch; a partial agreement becomes binding; the agreement
-    concludes the talks (the closing leaf is written)."""
-    with service.change(principal, talks_id, idempotency) as change:
-        if change.replayed is not None:
-            return
-        actor, state = change.actor, change.state
-        if not actor.is_head or actor.party is None:
-            raise NotAllowed("only a head of delegation signs for it.", field="role")
-        key_text = state.keys.get(actor.party)
-        if key_text is None:
-            raise Refused("register your signing key first.", field="verifier_key")
-        try:
-            text = documents.signed_text(state, document)
-        except (KeyError, ValueError):
-            raise BadInput(f"there is no document '{document[:40]}' to sign.",
-                           field="document") from None
-        if actor.party in state.signatures.get(document, {}):
-            raise Refused(f"{actor.party} has signed {document} already.", field="document")
-        try:
-            raw = b64decode(signature.strip(), "the signature")
-        except NoteError as error:
-            raise BadInput(f"{error}.", field="signature") from None
-        if not VerifierKey.parse(key_text).verify(text.encode("utf-8"), raw):
-            raise BadInput("the signature does not verify with your registered key over this"
-                           " document's text.", field="signature",
-                           fix="sign the exact text of the document, with your registered key.")
-        import hashlib
-
-        change.talks("signed", document=document, party=actor.party, text=text,
-                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                     verifier_key=key_text, signature=signature.strip())
-        if document == "agreement" and set(state.signatures["agreement"]) == set(state.parties):
-            change.talks("concluded")
-            close_log(change)
-
-
-def close_log(change: Change) -> None:
-    """Append the closing leaf (agreement and result), as the public record has them."""
-    from tratado.records.build import public_record, result_member
-    from tratado.session.result import build_result
-
-    state = change.state
-    assert state.driver is not None and state.scenario is not None
-    result = build_result(state.scenario, state.protocol, state.driver.state,
-                          list(state.driver.events), {}, 0, [], 0.0)
-    public = public_record({"protocol": {}, "parties": [], "log": [],
-                            "agreement": result.agreement, "result": result_member(result)})
-    change.log({"closing": {"agreement": public["agreement"], "result": public["result"]}})
-
-
 # -- the lifecycle -------------------------------------------------------------------------
 
 
@@ -427,3 +355,8 @@ def end(service: Service, principal: Principal, talks_id: str, reason: str = "",
                                    note=reason[:500] or "the mediator ended the talks"))
         change.talks("ended", reason=reason[:2000] or "ended by the mediator")
         close_log(change)
+
+
+__all__ = ["close_log", "create_talks", "scenario_from_scratch", "document_text", "end", "invite", "launch",
+           "my_preferences", "neutral_scenario", "register_key", "require_mediator",
+           "require_open", "resume", "set_preferences", "sign", "suspend"]

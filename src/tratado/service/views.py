@@ -45,7 +45,7 @@ def _public(state: TalksState) -> dict[str, Any]:
                     "options": list(i.get("options", []))} for i in public["agenda"]["issues"]],
         "off_agenda": list(public["agenda"].get("off_agenda") or []),
         "rules": public.get("rules") or {},
-        "invited": state.invited,
+        "invited": [dict(i) for i in state.invited],
         "preferences_entered": sorted(state.preferences),
         "keys": dict(state.keys),
         "signatures": {doc: sorted(signed) for doc, signed in state.signatures.items()},
@@ -92,9 +92,14 @@ def talks_view(service: Service, principal: Principal, talks_id: str) -> dict[st
 def log_leaves(service: Service, principal: Principal, talks_id: str,
                start: int = 0) -> list[dict[str, Any]]:
     """The talks' log from leaf ``start`` (public to every member)."""
-    service.read(principal, talks_id)  # checks membership
+    from tratado.service.base import member
+
     with service.db.read() as session:
-        return ledger.leaves(session, talks_id)[max(0, start):]
+        member(session, principal, talks_id)
+        version = session.execute(select(tables.Talks.version).where(
+            tables.Talks.id == talks_id)).scalar_one()
+        leaves, _ = service.log_of(session, talks_id, version)
+    return leaves[max(0, start):]
 
 
 def checkpoint(service: Service, principal: Principal, talks_id: str) -> str:
@@ -109,3 +114,6 @@ def export_record(service: Service, principal: Principal, talks_id: str) -> str:
     service.read(principal, talks_id)
     with service.db.read() as session:
         return ledger.export_bundle(session, talks_id, service.signer)
+
+
+__all__ = ["checkpoint", "export_record", "list_talks", "log_leaves", "talks_view"]
