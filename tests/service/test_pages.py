@@ -169,10 +169,11 @@ def test_new_talks_from_scratch(setup) -> None:
     made = browser.post("/talks/new", data={
         "csrf_token": token, "source": "scratch", "name": "Fishing rights", "talks_id": "fishing",
         "agenda": "Quota: 10 t; 20 t; 30 t\nSeason: spring; summer",
-        "parties": "north: North Shore\nsouth: South Bay"}, follow_redirects=False)
+        "parties": "north: North Shore\nsouth: South Bay", "off_agenda": "Whaling"},
+        follow_redirects=False)
     assert made.status_code == 303 and made.headers["location"] == "/talks/fishing?ok=created"
     page = browser.get("/talks/fishing").text
-    assert "North Shore" in page and "summer" in page
+    assert "North Shore" in page and "summer" in page and "Kept off the agenda" in page
 
 
 def test_preferences_on_numeric_issues_are_saved_and_shown_back(setup) -> None:

@@ -2,8 +2,8 @@
 (YAML), or the agenda and the parties typed on the page ("from scratch").
 
 From scratch, the agenda is one point per line, ``Title: first option; second option``,
-and the parties one per line, ``id: Name``. The preferences of such a scenario are
-placeholders nobody reads: each delegation enters its own on its page.
+the parties one per line, ``id: Name``, and the topics kept off the agenda one per line.
+Such a scenario has no preferences: each delegation enters its own on its page.
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tratado.agenda import Agenda, Issue
 from tratado.errors import TratadoError
-from tratado.parties import Party
-from tratado.preferences import LinearAdditive
 from tratado.scenario import Scenario
 
 MAX_SCENARIO_BYTES = 1024 * 1024
@@ -41,7 +38,7 @@ def scenario_from_form(form: Mapping[str, Any], data: bytes, filename: str) -> S
         return _from_file(data, filename)
     if source == "scratch":
         return from_scratch(str(form.get("name") or ""), str(form.get("agenda") or ""),
-                            str(form.get("parties") or ""))
+                            str(form.get("parties") or ""), str(form.get("off_agenda") or ""))
     raise TratadoError(f"'{source[:40]}' is not a way to start talks.", field="source",
                        fix="choose an example, a file, or type the agenda.")
 
@@ -75,8 +72,11 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:60] or "point"
 
 
-def from_scratch(name: str, agenda_text: str, parties_text: str) -> Scenario:
-    """A scenario from the agenda and the parties typed on the page."""
+def from_scratch(name: str, agenda_text: str, parties_text: str, off_agenda_text: str = "") -> Scenario:
+    """A scenario from the agenda, the parties and the topics kept off the agenda typed
+    on the page (:func:`tratado.service.talks.scenario_from_scratch` builds it)."""
+    from tratado.service.talks import scenario_from_scratch
+
     if not name.strip():
         raise TratadoError("the talks have no name.", field="name", fix="name the talks.")
     issues = []
@@ -92,11 +92,10 @@ def from_scratch(name: str, agenda_text: str, parties_text: str) -> Scenario:
         while slug in seen:
             slug += "_"
         seen.add(slug)
-        issues.append(Issue.categorical(slug, options, title=title.strip()))
+        issues.append({"name": slug, "title": title.strip(), "options": options})
     if not issues:
         raise TratadoError("the agenda is empty.", field="agenda",
                            fix="write one point per line: 'Title: first option; second option'.")
-    agenda = Agenda(tuple(issues))
     parties = []
     for k, line in enumerate(_lines(parties_text, "parties"), start=1):
         pid, colon, label = line.partition(":")
@@ -106,7 +105,6 @@ def from_scratch(name: str, agenda_text: str, parties_text: str) -> Scenario:
                                field="parties",
                                fix="write one party per line, e.g. 'government: The Government'"
                                " (the id in lower-case letters, digits, '-' or '_').")
-        placeholder = LinearAdditive.normalized(
-            [1.0] * len(agenda), [[0.0] * len(issue) for issue in agenda])
-        parties.append(Party(pid, placeholder, name=label.strip()))
-    return Scenario(name.strip(), agenda, tuple(parties))
+        parties.append({"id": pid, "name": label.strip()})
+    return scenario_from_scratch(name.strip(), issues, parties,
+                                 off_agenda=_lines(off_agenda_text, "off_agenda"))
