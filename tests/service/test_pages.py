@@ -211,3 +211,12 @@ def test_an_api_token_from_the_account_page_works_for_scripts(setup) -> None:
     script = TestClient(app)
     me = script.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200 and me.json()["email"] == launched.observer.email
+
+
+def test_the_rounds_part_says_when_the_talks_have_moved_on(setup) -> None:
+    launched, _, app = setup
+    browser = client(app, launched.observer.email)
+    page = browser.get(f"/talks/{TALKS}").text
+    seen = int(re.search(r"/live\?seen=(\d+)", page).group(1))
+    assert "moved on" not in browser.get(f"/talks/{TALKS}/live?seen={seen}").text
+    assert "moved on" in browser.get(f"/talks/{TALKS}/live?seen={seen - 1}").text
