@@ -220,3 +220,38 @@ def test_the_rounds_part_says_when_the_talks_have_moved_on(setup) -> None:
     seen = int(re.search(r"/live\?seen=(\d+)", page).group(1))
     assert "moved on" not in browser.get(f"/talks/{TALKS}/live?seen={seen}").text
     assert "moved on" in browser.get(f"/talks/{TALKS}/live?seen={seen - 1}").text
+
+
+def test_a_partial_package_put_from_the_page_is_provisional_until_both_heads_sign(setup) -> None:
+    """The mediator leaves points out of the package on the page; both delegations accept;
+    the page shows a provisional partial agreement, binding once both heads sign it."""
+    from service.helpers import signature
+
+    launched, _, app = setup
+    other = venezuela(launched.service, talks_id="partial-talks", mediator=launched.mediator)
+    mediator = client(app, launched.mediator.email)
+    token = csrf(mediator.get("/talks/partial-talks").text)
+
+    def press(browser: TestClient, action: str, **fields: str) -> str:
+        response = browser.post(f"/talks/partial-talks/{action}", data={"csrf_token": token, **fields})
+        assert response.status_code == 200 and "Traceback" not in response.text, response.text
+        return response.text
+
+    press(mediator, "open")
+    press(mediator, "propose", **{"issue.economy": "UN-managed social fund"})
+    for party in ("government", "opposition"):
+        head = client(app, other.heads[party].email)
+        page = head.get("/talks/partial-talks").text
+        assert "partial package" in page and "UN-managed social fund" in page
+        shown = head.post("/talks/partial-talks/answer", data={"csrf_token": csrf(page), "answer": "accept"})
+        assert "Your answer is sealed" in shown.text
+    assert "provisional until the whole agenda is agreed" in press(mediator, "close")
+    for party in ("government", "opposition"):
+        text = talks.document_text(other.service, other.heads[party], "partial-talks", "partial-1")
+        head = client(app, other.heads[party].email)
+        page = head.get("/talks/partial-talks").text
+        assert "Sign the partial agreement 1" in page
+        head.post("/talks/partial-talks/sign", data={
+            "csrf_token": csrf(page), "document": "partial-1",
+            "signature": signature(other.keys[party], text)})
+    assert "binding: signed by every head of delegation" in mediator.get("/talks/partial-talks").text
