@@ -115,3 +115,14 @@ def test_create_talks_from_a_file_or_from_scratch(launched: Talks) -> None:
     assert bad.status_code == 422 and "Traceback" not in bad.text
     neither = c.post("/api/talks", headers=csrf, json={"talks_id": "x"})
     assert neither.status_code == 422
+
+
+def test_too_large_or_too_deep_requests_are_refused_cleanly(launched: Talks) -> None:
+    c, csrf = logged_in(launched.service, launched.mediator.email)
+    big = c.post("/api/talks", headers={**csrf, "content-type": "application/json"},
+                 content=b'{"scenario": "' + b"x" * (5 * 1024 * 1024) + b'"}')
+    assert big.status_code == 413
+    deep = c.put(f"/api/talks/{launched.id}/preferences/government",
+                 headers={**csrf, "content-type": "application/json"},
+                 content=b'{"preferences": ' + b'{"a": ' * 5000 + b"1" + b"}" * 5001)
+    assert deep.status_code in (400, 422) and "Traceback" not in deep.text

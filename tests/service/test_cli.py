@@ -54,3 +54,14 @@ def test_export_record_refuses_a_missing_database_or_talks(service: Service,
     nope = runner.invoke(cli, ["export-record", "--db", service.db.url, "--key-file",
                                str(tmp_path / "service.key"), "nope", str(tmp_path / "o.json")])
     assert nope.exit_code == 2 and "there are no talks 'nope'" in nope.output
+
+
+def test_the_first_administrators_link(service: Service) -> None:
+    from tratado.service import auth
+    from tratado.service.app import admin_invitation
+
+    token = admin_invitation(service, "chair@talks.example")
+    assert token is not None
+    user = auth.redeem_invitation(service.db, token, "a long enough password")
+    assert user.is_admin and user.email == "chair@talks.example"
+    assert admin_invitation(service) is None  # an administrator exists now

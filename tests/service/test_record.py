@@ -68,3 +68,26 @@ def test_an_engine_answer_that_is_not_the_one_revealed_fails(played: Talks) -> N
 
     report = verify_bundle(resigned(played, swap))
     assert not report.ok and "not the answer revealed at the close" in (report.problem or "")
+
+
+def test_heads_co_sign_the_final_checkpoint_and_it_travels_in_the_record(played: Talks) -> None:
+    from tratado.records.note import VerifierKey, add_signatures
+    from tratado.service import rounds, talks
+
+    svc, tid = played.service, played.id
+    talks.end(svc, played.mediator, tid, "no agreement this time")
+    for party in ("government", "opposition"):
+        note = views.checkpoint(svc, played.heads[party], tid)
+        rounds.cosign(svc, played.heads[party], tid, add_signatures(note, [played.keys[party]]))
+    record = views.export_record(svc, played.observer, tid)
+    keys = [VerifierKey.parse(str(played.keys[p].verifier)) for p in ("government", "opposition")]
+    report = verify_bundle(record, keys=keys)
+    assert report.ok, report.problem
+    assert sum("government-head" in line or "opposition-head" in line
+               for line in report.lines) == 2
+    from tratado.service.errors import BadInput
+
+    with pytest.raises(BadInput, match="does not verify"):
+        forged = views.checkpoint(svc, played.heads["government"], tid).replace(
+            f"tratado/talks/{tid}", "tratado/talks/other")
+        rounds.cosign(svc, played.heads["government"], tid, forged)

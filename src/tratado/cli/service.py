@@ -42,14 +42,19 @@ def _db_url(db: str | None) -> str:
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="The service's signing key (created on first start). Default:"
               " tratado-service.key beside the SQLite file, or in the current folder.")
-def serve(db: str | None, host: str, port: int, demo: bool, key_file: Path | None) -> None:
+@click.option("--admin-email", default="mediator@localhost", show_default=True,
+              help="On a database with no administrator yet: the address the first"
+              " administrator logs in with.")
+def serve(db: str | None, host: str, port: int, demo: bool, key_file: Path | None,
+          admin_email: str) -> None:
     """Run the live-talks service: the mediator and the delegations run real talks on
     tratado's engine, with a signed record anyone can verify.
 
     With no --db it starts on an SQLite file in the current folder. On a database
-    with no administrator yet, it prints the one-time link that sets the mediator's
-    password. The JSON API is under /api, its OpenAPI document at /openapi.json.
-    Deploying it (PostgreSQL, a reverse proxy, keys, backups): docs/operator.md.
+    with no administrator yet, it prints the one-time link that sets the first
+    administrator's password (the mediator who creates talks). The JSON API is under
+    /api, its OpenAPI document at /openapi.json. Deploying it (PostgreSQL, a reverse
+    proxy, keys, backups): docs/operator.md.
     """
     _require_extra()
     import uvicorn
@@ -67,9 +72,11 @@ def serve(db: str | None, host: str, port: int, demo: bool, key_file: Path | Non
                    f" {DEMO_PASSWORD} (heads' signing keys in {made.keys}):")
         for email, name, role, party in made.accounts:
             click.echo(f"  {email:42} {role}{' of ' + party if party else ''} ({name})")
-    token = admin_invitation(service)
+    token = admin_invitation(service, admin_email)
     if token is not None:
-        click.echo(f"Set the mediator's password (one-time link): {base}/invitations/{token}")
+        click.echo(f"The first administrator (who creates and mediates talks) logs in as"
+                   f" {admin_email}; set the password with this one-time link:"
+                   f" {base}/invitation/{token}")
     click.echo(f"tratado serves on {base} (database {_shown(url)}); Ctrl-C stops it.")
     uvicorn.run(create_app(url, service=service), host=host, port=port, log_level="warning")
 

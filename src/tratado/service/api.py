@@ -35,7 +35,8 @@ class Redeem(BaseModel):
     password: str = Field(max_length=1000)
     name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320,
-                              description="only for the first administrator's link")
+                              description="the first administrator's link only: log in"
+                              " with this address instead")
 
 
 class NewIssue(BaseModel):
@@ -228,7 +229,7 @@ def invite(talks_id: TalksId, body: NewInvitation, who: Writer, service: Service
     """Invite someone (mediator); answers the one-time token of the link."""
     token = talks.invite(service, who, talks_id, email=body.email, name=body.name,
                          role=body.role, party=body.party, idempotency=key)
-    return {"token": token, "link": f"/invitations/{token}"}
+    return {"token": token, "link": f"/invitation/{token}"}
 
 
 @router.put("/talks/{talks_id}/preferences/{party}")

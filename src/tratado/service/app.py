@@ -55,8 +55,9 @@ def make_service(db_url: str, key_file: Path | None = None, *, create_key: bool 
     return Service(db, signer)
 
 
-def admin_invitation(service: Service) -> str | None:
-    """A one-time link token that makes its holder the service's administrator, when no
+def admin_invitation(service: Service, email: str | None = None) -> str | None:
+    """A one-time link token that makes its holder the service's administrator, logging
+    in as ``email`` (default :data:`~tratado.service.auth.FIRST_ADMIN`), when no
     administrator has a password yet (the first start); else None."""
     from sqlalchemy import select
 
@@ -67,7 +68,7 @@ def admin_invitation(service: Service) -> str | None:
             tables.User.is_admin.is_(True), tables.User.password_hash.is_not(None))).first()
         if found is not None:
             return None
-        return auth.make_invitation(session, email=auth.FIRST_ADMIN,
+        return auth.make_invitation(session, email=email or auth.FIRST_ADMIN,
                                     name="Mediator", role="admin", party=None, talks_id=None,
                                     created_by=None)
 
@@ -110,11 +111,64 @@ def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: boo
         return JSONResponse({"error": "the database is busy or unreachable.", "field": None,
                              "fix": "try again in a moment."}, status_code=503)
 
+    @app.exception_handler(RecursionError)
+    async def too_deep(_request: Request, _error: RecursionError) -> JSONResponse:
+        return JSONResponse({"error": "the request nests too deep.", "field": None,
+                             "fix": "send plain JSON, a few levels deep."}, status_code=422)
+
+    app.add_middleware(BodyLimit, most=MOST_BODY_BYTES)
     app.include_router(api.router)
     if importlib.util.find_spec("tratado.service.pages") is not None:
         pages = importlib.import_module("tratado.service.pages")
         app.include_router(pages.router)
     return app
+
+
+MOST_BODY_BYTES = 4 * 1024 * 1024
+"""The largest request body (a scenario file is the largest a user sends)."""
+
+
+class BodyLimit:
+    """Refuse request bodies over ``most`` bytes with 413, before they are read whole
+    (by the declared length, and by counting what arrives)."""
+
+    def __init__(self, app: Any, most: int) -> None:
+        self.app, self.most = app, most
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.most:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.most:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Any) -> None:
+        body = (b'{"error":"the request is too large.","field":null,'
+                b'"fix":"send at most 4 MiB."}')
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def _error_body(error: TratadoError) -> dict[str, Any]:

@@ -58,6 +58,7 @@ LOGIN_WINDOW = timedelta(minutes=15)
 MOST_FAILURES_PER_EMAIL = 5
 MOST_FAILURES_PER_CLIENT = 30
 MIN_PASSWORD = 10
+IDEMPOTENCY_DAYS = 7
 
 
 def now() -> datetime:
@@ -212,23 +213,21 @@ def invitation(session: Session, token: str) -> tables.Invitation:
     return row
 
 
-FIRST_ADMIN = "administrator@tratado.invalid"
-"""The address of the first administrator's invitation: its holder gives their own."""
+FIRST_ADMIN = "mediator@localhost"
+"""The address the first administrator logs in with unless ``tratado serve --admin-email``
+names another (or the invitation page asks for one)."""
 
 
 def redeem_invitation(db: Database, token: str, password: str, name: str | None = None,
                       email: str | None = None) -> tables.User:
     """Spend the invitation ``token``: the user (created, or found by e-mail address) gets
     ``password`` and the invited role in the talks. One use only. ``email``: only for the
-    first administrator's invitation (printed by ``tratado serve``), whose holder gives
-    their own address."""
+    first administrator's invitation (printed by ``tratado serve``), whose holder may give
+    their own address instead of the one it was made for."""
     hashed = hash_password(password)  # before the writing transaction: argon2 takes a while
     with db.write() as session:
         row = invitation(session, token)
-        if row.email == FIRST_ADMIN:
-            if not email:
-                raise BadInput("give your e-mail address: you will log in with it.",
-                               field="email")
+        if row.role == "admin" and row.talks_id is None and email:
             row.email = normal_email(email)
         user = session.execute(select(tables.User).where(
             tables.User.email == row.email)).scalar_one_or_none()
@@ -266,6 +265,11 @@ def login(db: Database, email: str, password: str, client: str = "") -> tuple[st
     with db.write() as session:
         since = now() - LOGIN_WINDOW
         session.execute(delete(tables.LoginAttempt).where(tables.LoginAttempt.at < since))
+        # housekeeping, at a moment that is rare and not urgent: ended sessions, and
+        # idempotency keys old enough that no client still retries with them
+        session.execute(delete(tables.LoginSession).where(tables.LoginSession.expires_at < now()))
+        session.execute(delete(tables.Idempotency).where(
+            tables.Idempotency.at < now() - timedelta(days=IDEMPOTENCY_DAYS)))
         for key, most in zip(keys, (MOST_FAILURES_PER_EMAIL, MOST_FAILURES_PER_CLIENT),
                              strict=True):
             count = session.execute(select(func.count()).select_from(tables.LoginAttempt).where(
