@@ -58,7 +58,7 @@ def main() -> None:
         ("delegation's preferences page", head, f"/talks/{TALKS}/preferences"),
         ("ranking check page", head, f"/talks/{TALKS}/preferences/ranking"),
         ("record page (exports the bundle)", mediator, f"/talks/{TALKS}/record"),
-        ("agreement document, partial 1 (HTML)", mediator, f"/talks/{TALKS}/record/launch.html"),
+        ("launching document, exported (HTML)", mediator, f"/talks/{TALKS}/record/launch.html"),
     ]
     rows = []
     for name, browser, path in cases:
