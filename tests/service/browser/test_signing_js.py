@@ -66,3 +66,30 @@ def test_a_document_signature_is_ed25519_of_the_texts_bytes(page: Any) -> None:
     assert VerifierKey.parse(made["verifier"]).verify(text.encode(), base64.b64decode(signature))
     assert page.evaluate("tratadoKeys.verifier('head')") == made["verifier"]
     assert page.evaluate("tratadoKeys.verifier('nobody')") is None
+
+
+def test_loading_the_registered_key_file_posts_nothing_and_a_wrong_one_is_refused(
+        browser: Any, tmp_path: Path) -> None:
+    head, stranger = SignerKey.generate("government-head"), SignerKey.generate("government-head")
+    posted: list[str] = []
+    form = (f'<form method="post" action="/key" data-key-slot="head" data-key-load'
+            f' data-registered="{head.verifier}"><input type="hidden" name="verifier_key">'
+            '<input type="file" name="key_file" id="file"><button type="submit">Load</button>'
+            '<span data-key-message></span></form>')
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("http://localhost:8765/key", lambda route: (posted.append("post"), route.fulfill(
+        status=200, body="posted"))[1])
+    page.route("http://localhost:8765/", lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=f"<!DOCTYPE html><html><body>{form}<script>{SCRIPT.read_text()}</script></body></html>"))
+    page.goto("http://localhost:8765/")
+    for key, words in ((stranger, "not the key registered"), (head, "Your key is loaded")):
+        path = tmp_path / f"{id(key)}.key"
+        path.write_text(key.secret_text() + "\n")
+        page.set_input_files("#file", str(path))
+        page.click("button")
+        page.wait_for_selector(f"[data-key-message]:has-text('{words}')")
+    assert posted == []
+    assert page.evaluate("tratadoKeys.verifier('head')") == str(head.verifier)
+    context.close()
