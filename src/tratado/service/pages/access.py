@@ -87,8 +87,10 @@ def _invitation_words(token: str, request: Request) -> dict[str, str]:
         return {"name": row.name, "email": row.email,
                 "role_words": ("administrator of the service" if row.role == "admin"
                                else ROLE_WORDS.get(row.role, row.role) + party),
-                "inviter_words": f"You are invited to take part{talks_words} as"
-                                 f" {ROLE_WORDS.get(row.role, 'administrator')}{party}."}
+                "inviter_words": ("You are invited to be the administrator of this service: you set"
+                                  " up talks and mediate them." if row.role == "admin" else
+                                  f"You are invited to take part{talks_words} as"
+                                  f" {ROLE_WORDS.get(row.role, row.role)}{party}.")}
 
 
 @router.get("/invitation/{token}")
