@@ -23,6 +23,11 @@ prove what it entered and when; the service cannot swap the preferences the neut
 without breaking it. A sealed answer: committed when given, and its salt and content
 are published in the ``round-closed`` leaf, so anyone can check that the revealed answers
 are the ones given before the close (:func:`tratado.records.live.check_talks_leaves`).
+Salts (like tokens, :mod:`tratado.service.auth`) come from the operating system's
+generator (``secrets``), never from a seed: a salt anyone could regenerate would let
+them test guesses of the preferences against the commitment. Everything else the export
+holds is a function of the log: the same database gives the same bytes (Ed25519
+signatures are deterministic).
 
 **The service's key** (decision): an Ed25519 signer key in a file outside the database
 (``--key-file``; by default ``tratado-service.key`` beside the SQLite file), created
