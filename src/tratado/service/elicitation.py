@@ -358,8 +358,8 @@ def _contradiction(agenda: Agenda, preferences: LinearAdditive, rows: Mapping[st
                     f" {now_b:g} to at most {lowered}")
             best = (change, text, (issue.name, label_b, float(lowered)))
     if best is None:
-        fix = (f"put package {below} above package {above}, or give more points to an issue on"
-               f" which package {above} does better than package {below}.")
+        fix = (f"put package {below} above package {above}, or give more of your {POINTS} points to a"
+               f" point of the agenda where package {above} does better than package {below}.")
         return Contradiction(above, below, scores[above], scores[below], message, fix)
     fix = f"put package {below} above package {above}, or {best[1]}."
     return Contradiction(above, below, scores[above], scores[below], message, fix, best[2])
