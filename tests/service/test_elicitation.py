@@ -1,5 +1,5 @@
-"""A delegation's stated preferences: points, ratings, the ranking check, the reservation,
-and importing from a scenario file (tratado.service.elicitation)."""
+"""A delegation's stated preferences: points, ratings, the reservation, importing from a
+scenario file (tratado.service.elicitation), and the ranking check (tratado.service.ranking)."""
 
 from __future__ import annotations
 
@@ -15,16 +15,14 @@ from tratado.agenda import Agenda, Issue
 from tratado.errors import TratadoError
 from tratado.service.elicitation import (
     StatedPreferences,
-    check_ranking,
     from_scenario,
-    package_names,
-    packages_to_rank,
     preferences_of,
     reservation_score,
     score,
     values_from_ratings,
     weights_from_points,
 )
+from tratado.service.ranking import check_ranking, package_names, packages_to_rank
 
 AGENDA = Agenda((Issue.categorical("salary", ["low", "mid", "high"], title="Salary"),
                  Issue.categorical("place", ["office", "remote"], title="Place of work"),

@@ -1,7 +1,8 @@
 """A delegation's preference pages: spread 100 points over the issues, rate the options,
 give a reservation (a score, or "no worse than this package"), then rank a few whole
 packages tratado picks, and be told when the ranking contradicts the ratings, with the fix
-(:mod:`tratado.service.elicitation`). Or import them from a tratado scenario file.
+(:mod:`tratado.service.elicitation`, :mod:`tratado.service.ranking`). Or import them from
+a tratado scenario file.
 
 Only that delegation reaches these pages: the service refuses everyone else
 (:func:`tratado.service.talks.my_preferences` and ``set_preferences`` check the party)."""
@@ -24,10 +25,7 @@ from tratado.service.auth import Principal
 from tratado.service.elicitation import (
     POINTS,
     StatedPreferences,
-    check_ranking,
     from_scenario,
-    package_names,
-    packages_to_rank,
     preferences_of,
     weights_from_points,
 )
@@ -45,6 +43,7 @@ from tratado.service.pages.common import (
 from tratado.service.pages.mine import stated
 from tratado.service.pages.scratch import MAX_SCENARIO_BYTES
 from tratado.service.pages.talks_pages import TalksId, labels
+from tratado.service.ranking import check_ranking, package_names, packages_to_rank
 
 router = APIRouter(include_in_schema=False)
 
