@@ -137,31 +137,26 @@ async def load(base: str, tokens: dict[str, dict[str, str]], seconds: float, pau
     return latencies, time.perf_counter() - start, failures
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) * 1000
 
 
-def run(name: str, url: str, count: int, seconds: float, pause: float) -> dict[str, object]:
+def run(name: str, url: str, count: int, seconds: float, pause: float,
+        workers: int = 1) -> dict[str, object]:
     from service.server import Server
 
     folder = Path(tempfile.mkdtemp(prefix="tratado-bench-"))
     print(f"[{name}] setting up {count} talks ...", flush=True)
     tokens = set_up(url, folder, count)
-    server = Server(url, folder / "service.key", folder / "server.log").start()
+    server = Server(url, folder / "service.key", folder / "server.log",
+                    ("--workers", str(workers))).start()
     try:
         print(f"[{name}] {count} talks at once for {seconds:.0f} s ...", flush=True)
-        assert server.process is not None
-        cpu = cpu_seconds(server.process.pid)
+        cpu = server.cpu_seconds()
         load_before = os.getloadavg()[0]
         client_cpu = time.process_time()
         latencies, elapsed, failures = asyncio.run(load(server.base, tokens, seconds, pause))
-        cpu = cpu_seconds(server.process.pid) - cpu
+        cpu = server.cpu_seconds() - cpu
         client_cpu = time.process_time() - client_cpu
     finally:
         server.stop()
@@ -189,6 +184,8 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=1.0,
                         help="seconds a talks' client waits before each request, on average"
                         " (a person's pace; 0: as fast as the server answers)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="tratado serve --workers (PostgreSQL runs only)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     results = []
@@ -210,7 +207,9 @@ def main() -> None:
                 admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 url = f"postgresql+psycopg://{SERVER.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
-                results.append(run("PostgreSQL", url, args.talks, args.seconds, args.pause))
+                name_ = "PostgreSQL" + (f", {args.workers} workers" if args.workers > 1 else "")
+                results.append(run(name_, url, args.talks, args.seconds, args.pause,
+                                   args.workers))
             finally:
                 with psycopg.connect(SERVER, autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

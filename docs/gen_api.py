@@ -24,7 +24,12 @@ REGENERATE = "python docs/gen_api.py"
 
 MODULES = (
     ("tratado", "The model and the file formats"),
+    ("tratado.uncertainty", "Uncertain inputs: estimates with ranges, drawn together"),
+    ("tratado.stakeholders", "Stakeholders outside the table: effects folded into preferences"),
     ("tratado.analysis", "Exact analysis"),
+    ("tratado.actors", "The analysts' multi-actor models: forecasts from capabilities, positions"
+     " and saliences"),
+    ("tratado.formats.actors_file", "Reading actor tables: CSV files and YAML actors: sections"),
     ("tratado.formats", "Reading and writing scenarios"),
     ("tratado.protocols", "Protocols: the rules of a negotiation as state machines"),
     ("tratado.negotiators", "Negotiators and mediators"),

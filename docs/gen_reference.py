@@ -166,6 +166,11 @@ are numbers, categorical options are text.
 | `tradeoffs[].kind` | text | `opposed` (alignment ≤ −0.5), `compatible` (≥ 0.5), `mixed`, or `neutral` (undefined) |
 | `tradeoffs[].cares_most` | text | id of the party with the largest share |
 | `trades` | list | up to five package deals to explore: `{"parties": [a, b], "gets": {a: issue, b: issue}}` — each party gets its way on the issue it cares relatively more about |
+| `uncertainty` | object or null | `null` for an exact file. For a file with uncertain numbers (the analysis is of their estimates): `{"inputs", "analysed", "forecast"}`; `inputs` lists each uncertain number as `{"key", "label", "estimate", "low", "high", "distribution"}` (keys such as `parties.government.weights.sanctions`: see docs/scenario-format.md) |
+| `stakeholders` | object or null | `null` when no stakeholder has effects. Otherwise `{"applied", "effects", ...}`: `applied` is false with `--without-stakeholders` (the analysis is of the table alone); `effects` lists `{"stakeholder", "id", "party", "when", "utility", "no_deal"}` (`when`: `{issue: [options]}`, empty for every agreement) |
+| `stakeholders.without` | object | (when applied) the table alone: `reservation_values`, `rational`, `zopa`, `pareto` (the frontier's size), `pareto_rational` and the four fair packages, as in the fields above; the main fields are the analysis with the stakeholders' effects, where a party they touch has its utilities and no-deal value on its rescaled [0, 1] scale (docs/concepts.md) |
+| `stakeholders.moved` | object | (when applied) `{solution: {issue: {"without": option, "with": option}}}`: the items each fair package settles differently because of the stakeholders |
+| `stakeholders.moved_issues` | list of text | (when applied) the issues in `moved`, in agenda order |
 
 The formulas behind these numbers are in [concepts.md](concepts.md).
 """

@@ -73,6 +73,47 @@ parties:
 """
 
 
+# A scenario with uncertain numbers of every kind and a stakeholder with two effects.
+UNCERTAIN = """\
+tratado: 1
+name: Uncertain
+agenda:
+  issues:
+    - name: price
+      options: [low, mid, high]
+    - name: days
+      type: integer
+      min: 10
+      max: 30
+      step: 5
+parties:
+  - id: buyer
+    short_name: Buyer
+    preferences:
+      weights: {price: [0.5, 0.7], days: {estimate: 0.4, low: 0.3, high: 0.5}}
+      values:
+        price: {low: 1, mid: [0.4, 0.6], high: 0}
+        days: {10: 1, 20: {estimate: 0.5, low: 0.3, high: 0.8, distribution: pert}, 30: 0}
+      reservation_value: {estimate: 0.3, low: 0.2, high: 0.4, distribution: normal, sd: 0.05}
+  - id: seller
+    preferences:
+      weights: {price: 0.8, days: 0.2}
+      weights_concentration: 40
+      values:
+        price: {low: 0, mid: 0.5, high: 1}
+        days: {10: 0, 30: 1}
+      reservation_value: [0.2, 0.4]
+stakeholders:
+  - name: The Bank
+    effects:
+      - party: buyer
+        when: {price: [low, mid]}
+        utility: [0.05, 0.15]
+      - party: seller
+        no_deal: -0.1
+"""
+
+
 @pytest.fixture
 def small_yaml() -> str:
     return SMALL

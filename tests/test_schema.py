@@ -117,3 +117,45 @@ def test_invalid_documents_are_refused_by_schema_and_loader(validator: Any, case
     assert list(validator.iter_errors(data)), f"the schema accepts: {case}"
     with pytest.raises(ScenarioError):
         scenario_from_dict(data)
+
+
+def uncertain() -> dict[str, Any]:
+    data = small()
+    prefs = data["parties"][0]["preferences"]
+    prefs["weights"] = {"price": [0.6, 0.8], "days": {"estimate": 0.3, "low": 0.2, "high": 0.4}}
+    prefs["values"]["price"]["mid"] = {"estimate": 0.5, "low": 0.3, "high": 0.6,
+                                       "distribution": "pert", "note": "a guess"}
+    prefs["reservation_value"] = {"estimate": 0.2, "distribution": "normal", "sd": 0.05}
+    data["stakeholders"] = [{"name": "The Bank", "effects": [
+        {"party": "buyer", "when": {"price": ["low", "mid"]}, "utility": [0.05, 0.1]},
+        {"party": "seller", "no_deal": -0.1}]}]
+    return data
+
+
+def test_an_uncertain_document_with_stakeholders_is_valid_for_both(validator: Any) -> None:
+    data = uncertain()
+    assert list(validator.iter_errors(data)) == []
+    scenario = scenario_from_dict(data)
+    assert scenario.uncertainty is not None and len(scenario.uncertainty) == 5
+
+
+UNCERTAIN_INVALID = {
+    "range above 1": lambda: _set(uncertain(), ("parties", 0, "preferences", "reservation_value"),
+                                  [0.5, 1.5]),
+    "unknown distribution": lambda: _set(uncertain(), ("parties", 0, "preferences", "values",
+                                                       "price", "mid", "distribution"), "gauss"),
+    "a range of three": lambda: _set(uncertain(), ("parties", 0, "preferences", "weights", "price"),
+                                     [0.6, 0.7, 0.8]),
+    "effect on nothing": lambda: _set(uncertain(), ("stakeholders", 0, "effects", 1),
+                                      {"party": "seller"}),
+    "effect above 1": lambda: _set(uncertain(), ("stakeholders", 0, "effects", 1),
+                                   {"party": "seller", "no_deal": 1.5}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNCERTAIN_INVALID))
+def test_invalid_uncertainty_is_refused_by_schema_and_loader(validator: Any, case: str) -> None:
+    data = UNCERTAIN_INVALID[case]()
+    assert list(validator.iter_errors(data)), f"the schema accepts: {case}"
+    with pytest.raises(ScenarioError):
+        scenario_from_dict(data)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tratado.agenda import Agenda, Issue, OffAgendaTopic
 from tratado.errors import OutcomeSpaceTooLarge, ScenarioError, TratadoError
 from tratado.formats import load, save
-from tratado.parties import Delegation, Party, Role, Roles, Rules, Stakeholder
+from tratado.parties import Condition, Delegation, Effect, Party, Role, Roles, Rules, Stakeholder
 from tratado.preferences import (
     Constraints,
     LinearAdditive,
@@ -28,6 +28,7 @@ from tratado.preferences import (
     Table,
 )
 from tratado.scenario import Scenario
+from tratado.uncertainty import UncertainInput, Uncertainty
 
 if TYPE_CHECKING:
     from tratado.analysis.summary import Analysis
@@ -35,9 +36,10 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
-    "Agenda", "Constraints", "Delegation", "Issue", "LinearAdditive", "OffAgendaTopic",
+    "Agenda", "Condition", "Constraints", "Delegation", "Effect", "Issue", "LinearAdditive", "OffAgendaTopic",
     "OutcomeSpaceTooLarge", "Party", "Preferences", "Role", "Roles", "Rule", "Rules", "Scenario",
-    "ScenarioError", "SourceScale", "Stakeholder", "Table", "TratadoError", "analyze", "load",
+    "ScenarioError", "SourceScale", "Stakeholder", "Table", "TratadoError", "UncertainInput", "Uncertainty",
+    "analyze", "load",
     "save",
     "__version__",
 ]

@@ -2,12 +2,18 @@
 
 A :class:`Party` negotiates and holds confidential :class:`~tratado.preferences.Preferences`:
 only the party itself and a trusted neutral computation may read them. The other
-roles (mediator, host, observers, stakeholders) have no preferences in the model.
+roles (mediator, host, observers, stakeholders) have no preferences in the model; a
+:class:`Stakeholder` outside the table may still change what the parties get, through
+its :class:`Effect` s (see :mod:`tratado.stakeholders`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from tratado.errors import ScenarioError
 from tratado.labels import clean_text
@@ -67,13 +73,72 @@ class Role:
     note: str | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class Condition:
+    """Which agreements a stakeholder's effect applies to: for each named issue, the
+    options that meet it (an agreement meets the condition when every named issue is
+    settled on one of its options). No issue named: every agreement."""
+
+    allowed: Mapping[int, np.ndarray] = field(default_factory=dict)  # issue position -> bool mask
+
+    def holds(self, outcomes: np.ndarray) -> np.ndarray:
+        """Whether each outcome row meets the condition, shape ``(m,)``."""
+        met = np.ones(outcomes.shape[0], dtype=bool)
+        for position, mask in self.allowed.items():
+            met &= mask[outcomes[:, position]]
+        return met
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a stakeholder does to one party.
+
+    ``utility``: utility points added to the party's utility of every agreement that
+    meets ``when``; ``no_deal``: points added to its no-deal (reservation) value — a
+    threat when negative, a promise when positive, whatever happens at the table. Both
+    lie in [-1, 1]; :func:`tratado.stakeholders.with_stakeholders` keeps utilities in
+    [0, 1] by an affine rescale.
+    """
+
+    party: str
+    when: Condition = field(default_factory=Condition)
+    utility: float = 0.0
+    no_deal: float = 0.0
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("utility", "no_deal"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and -1.0 <= value <= 1.0):
+                raise ScenarioError(f"the effect on party '{self.party}' of {value:g} {name} "
+                                    "points is outside [-1, 1].", field=name,
+                                    fix="give the change in the party's utility points, between"
+                                    " -1 and 1.")
+
+
+def stakeholder_key(name: str) -> str:
+    """The id a stakeholder gets from its name: 'United States' -> 'united-states'."""
+    return re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-") or "stakeholder"
+
+
 @dataclass(frozen=True)
 class Stakeholder:
-    """Someone outside the table whose stance matters (e.g. the holder of sanctions)."""
+    """Someone outside the table whose stance matters (e.g. the holder of sanctions).
+
+    ``effects`` (optional) say how it changes what the parties get: see :class:`Effect`.
+    ``id`` names it in uncertain-input keys; by default it is made from the name.
+    """
 
     name: str
     stance: str | None = None
     note: str | None = None
+    effects: tuple[Effect, ...] = ()
+    id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """``id``, or the name in lower case with '-' for spaces ('united-states')."""
+        return self.id or stakeholder_key(self.name)
 
 
 @dataclass(frozen=True)

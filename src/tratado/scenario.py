@@ -16,11 +16,18 @@ from tratado.agenda import Agenda
 from tratado.errors import ScenarioError
 from tratado.labels import clean_text
 from tratado.parties import Party, Roles, Rules
+from tratado.uncertainty import Uncertainty
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Scenario:
     """Agenda + parties (in order) + roles + rules.
+
+    ``uncertainty`` lists the numbers the file gave as estimates with their uncertainty
+    (None for an exact scenario); the parties' preferences hold the estimates, so the
+    scenario reads as one exact scenario everywhere (:mod:`tratado.uncertainty`).
+    Stakeholders' effects are in ``roles.stakeholders``; they enter the preferences
+    through :func:`tratado.stakeholders.with_stakeholders`.
 
     The repr is one short line that shows no party's preferences (they are confidential).
     """
@@ -32,6 +39,7 @@ class Scenario:
     roles: Roles = field(default_factory=Roles)
     rules: Rules = field(default_factory=Rules)
     sources: tuple[str, ...] = ()
+    uncertainty: Uncertainty | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -105,7 +113,12 @@ class Scenario:
                                         fix=exc.fix) from None
                 party = dataclasses.replace(party, preferences=prefs)
             parties.append(party)
-        return dataclasses.replace(self, parties=tuple(parties))
+        uncertainty = self.uncertainty
+        if uncertainty is not None:  # a what-if fixes the value it sets
+            fixed = {f"parties.{party_id}.reservation" for party_id in changed}
+            kept = tuple(item for item in uncertainty.inputs if item.key not in fixed)
+            uncertainty = (Uncertainty(kept, uncertainty.anchors) if kept else None)
+        return dataclasses.replace(self, parties=tuple(parties), uncertainty=uncertainty)
 
     def utilities_of(self, choices: Mapping[str, object]) -> dict[str, float]:
         """``{party id: utility}`` for one outcome given as ``{issue: option}``."""

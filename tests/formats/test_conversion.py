@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, UNCERTAIN
 
 import tratado
 from tratado.errors import ScenarioError, TratadoError
@@ -185,3 +185,15 @@ def test_descriptions_of_several_lines_are_written_as_blocks() -> None:
     text = dumps_yaml(scenario)
     assert "description: |\n  First line.\n  Second line.\n" in text
     assert "\n\n" not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_uncertainty_and_stakeholder_effects_are_said_to_be_dropped(tmp_path: Path, fmt: str) -> None:
+    scenario = tratado.formats.loads_yaml(UNCERTAIN)
+    _, notes = saved(scenario, tmp_path / "out", fmt)
+    assert any("uncertainty (9 uncertain inputs) is not kept" in n for n in notes)
+    assert any("2 effects on the parties (the linkage) are not kept" in n for n in notes)
+    again = load(tmp_path / "out")
+    assert again.uncertainty is None
+    rows = scenario.agenda.all_outcomes()
+    assert np.abs(again.utilities(rows) - scenario.utilities(rows)).max() < 1e-12

@@ -25,8 +25,8 @@ def free_port() -> int:
 class Server:
     """``tratado serve --db URL --key-file KEY --port P`` in a child process."""
 
-    def __init__(self, url: str, key_file: Path, log: Path) -> None:
-        self.url, self.key_file, self.log = url, key_file, log
+    def __init__(self, url: str, key_file: Path, log: Path, extra: tuple[str, ...] = ()) -> None:
+        self.url, self.key_file, self.log, self.extra = url, key_file, log, extra
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -36,7 +36,8 @@ class Server:
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from tratado.cli import main; main()", "serve",
-                 "--db", self.url, "--key-file", str(self.key_file), "--port", str(self.port)],
+                 "--db", self.url, "--key-file", str(self.key_file), "--port", str(self.port),
+                 *self.extra],
                 stdout=out, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -48,6 +49,22 @@ class Server:
             except httpx.HTTPError:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server and its worker processes (Linux)."""
+        assert self.process is not None
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def kill(self) -> None:
         """kill -9."""

@@ -108,3 +108,18 @@ def test_two_server_processes_on_one_database(any_service: Service, tmp_path: Pa
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers(any_service: Service, tmp_path: Path) -> None:
+    setup = venezuela(any_service)
+    server = Server(any_service.db.url, tmp_path / "service.key", tmp_path / "w.log",
+                    ("--workers", "2")).start()
+    try:
+        mediator = login(server.base, setup.mediator.email, PASSWORD)
+        for _ in range(6):  # whichever worker answers, it sees the change just made
+            opened = mediator.post(f"/api/talks/{setup.id}/rounds/open").json()["round"]
+            assert mediator.get(f"/api/talks/{setup.id}").json()["current_round"] == opened
+            mediator.post(f"/api/talks/{setup.id}/rounds/close").raise_for_status()
+    finally:
+        server.stop()

@@ -35,6 +35,8 @@ def played(launched: Talks) -> Talks:
 
 
 def test_an_untouched_record_verifies(played: Talks) -> None:
+    once = views.export_record(played.service, played.mediator, played.id)
+    assert views.export_record(played.service, played.observer, played.id) == once
     report = verify_bundle(resigned(played, lambda leaves: None))
     assert report.ok, report.problem
     assert any("2 sealed answers opened" in line for line in report.lines)

@@ -7,6 +7,7 @@ from tratado.analysis.frontier import (
     frontier_from_points,
     pareto_mask,
 )
+from tratado.analysis.linkage import Linkage
 from tratado.analysis.metrics import distance_to_frontier, opposition
 from tratado.analysis.solutions import (
     egalitarian_solution,
@@ -27,7 +28,7 @@ from tratado.analysis.tradeoffs import IssueTradeoff, Trade, issue_tradeoffs, su
 
 __all__ = [
     "SOLUTIONS", "SOLUTION_TITLES", "Analysis", "Frontier", "FrontierBuilder", "IssueTradeoff",
-    "Package", "Packages", "Trade", "TradeoffTable", "additive_frontier", "analyze",
+    "Linkage", "Package", "Packages", "Trade", "TradeoffTable", "additive_frontier", "analyze",
     "count_rational", "distance_to_frontier",
     "egalitarian_solution", "frontier_from_points", "issue_contributions", "issue_tradeoffs",
     "kalai_smorodinsky_solution", "nash_solution", "opposition", "outcome_quality", "pareto_frontier",

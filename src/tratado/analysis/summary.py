@@ -16,6 +16,7 @@ It is also the notebook entry point, ``tratado.analyze``::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.analysis.frontier import Frontier
+from tratado.analysis.linkage import Linkage
 from tratado.analysis.metrics import distance, distance_to_frontier, opposition
 from tratado.analysis.solutions import (
     egalitarian_solution,
@@ -36,6 +38,7 @@ from tratado.analysis.tables import Package as Package
 from tratado.analysis.tables import Packages, TradeoffTable
 from tratado.analysis.tradeoffs import IssueTradeoff, Trade, issue_tradeoffs, suggested_trades
 from tratado.scenario import Scenario
+from tratado.stakeholders import has_effects, with_stakeholders, without_stakeholders
 
 SOLUTIONS = {
     "nash": nash_solution,
@@ -65,6 +68,7 @@ class Analysis:
     tradeoffs: list[IssueTradeoff]
     trades: list[Trade]
     ideal: tuple[float, ...] = field(default=())
+    linkage: Linkage | None = None
 
     def __repr__(self) -> str:
         s = self.scenario
@@ -155,12 +159,22 @@ class Analysis:
             {"parties": [t.first, t.second], "gets": {t.first: t.first_gets, t.second: t.second_gets}}
             for t in self.trades
         ]
+        uncertainty = scenario.uncertainty
+        out["uncertainty"] = None if uncertainty is None else {
+            "inputs": [{"key": i.key, "label": i.label, "estimate": i.nominal, "low": i.low,
+                        "high": i.high, "distribution": i.distribution}
+                       for i in uncertainty.inputs],
+            "analysed": "the estimates",
+            "forecast": f"tratado forecast answers for the {len(uncertainty)} uncertain inputs",
+        }
+        out["stakeholders"] = None if self.linkage is None else self.linkage.to_dict(self)
         return out
 
 
 def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
             count_limit: int = 10_000_000,
-            reservation_values: Mapping[str, float] | None = None) -> Analysis:
+            reservation_values: Mapping[str, float] | None = None,
+            stakeholders: bool = True) -> Analysis:
     """Analyse ``scenario`` exactly.
 
     ``scenario`` is a :class:`~tratado.scenario.Scenario` (analysis does no I/O;
@@ -174,9 +188,25 @@ def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
     exact regardless.
     Problems predicted to take too long are refused with an estimate (see
     :mod:`tratado.analysis.budget`).
+
+    Stakeholders' effects (:mod:`tratado.stakeholders`) are folded into the
+    preferences (``stakeholders=True``, the default: the world as it is), and the table
+    alone is analysed too, for :attr:`Analysis.linkage`; ``stakeholders=False``
+    analyses the table alone. A ``reservation_values`` what-if sets the no-deal values
+    before any stakeholder's no-deal effect. An uncertain scenario is analysed at its
+    estimates.
     """
     if reservation_values:
         scenario = scenario.with_reservation_values(reservation_values)
+    if has_effects(scenario):
+        holders = tuple(h for h in scenario.roles.stakeholders if h.effects)
+        alone = without_stakeholders(scenario)
+        if not stakeholders:
+            return _replace_linkage(analyze(alone, max_outcomes, count_limit),
+                                    Linkage(holders, applied=False))
+        without = analyze(alone, max_outcomes, count_limit)
+        return _replace_linkage(analyze(with_stakeholders(scenario), max_outcomes, count_limit),
+                                Linkage(holders, applied=True, without=without))
     frontier = pareto_frontier(scenario, max_outcomes)
     reservation = rational_threshold(scenario)
     rational = frontier.rational(reservation)
@@ -199,6 +229,10 @@ def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
         trades=suggested_trades(scenario, table),
         ideal=ideal,
     )
+
+
+def _replace_linkage(analysis: Analysis, linkage: Linkage) -> Analysis:
+    return dataclasses.replace(analysis, linkage=linkage)
 
 
 def utilities_of(scenario: Scenario, rows: np.ndarray) -> np.ndarray:

@@ -28,20 +28,27 @@ from tratado.errors import TratadoError
               help="Efficient packages listed in the report.")
 @reservation_option
 @max_outcomes_option
+@click.option("--without-stakeholders", "alone", is_flag=True,
+              help="Analyse the table alone: leave out the effects of stakeholders away from "
+                   "the table (by default they are included, and compared with the table alone).")
 def analyze(scenario: tuple[str, ...], as_json: bool, plot_file: Path | None, frontier_rows: int,
-            reservations: dict[str, float], max_outcomes: int) -> None:
+            reservations: dict[str, float], max_outcomes: int, alone: bool) -> None:
     """What agreements are possible, and which are fair?
 
     Reports the zone of possible agreement, the exact Pareto frontier, the Nash,
     Kalai–Smorodinsky, egalitarian and utilitarian packages, the opposition level
-    and who cares most about which issue.
+    and who cares most about which issue. Stakeholders' effects (a linkage such as
+    sanctions relief for elections) are included, and the report shows what they
+    change against the table alone. A file with uncertain numbers is analysed at its
+    estimates (tratado forecast answers for the uncertainty).
     """
     _check_outputs(scenario, plot=plot_file)
     loaded, what_if = _load(scenario, reservations)
     from tratado.analysis import analyze as run_analysis
     from tratado.analysis.space import AnalysisNote
 
-    result = _notes_on_stderr(lambda: run_analysis(loaded, max_outcomes=max_outcomes),
+    result = _notes_on_stderr(lambda: run_analysis(loaded, max_outcomes=max_outcomes,
+                                                   stakeholders=not alone),
                               (AnalysisNote,))
     if plot_file is not None:
         from tratado.report.plot import plot_analysis
@@ -97,11 +104,19 @@ def convert(source: tuple[str, ...], target: Path, fmt: str | None, force: bool)
 def check(scenario: tuple[str, ...]) -> None:
     """Check a scenario file and summarise it (exit code 2 if it has a mistake).
 
-    Give - to read a YAML scenario from standard input.
+    Also counts the numbers given as estimates with a range, and the effects of
+    stakeholders away from the table. Give - to read a YAML scenario from standard input.
     """
     loaded, _ = _load(scenario, {})
     click.echo(f"{loaded.name}: {loaded.n_parties} parties, {len(loaded.agenda)} issues,"
                f" {loaded.agenda.size:,} outcomes — OK")
+    if loaded.uncertainty is not None:
+        n = len(loaded.uncertainty)
+        click.echo(f"  {n} uncertain number{'s' if n > 1 else ''} (estimates with a range)")
+    for holder in loaded.roles.stakeholders:
+        if holder.effects:
+            n = len(holder.effects)
+            click.echo(f"  {holder.name}: {n} effect{'s' if n > 1 else ''} on the parties")
 
 
 @click.command()

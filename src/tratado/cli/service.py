@@ -42,11 +42,14 @@ def _db_url(db: str | None) -> str:
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="The service's signing key (created on first start). Default:"
               " tratado-service.key beside the SQLite file, or in the current folder.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes serving requests (on PostgreSQL; SQLite has one writer at a"
+              " time, so more processes only wait for each other).")
 @click.option("--admin-email", default="mediator@localhost", show_default=True,
               help="On a database with no administrator yet: the address the first"
               " administrator logs in with.")
 def serve(db: str | None, host: str, port: int, demo: bool, key_file: Path | None,
-          admin_email: str) -> None:
+          workers: int, admin_email: str) -> None:
     """Run the live-talks service: the mediator and the delegations run real talks on
     tratado's engine, with a signed record anyone can verify.
 
@@ -78,7 +81,18 @@ def serve(db: str | None, host: str, port: int, demo: bool, key_file: Path | Non
                    f" {admin_email}; set the password with this one-time link:"
                    f" {base}/invitation/{token}")
     click.echo(f"tratado serves on {base} (database {_shown(url)}); Ctrl-C stops it.")
-    uvicorn.run(create_app(url, service=service), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(url, service=service), host=host, port=port, log_level="warning")
+        return
+    import os
+
+    from tratado.service.app import default_key_file
+
+    service.db.dispose()
+    os.environ["TRATADO_SERVE_DB"] = url
+    os.environ["TRATADO_SERVE_KEY_FILE"] = str((key_file or default_key_file(url)).resolve())
+    uvicorn.run("tratado.service.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning")
 
 
 def _demo_keys(url: str) -> Path:

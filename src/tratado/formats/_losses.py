@@ -34,6 +34,14 @@ def losses(scenario: Scenario, fmt: str) -> list[str]:
                                         ("stakeholders", roles.stakeholders)) if there]
     if present:
         out.append(f"the {', '.join(present)} {'is' if len(present) == 1 else 'are'} not kept.")
+    effects = sum(len(holder.effects) for holder in roles.stakeholders)
+    if effects:
+        out.append(f"the stakeholders' {effects} effect{'s' if effects > 1 else ''} on the parties"
+                   " (the linkage) are not kept: the profiles hold the parties' own preferences.")
+    if scenario.uncertainty is not None:
+        n = len(scenario.uncertainty)
+        out.append(f"the scenario's uncertainty ({n} uncertain input{'s' if n > 1 else ''}) is not"
+                   " kept: the profiles hold the estimates.")
     for what, there in (("off-agenda topics", scenario.agenda.off_agenda),
                         ("sources", scenario.sources), ("description", scenario.description)):
         if there:

@@ -7,11 +7,9 @@ the line and the fix. Writing is in :mod:`tratado.formats.yaml_write`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
 from tratado.agenda import MAX_NAME_LENGTH, NAME_PATTERN, Agenda, Issue, OffAgendaTopic
@@ -19,21 +17,22 @@ from tratado.errors import ScenarioError
 from tratado.formats._fields import Document
 from tratado.formats._fields import Path as FieldPath
 from tratado.formats._input import STDIN_NAME, decode, read_bytes, read_stdin
+from tratado.formats._stakeholders import read_stakeholders
+from tratado.formats._uncertain import Estimates
 from tratado.formats._yaml_loader import load_text
+from tratado.formats._yaml_preferences import (
+    preferences_from_dict,
+)
 from tratado.limits import env_name, excerpt, limit
-from tratado.parties import Delegation, Party, Role, Roles, Rules, Stakeholder
-from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
+from tratado.parties import Delegation, Party, Role, Roles, Rules
 from tratado.scenario import Scenario
 
 FORMAT_VERSION = 1
 
 TOP_FIELDS = ("tratado", "name", "description", "agenda", "parties", "mediator", "host",
-              "observers", "stakeholders", "rules", "sources")
+              "observers", "stakeholders", "rules", "sources", "actors")
 ISSUE_FIELDS = ("name", "title", "description", "type", "options", "min", "max", "step")
 PARTY_FIELDS = ("id", "name", "short_name", "delegation", "preferences", "notes")
-COMMON_PREF_FIELDS = ("type", "reservation_value", "discount")
-LINEAR_FIELDS = ("weights", "values", "normalize")
-PREFERENCE_TYPES = ("linear-additive", "constraints", "table")
 
 
 # -- reading -------------------------------------------------------------------
@@ -107,8 +106,9 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
                  "add another party with its preferences.")
     parties = []
     seen: set[str] = set()
+    estimates = Estimates(doc)
     for k, raw in enumerate(raw_parties):
-        party = _party(doc, agenda, raw, ("parties", k))
+        party = _party(doc, agenda, raw, ("parties", k), estimates)
         if party.id in seen:
             doc.fail(("parties", k, "id"), f"two parties have the id '{excerpt(party.id)}'.",
                      "give each party a unique id.")
@@ -121,10 +121,8 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
             r for k, item in enumerate(doc.sequence(top.get("observers") or [], ("observers",)))
             if (r := _role(doc, item, ("observers", k))) is not None
         ),
-        stakeholders=tuple(
-            _stakeholder(doc, item, ("stakeholders", k))
-            for k, item in enumerate(doc.sequence(top.get("stakeholders") or [], ("stakeholders",)))
-        ),
+        stakeholders=read_stakeholders(doc, agenda, tuple(seen), top.get("stakeholders"),
+                                       estimates),
     )
     rules = read_rules(doc, top.get("rules"))
     sources = tuple(doc.text(s, ("sources", k))
@@ -139,6 +137,7 @@ def scenario_from_dict(data: Any, doc: Document | None = None) -> Scenario:
         roles=roles,
         rules=rules,
         sources=sources,
+        uncertainty=estimates.uncertainty(),
     )
 
 
@@ -220,7 +219,7 @@ def _issue(doc: Document, raw: Any, path: FieldPath) -> Issue:
              "use categorical (the default), integer or continuous.")
 
 
-def _party(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Party:
+def _party(doc: Document, agenda: Agenda, raw: Any, path: FieldPath, estimates: Estimates) -> Party:
     item = doc.mapping(raw, path)
     doc.check_keys(item, PARTY_FIELDS, path)
     party_id = _name(doc, doc.required(item, "id", path), (*path, "id"), "party id")
@@ -234,179 +233,16 @@ def _party(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Party:
             members=tuple(doc.text(m, (*dpath, "members", j))
                           for j, m in enumerate(doc.sequence(d.get("members") or [], (*dpath, "members")))),
         )
-    prefs = preferences_from_dict(
-        doc, agenda, doc.required(item, "preferences", path, "state how this party values outcomes."),
-        (*path, "preferences"))
 
     def optional_text(key: str) -> str | None:
         return None if item.get(key) is None else doc.text(item[key], (*path, key),
                                                            multiline=key == "notes")
 
-    return Party(party_id, prefs, optional_text("name"), optional_text("short_name"), delegation,
-                 optional_text("notes"))
-
-
-def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Preferences:
-    """Read one party's preferences (any type) at ``path``."""
-    item = doc.mapping(raw, path)
-    kind = item.get("type", "linear-additive")
-    reservation = doc.number(item.get("reservation_value", 0.0), (*path, "reservation_value"))
-    discount = item.get("discount")
-    discount = None if discount is None else doc.number(discount, (*path, "discount"))
-    try:
-        if kind == "linear-additive":
-            doc.check_keys(item, COMMON_PREF_FIELDS + LINEAR_FIELDS, path)
-            return _linear(doc, agenda, item, path, reservation, discount)
-        if kind == "constraints":
-            doc.check_keys(item, COMMON_PREF_FIELDS + ("base", "base_weight", "rules", "offset"),
-                           path)
-            base = None
-            if item.get("base") is not None:
-                bpath = (*path, "base")
-                b = doc.mapping(item["base"], bpath)
-                doc.check_keys(b, LINEAR_FIELDS, bpath)
-                base = _linear(doc, agenda, b, bpath, 0.0, None)
-            rules = tuple(_rule(doc, agenda, r, (*path, "rules", k)) for k, r in
-                          enumerate(doc.sequence(item.get("rules") or [], (*path, "rules"))))
-            # With a base and no base_weight, the base takes whatever the bonuses leave.
-            default_weight = 0.0 if base is None else max(0.0, 1.0 - sum(r.bonus for r in rules))
-            base_weight = doc.number(item.get("base_weight", default_weight), (*path, "base_weight"))
-            offset = doc.number(item.get("offset", 0.0), (*path, "offset"))
-            return Constraints(rules, base, base_weight, reservation, discount, offset)
-        if kind == "table":
-            doc.check_keys(item, COMMON_PREF_FIELDS + ("default", "outcomes"), path)
-            entries: dict[tuple[int, ...], float] = {}
-            for k, row in enumerate(doc.sequence(item.get("outcomes") or [], (*path, "outcomes"))):
-                rpath = (*path, "outcomes", k)
-                entry = doc.mapping(row, rpath)
-                doc.check_keys(entry, ("outcome", "utility"), rpath)
-                choices = doc.mapping(doc.required(entry, "outcome", rpath), (*rpath, "outcome"))
-                try:
-                    key = tuple(int(i) for i in agenda.outcome(choices))
-                except ScenarioError as exc:
-                    doc.fail((*rpath, "outcome"), exc.message, exc.fix)
-                if key in entries:
-                    doc.fail(rpath, "this outcome is listed twice.", "keep one entry per outcome.")
-                entries[key] = doc.number(doc.required(entry, "utility", rpath), (*rpath, "utility"))
-            default = doc.number(item.get("default", 0.0), (*path, "default"))
-            return Table(agenda.shape, entries, default, reservation, discount)
-    except ScenarioError as exc:
-        if exc.file is not None:
-            raise
-        doc.fail((*path, *(exc.field.split(".") if exc.field else ())), exc.message, exc.fix)
-    doc.fail((*path, "type"), f"unknown preference type '{excerpt(kind)}'.",
-             f"use one of: {', '.join(PREFERENCE_TYPES)}.")
-
-
-def _linear(doc: Document, agenda: Agenda, item: Mapping[Any, Any], path: FieldPath,
-            reservation: float, discount: float | None) -> LinearAdditive:
-    wpath = (*path, "weights")
-    raw_weights = doc.mapping(doc.required(
-        item, "weights", path, "give each issue a weight, e.g. 'weights: {price: 0.6, delivery: 0.4}'."),
-        wpath)
-    for key in raw_weights:
-        if str(key) not in agenda.names:
-            doc.fail((*wpath, str(key)), f"'{excerpt(key)}' is not an issue on the agenda.",
-                     f"use one of: {excerpt(', '.join(agenda.names))}.")
-    weights = np.zeros(len(agenda))
-    for position, issue in enumerate(agenda):
-        if issue.name not in raw_weights:
-            doc.fail(wpath, f"issue '{issue.name}' has no weight.",
-                     f"add '{issue.name}: 0' if it does not matter to this party.")
-        weights[position] = doc.number(raw_weights[issue.name], (*wpath, issue.name))
-        if weights[position] < 0:
-            doc.fail((*wpath, issue.name), f"the weight {weights[position]:g} is negative.",
-                     "give every issue a weight of 0 or more.")
-    normalize = item.get("normalize", False)
-    if not isinstance(normalize, bool):
-        doc.fail((*path, "normalize"), "expected true or false.")
-    total = float(weights.sum())
-    if normalize:
-        if total <= 0:
-            doc.fail(wpath, "the weights sum to 0.", "give at least one issue a positive weight.")
-        weights = weights / total
-    elif abs(total - 1.0) > 1e-6:
-        doc.fail(wpath, f"the weights sum to {total:g}, not 1.",
-                 "make them sum to 1, or add 'normalize: true' to divide them by their sum.")
-    vpath = (*path, "values")
-    raw_values = doc.mapping(item.get("values") or {}, vpath)
-    for key in raw_values:
-        if str(key) not in agenda.names:
-            doc.fail((*vpath, str(key)), f"'{excerpt(key)}' is not an issue on the agenda.",
-                     f"use one of: {excerpt(', '.join(agenda.names))}.")
-    values = []
-    for position, issue in enumerate(agenda):
-        if issue.name not in raw_values:
-            if weights[position] > 0:
-                doc.fail(vpath, f"issue '{issue.name}' has a weight but no option values.",
-                         f"add 'values: {{{issue.name}: {{option: value, ...}}}}'.")
-            values.append(np.zeros(len(issue)))
-            continue
-        values.append(_issue_values(doc, issue, raw_values[issue.name], (*vpath, issue.name)))
-    return LinearAdditive(weights, tuple(values), reservation, discount)
-
-
-def _issue_values(doc: Document, issue: Issue, raw: Any, path: FieldPath) -> np.ndarray:
-    table = doc.mapping(raw, path)
-    points: dict[int, float] = {}
-    for key, value in table.items():
-        try:
-            position = issue.index(key)
-        except ScenarioError as exc:
-            doc.fail((*path, str(key)), exc.message, exc.fix)
-        number = doc.number(value, (*path, str(key)))
-        if not 0.0 <= number <= 1.0:
-            doc.fail((*path, str(key)), f"the value {number:g} is outside [0, 1].",
-                     "rate every option between 0 (worst) and 1 (best).")
-        points[position] = number
-    if not issue.is_numeric:
-        missing = [str(o) for j, o in enumerate(issue.options) if j not in points]
-        if missing:
-            doc.fail(path, f"no value for option(s) {excerpt(', '.join(missing))} of issue '{issue.name}'.",
-                     "rate every option between 0 and 1.")
-        return np.array([points[j] for j in range(len(issue))])
-    last = len(issue) - 1
-    if 0 not in points or last not in points:
-        doc.fail(path, f"numeric issue '{issue.name}' needs values at its min ({issue.options[0]}) "
-                 f"and max ({issue.options[last]}).",
-                 "give at least those two points; values between are interpolated linearly.")
-    xs = issue.numeric_values()
-    known = sorted(points)
-    return np.asarray(np.interp(xs, xs[known], [points[j] for j in known]), dtype=float)
-
-
-def _rule(doc: Document, agenda: Agenda, raw: Any, path: FieldPath) -> Rule:
-    item = doc.mapping(raw, path)
-    doc.check_keys(item, ("when", "bonus", "note"), path)
-    when = doc.mapping(doc.required(item, "when", path, "say which options the rule needs."),
-                       (*path, "when"))
-    allowed: dict[int, np.ndarray] = {}
-    for key, spec in when.items():
-        cpath = (*path, "when", str(key))
-        if str(key) not in agenda.names:
-            doc.fail(cpath, f"'{excerpt(key)}' is not an issue on the agenda.",
-                     f"use one of: {excerpt(', '.join(agenda.names))}.")
-        position = agenda.position(str(key))
-        issue = agenda.issues[position]
-        mask = np.zeros(len(issue), dtype=bool)
-        if isinstance(spec, Mapping):
-            if not issue.is_numeric:
-                doc.fail(cpath, "a min/max range needs a numeric issue.", "list the allowed options.")
-            doc.check_keys(spec, ("min", "max"), cpath)
-            xs = issue.numeric_values()
-            low = doc.number(spec.get("min", xs[0]), (*cpath, "min"))
-            high = doc.number(spec.get("max", xs[-1]), (*cpath, "max"))
-            mask = (xs >= low - 1e-9) & (xs <= high + 1e-9)
-        else:
-            for j, option in enumerate(doc.sequence(spec if isinstance(spec, list) else [spec], cpath)):
-                try:
-                    mask[issue.index(option)] = True
-                except ScenarioError as exc:
-                    doc.fail((*cpath, j), exc.message, exc.fix)
-        allowed[position] = mask
-    bonus = doc.number(doc.required(item, "bonus", path), (*path, "bonus"))
-    note = item.get("note")
-    return Rule(allowed, bonus, None if note is None else doc.text(note, (*path, "note"), multiline=True))
+    name, short_name = optional_text("name"), optional_text("short_name")
+    prefs = preferences_from_dict(
+        doc, agenda, doc.required(item, "preferences", path, "state how this party values outcomes."),
+        (*path, "preferences"), estimates, (f"parties.{party_id}", short_name or name or party_id))
+    return Party(party_id, prefs, name, short_name, delegation, optional_text("notes"))
 
 
 def _role(doc: Document, raw: Any, path: FieldPath) -> Role | None:
@@ -419,16 +255,6 @@ def _role(doc: Document, raw: Any, path: FieldPath) -> Role | None:
         doc.text(doc.required(item, "name", path), (*path, "name")),
         tuple(doc.text(p, (*path, "people", j)) for j, p in enumerate(people)),
         None if item.get("role") is None else doc.text(item["role"], (*path, "role")),
-        None if item.get("note") is None else doc.text(item["note"], (*path, "note"), multiline=True),
-    )
-
-
-def _stakeholder(doc: Document, raw: Any, path: FieldPath) -> Stakeholder:
-    item = doc.mapping(raw, path)
-    doc.check_keys(item, ("name", "stance", "note"), path)
-    return Stakeholder(
-        doc.text(doc.required(item, "name", path), (*path, "name")),
-        None if item.get("stance") is None else doc.text(item["stance"], (*path, "stance"), multiline=True),
         None if item.get("note") is None else doc.text(item["note"], (*path, "note"), multiline=True),
     )
 

@@ -6,6 +6,7 @@ file read and written again stays as short as its author wrote it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ import yaml
 from tratado.agenda import Agenda, Issue
 from tratado.errors import ScenarioError
 from tratado.files import atomic_write, refuse_overwrite
+from tratado.formats._uncertain import estimate_to_yaml
 from tratado.formats.yaml_format import FORMAT_VERSION
-from tratado.parties import Party, Role
+from tratado.parties import Effect, Party, Role, Stakeholder
 from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
 from tratado.scenario import Scenario
 
@@ -40,14 +42,55 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     if roles.observers:
         out["observers"] = [_role_dict(r) for r in roles.observers]
     if roles.stakeholders:
-        out["stakeholders"] = [_drop_none({"name": s.name, "stance": s.stance, "note": s.note})
-                               for s in roles.stakeholders]
+        out["stakeholders"] = [_stakeholder_dict(agenda, s) for s in roles.stakeholders]
     rules = scenario.rules
     out["rules"] = _drop_none({"deadline": rules.deadline, "agreement": rules.agreement,
                                "deadline_seconds": rules.deadline_seconds, "notes": rules.notes})
     if scenario.sources:
         out["sources"] = list(scenario.sources)
+    if scenario.uncertainty is not None:
+        _write_uncertainty(scenario, out)
     return out
+
+
+def _write_uncertainty(scenario: Scenario, out: dict[str, Any]) -> None:
+    """Put each uncertain input back where the file had it, as the estimate it was."""
+    parties = {p.id: d["preferences"] for p, d in zip(scenario.parties, out["parties"], strict=True)}
+    holders = {h.key: d for h, d in zip(scenario.roles.stakeholders, out.get("stakeholders", []),
+                                        strict=True)}
+    assert scenario.uncertainty is not None
+    for item in scenario.uncertainty.inputs:
+        head, name, rest = item.key.split(".", 2)
+        if head == "stakeholders":
+            _, effect, field = rest.split(".")
+            holders[name]["effects"][int(effect)][field] = estimate_to_yaml(item)
+            continue
+        prefs = parties[name]
+        in_base = rest.startswith("base.")
+        if in_base:
+            prefs, rest = prefs["base"], rest[len("base."):]
+        kind, _, rest = rest.partition(".")
+        if kind == "reservation":
+            prefs["reservation_value"] = estimate_to_yaml(item)
+        elif kind == "rules":
+            prefs["rules"][int(rest.partition(".")[0])]["bonus"] = estimate_to_yaml(item)
+        elif item.distribution == "dirichlet":
+            prefs["weights_concentration"] = item.concentration
+        elif kind == "weights":
+            prefs["weights"][rest] = estimate_to_yaml(item)
+        else:
+            issue_name, _, option = rest.partition(".")
+            issue = scenario.agenda.issue(issue_name)
+            table = prefs["values"][issue_name]
+            if issue.is_numeric:
+                anchors = scenario.uncertainty.anchors.get(item.key.rpartition(".")[0])
+                if anchors is None:
+                    anchors = tuple(range(len(issue)))
+                full = dict(zip(issue.options, _party_values(scenario, name, in_base, issue_name),
+                                strict=True))
+                for j in anchors:
+                    table.setdefault(issue.options[j], full[issue.options[j]])
+            table[issue.options[issue.index(option)]] = estimate_to_yaml(item)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -162,8 +205,13 @@ def _kinks(xs: np.ndarray, v: np.ndarray) -> list[int]:
 
 
 def _rule_dict(agenda: Agenda, rule: Rule) -> dict[str, Any]:
+    return _drop_none({"when": _when_dict(agenda, rule.allowed), "bonus": float(rule.bonus),
+                       "note": rule.note})
+
+
+def _when_dict(agenda: Agenda, allowed: Mapping[int, np.ndarray]) -> dict[str, Any]:
     when: dict[str, Any] = {}
-    for position, mask in rule.allowed.items():
+    for position, mask in allowed.items():
         issue = agenda.issues[position]
         chosen = np.flatnonzero(mask)
         contiguous = chosen.size > 0 and chosen[-1] - chosen[0] + 1 == chosen.size
@@ -171,7 +219,34 @@ def _rule_dict(agenda: Agenda, rule: Rule) -> dict[str, Any]:
             when[issue.name] = {"min": issue.options[chosen[0]], "max": issue.options[chosen[-1]]}
         else:
             when[issue.name] = [issue.options[j] for j in chosen]
-    return _drop_none({"when": when, "bonus": float(rule.bonus), "note": rule.note})
+    return when
+
+
+def _party_values(scenario: Scenario, party_id: str, in_base: bool, issue_name: str) -> list[float]:
+    prefs = scenario.party(party_id).preferences
+    if isinstance(prefs, Constraints) and prefs.base is not None and in_base:
+        prefs = prefs.base
+    assert isinstance(prefs, LinearAdditive)
+    return [float(v) for v in prefs.values[scenario.agenda.position(issue_name)]]
+
+
+def _stakeholder_dict(agenda: Agenda, holder: Stakeholder) -> dict[str, Any]:
+    return _drop_none({"name": holder.name, "id": holder.id, "stance": holder.stance,
+                       "note": holder.note,
+                       "effects": [_effect_dict(agenda, e) for e in holder.effects] or None})
+
+
+def _effect_dict(agenda: Agenda, effect: Effect) -> dict[str, Any]:
+    out: dict[str, Any] = {"party": effect.party}
+    if effect.when.allowed:
+        out["when"] = _when_dict(agenda, effect.when.allowed)
+    if effect.utility or not effect.no_deal:
+        out["utility"] = float(effect.utility)
+    if effect.no_deal:
+        out["no_deal"] = float(effect.no_deal)
+    if effect.note:
+        out["note"] = effect.note
+    return out
 
 
 def _role_dict(role: Role) -> dict[str, Any]:

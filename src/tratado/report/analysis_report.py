@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tratado.analysis.summary import Analysis
 from tratado.analysis.tables import Package
+from tratado.report.linkage_report import render_linkage, uncertainty_line
 from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.scenario import Scenario
 
@@ -25,7 +26,8 @@ EXPLAIN = {
 def render(analysis: Analysis, max_frontier: int = 15) -> str:
     s = analysis.scenario
     parts = [heading(s.name), _overview(analysis), _parties(s), _zopa(analysis),
-             _solutions(analysis), _frontier(analysis, max_frontier), _tradeoffs(analysis)]
+             _solutions(analysis), _frontier(analysis, max_frontier), render_linkage(analysis),
+             _tradeoffs(analysis)]
     return "\n".join(p for p in parts if p) + "\n"
 
 
@@ -37,6 +39,8 @@ def _overview(a: Analysis) -> str:
     s = a.scenario
     text = (f"  {s.n_parties} parties · {len(s.agenda)} issues · {a.n_outcomes:,} possible packages"
             f" · agreement: {s.rules.agreement} · deadline {s.rules.deadline} rounds")
+    if s.uncertainty is not None:
+        text += "\n" + uncertainty_line(s)
     if s.description:
         text += "\n\n" + wrap(s.description)
     return text

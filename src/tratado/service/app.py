@@ -124,6 +124,15 @@ def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: boo
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The application on ``TRATADO_SERVE_DB`` with the key ``TRATADO_SERVE_KEY_FILE``:
+    what each worker process of ``tratado serve --workers N`` builds."""
+    import os
+
+    key = os.environ.get("TRATADO_SERVE_KEY_FILE")
+    return create_app(os.environ["TRATADO_SERVE_DB"], key_file=Path(key) if key else None)
+
+
 MOST_BODY_BYTES = 4 * 1024 * 1024
 """The largest request body (a scenario file is the largest a user sends)."""
 
