@@ -11,7 +11,6 @@ observer holds any. Screenshots of each page go to ``TRATADO_SHOTS``."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,9 @@ import numpy as np
 
 import tratado
 from tratado.agenda import Agenda
+from tratado.parties import Party
 from tratado.preferences import LinearAdditive
+from tratado.scenario import Scenario
 from tratado.service.elicitation import score
 
 from .live import Person, admin_invitation, serving
@@ -153,8 +154,12 @@ def test_whole_talks_in_three_browsers(browser: Any, shots: Path | None, service
     secret = {"government": secrets_of(GOVERNMENT_POINTS, government_rating, agenda, 38.61),
               "opposition": secrets_of(OPPOSITION_POINTS, opposition_rating, agenda, 41.73)}
     mine = tmp_path / "government.yaml"  # the file the government's delegation prepared
-    save(replace(venezuela, parties=(replace(venezuela.parties[0], preferences=government),
-                                     *venezuela.parties[1:])), mine)
+    # a scenario of its own (a copy by dataclasses.replace would keep the example's
+    # uncertainty, and the writer would put the example's estimates back)
+    save(Scenario(venezuela.name, agenda, (Party("government", government, name="Government"),
+                                          Party("opposition", venezuela.party("opposition").preferences,
+                                                name="Unitary Platform"))),
+         mine)
 
     with serving(service) as base:
         mediator = join(browser, base, shots, base + "/invitation/"
