@@ -264,3 +264,26 @@ def test_replay_of_a_log_with_an_absurd_deadline(tmp_path):
     log.write_text(json.dumps(record))
     result = invoke("replay", str(log))
     assert result.exit_code == 1 and "Does not reproduce" in result.stdout
+
+
+def test_compare_agendas_records_say_which_world_and_replay(tmp_path):
+    from tratado.formats import load
+    from tratado.records import canonical_json
+    from tratado.session.replay import REPRODUCES, verify
+
+    venezuela = load("venezuela-2021")
+    seen = {}
+    for flags, said in (((), "effects-included"), (("--without-stakeholders",), "table-alone")):
+        result = invoke("compare-agendas", "venezuela-2021", "--protocol", "mediated",
+                        "--rounds", "70", "--reservation", "opposition=0.5", "--json", *flags)
+        assert result.exit_code == 0, result.output
+        both = json.loads(result.stdout)
+        for record in both.values():
+            assert record["stakeholders"] == said
+            assert record["what_if"] == {"reservation_values": {"opposition": 0.5}}
+            assert verify(venezuela, canonical_json(record)).status == REPRODUCES
+        seen[said] = both["package"]["agreement"]
+    assert seen["effects-included"] != seen["table-alone"]
+    text = invoke("compare-agendas", "venezuela-2021", "--protocol", "mediated", "--rounds",
+                  "70").stdout
+    assert "With the stakeholders away from the table" in text
