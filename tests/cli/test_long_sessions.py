@@ -222,27 +222,3 @@ def test_a_frontier_out_of_reach_is_refused_before_the_talks(tmp_path: Any) -> N
     result = invoke("simulate", str(many))
     assert result.exit_code == 2
     assert "10 parties" in result.stderr and "TRATADO_LIMIT_ANALYSIS_WORK" in result.stderr
-
-
-def test_a_space_too_large_for_the_negotiators_is_refused_up_front(tmp_path: Any) -> None:
-    # 10^10 packages: analyze handles it, but the built-in negotiators list the space;
-    # simulate used to fail at round 0, exit 0, and suggest --max-outcomes (which it has not)
-    import yaml
-
-    issues = [{"name": f"i{j}", "options": [f"o{o}" for o in range(10)]} for j in range(10)]
-
-    def prefs(shift: int) -> dict[str, Any]:
-        return {"weights": {f"i{j}": 0.1 for j in range(10)}, "reservation_value": 0.3,
-                "values": {f"i{j}": {f"o{o}": ((o + shift) % 10) / 9 for o in range(10)}
-                           for j in range(10)}}
-
-    big = tmp_path / "big.yaml"
-    big.write_text(yaml.safe_dump({
-        "tratado": 1, "name": "big", "agenda": {"issues": issues},
-        "parties": [{"id": "a", "preferences": prefs(0)}, {"id": "b", "preferences": prefs(5)}]}),
-        encoding="utf-8")
-    result = invoke("simulate", str(big))
-    assert result.exit_code == 2
-    assert "10,000,000,000 outcomes" in result.stderr and "built-in negotiators" in result.stderr
-    assert "--max-outcomes" not in result.stderr and "Traceback" not in result.stderr
-    assert invoke("analyze", str(big), "--json").exit_code == 0

@@ -142,6 +142,10 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+quiet_stdout = _quiet_stdout
+"""The same guard, for the other layers' own solver calls (the negotiators' search)."""
+
+
 @dataclass(frozen=True)
 class MilpFrontier:
     """What :func:`milp_frontier` found: the frontier and how it was obtained."""

@@ -63,6 +63,8 @@ def check_frontier_work(scenario: Scenario, what: str = "") -> WorkEstimate:
     reports distances to the frontier), so that the refusal comes before that work.
     """
     est = work_estimate(scenario)
+    if not scenario.is_additive and _needs_milp(scenario, DEFAULT_ENUMERATION_LIMIT):
+        return est  # walked by mixed-integer programmes, not enumerated: no such cost
     check(est, what or f"the Pareto frontier of '{scenario.name}'")
     return est
 

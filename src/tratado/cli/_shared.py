@@ -213,6 +213,8 @@ def _protocol_errors(protocol: str, rounds: int | None, scenario: tuple[str, ...
         elif exc.field == "deadline":
             exc.field = "rules.deadline"
             exc.located(file=", ".join(scenario) or None)
+        elif exc.field and exc.field.startswith("parties["):  # e.g. preferences it cannot use
+            exc.located(file=", ".join(scenario) or None)
         raise
     except (TypeError, ValueError) as exc:
         raise TratadoError(f"the '{protocol}' protocol cannot {cannot}: {exc}.",

@@ -202,3 +202,5 @@ def negotiators(as_json: bool) -> None:
         if info["params"]:
             shown = ", ".join(f"{key}={value}" for key, value in info["params"].items())
             click.echo(f"{'':<18} parameters: {shown}")
+        if info["large_spaces"]:
+            click.echo(f"{'':<18} on spaces too large to list: {info['large_spaces']}")

@@ -9,6 +9,9 @@ spec back). Built-in: ``boulware``, ``linear``, ``conceder``, ``time-based``,
 the default ``frequency``. :func:`isolated` (:mod:`tratado.negotiators.isolated`) runs
 a negotiator in a process of its own: budgets that hold on moves that never return, and
 no other party's preferences within reach; in process, negotiators are trusted code.
+Every built-in negotiator asks an :class:`OfferFinder` (:mod:`tratado.negotiators.search`)
+for its offers: a sorted table on spaces small enough to list, a search of the
+preferences on larger ones (:func:`check_searchable` says up front when it cannot).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from tratado.negotiators.registry import (
     settable,
     spec_of,
 )
+from tratado.negotiators.search import OfferFinder, check_searchable, offer_finder
 
 DEFAULT_NEGOTIATOR = "frequency"
 
@@ -61,4 +65,5 @@ __all__ = [
     "SpecError", "describe", "find", "make", "make_mediator", "mediator_class", "negotiator_class",
     "parse_spec", "registered", "registered_mediators", "settable", "spec_of", "table_utility",
     "Isolated", "NegotiatorError", "create", "describe_failure", "isolated",
+    "OfferFinder", "check_searchable", "offer_finder",
 ]

@@ -23,12 +23,12 @@ from tratado.protocols.events import Outcome
 NEGOTIATOR_ENUMERATION_LIMIT = 2_000_000
 
 TOO_LARGE_FIX = (
-    "use fewer options or a coarser step: the built-in negotiators list every package, and"
-    " negotiating on larger spaces without listing them is not built yet (the analysis of"
-    " such spaces is: `tratado analyze`); or give a negotiator of your own (module:Class)"
-    " that does not list the space (lists_outcomes = False).")
-"""What to do when a space is too large for the built-in negotiators (no option raises
-the limit: there is none to suggest)."""
+    "use a negotiator that does not list the space (every built-in one: on spaces this"
+    " large they search their preferences instead), or fewer options or a coarser step;"
+    " a negotiator of your own (module:Class) that asks its `finder` rather than its"
+    " `table` can say so with lists_outcomes = False.")
+"""What to do when a space is too large for a negotiator that lists every package (no
+option raises the limit: there is none to suggest)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,9 +54,8 @@ _CACHE: WeakKeyDictionary[Preferences, tuple[Agenda, OwnTable]] = WeakKeyDiction
 
 def check_space(agenda: Agenda) -> None:
     """Refuse (:class:`~tratado.errors.OutcomeSpaceTooLarge`) a space too large for the
-    negotiators that list every package (``Negotiator.lists_outcomes``: the built-in
-    ones)."""
-    agenda.check_enumerable(NEGOTIATOR_ENUMERATION_LIMIT, "the built-in negotiators",
+    negotiators that list every package (``Negotiator.lists_outcomes``)."""
+    agenda.check_enumerable(NEGOTIATOR_ENUMERATION_LIMIT, "negotiators that list every package",
                             fix=TOO_LARGE_FIX)
 
 

@@ -3,15 +3,16 @@
 The aspiration at relative time ``t`` is ``floor + (best - floor) * (1 - t ** beta)``,
 where ``floor`` is the larger of the reservation value and the best own utility among
 the packages the other parties have proposed so far. So it never asks for less than it
-has already been offered, and ends by asking for the best of those offers.
+has already been offered, and ends by asking for the best of those offers. It proposes
+the package its :class:`~tratado.negotiators.search.OfferFinder` finds at or just above
+the aspiration (by search on spaces too large to list: see that module).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from tratado.negotiators.acceptance import AcceptanceRule
 from tratado.negotiators.base import Negotiator
+from tratado.negotiators.search import AT_OR_ABOVE
 from tratado.protocols.events import Outcome
 
 
@@ -21,6 +22,8 @@ class Aspiration(Negotiator):
     name = "aspiration"
     description = "lowers its aspiration over time, never below the best offer received"
     time_based = True
+    lists_outcomes = False
+    large_spaces = AT_OR_ABOVE
 
     def __init__(self, beta: float = 2.0, acceptance: AcceptanceRule | None = None) -> None:
         super().__init__(acceptance)
@@ -29,11 +32,8 @@ class Aspiration(Negotiator):
         self.beta = float(beta)
 
     def start(self) -> None:
-        self._utils = self.table.utilities
-        self._outcomes = self.table.outcomes
-        self._last = len(self._utils) - 1
-        self._top = self._utils[-1]
-        self._floor = max(self.reservation_value, self._utils[0])
+        self._top = self.finder.best
+        self._floor = max(self.reservation_value, self.finder.worst)
 
     def _read_record(self) -> None:
         for _, outcome in self.new_offers():
@@ -54,5 +54,4 @@ class Aspiration(Negotiator):
     def propose(self, t: float) -> Outcome:
         self._read_record()
         target = self._floor + (self._top - self._floor) * (1.0 - t**self.beta)
-        i = bisect_left(self._utils, target)
-        return self._outcomes[i if i <= self._last else self._last]
+        return self.finder.at_least(target)

@@ -29,8 +29,11 @@ metadata, and implement ``propose(t)`` (and, if wanted, ``start()`` to precomput
             return self.best_outcome
 
 Helpers: ``utility(outcome)``, ``reservation_value``, ``best_outcome``,
-``best_utility``, ``table`` (every outcome sorted by own utility), ``rng`` (a numpy
-Generator spawned from the session seed; the only randomness allowed).
+``best_utility``, ``finder`` (an :class:`~tratado.negotiators.search.OfferFinder`: the
+package closest above a target utility, the one an opponent model likes best near it, a
+random one above a level — by table on small spaces, by search on spaces too large to
+list), ``table`` (every outcome sorted by own utility; small spaces only), ``rng`` (a
+numpy Generator spawned from the session seed; the only randomness allowed).
 
 Hooks that protocols call through ``Protocol.ask``: ``take_turn(offer, t)``
 (alternating offers), ``vote(draft, change, t)`` (single text: the truthful voter,
@@ -57,8 +60,10 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from tratado.agenda import Agenda
-from tratado.negotiators._tables import OwnTable, own_table
+from tratado.errors import OutcomeSpaceTooLarge
+from tratado.negotiators._tables import TOO_LARGE_FIX, OwnTable, check_space
 from tratado.negotiators.acceptance import AcceptNext
+from tratado.negotiators.search import OfferFinder, offer_finder
 from tratado.parties import Delegation, Roles, Rules
 from tratado.preferences import Preferences
 from tratado.protocols.events import Accept, Event, Outcome, Propose
@@ -339,13 +344,18 @@ class Negotiator(Participant):
     time_based: ClassVar[bool] = False
     protocols: ClassVar[tuple[str, ...]] = ("alternating", "single-text", "mediated")
     lists_outcomes: ClassVar[bool] = True
-    """Whether :meth:`begin` lists every package (its sorted ``table``): true of every
-    negotiator that keeps the base ``begin``; the session refuses up front a space too
-    large to list. A negotiator that searches its preferences instead sets it false."""
+    """Whether this negotiator needs every package listed (its sorted ``table``): the
+    session refuses up front a space too large to list. Negotiators that ask only their
+    ``finder`` (every built-in one) set it false: on spaces too large to list the finder
+    searches the preferences instead."""
+
+    large_spaces: ClassVar[str] = ""
+    """How it negotiates on a space too large to list (``tratado negotiators`` shows it);
+    empty for a negotiator that lists every package: such a space is refused."""
 
     view: NegotiatorView
     party: str
-    table: OwnTable
+    finder: OfferFinder
 
     def __init__(self, acceptance: AcceptanceRule | None = None) -> None:
         self.acceptance = acceptance if acceptance is not None else self.default_acceptance()
@@ -360,8 +370,8 @@ class Negotiator(Participant):
         tables, then calls :meth:`start`. Resets all per-session state."""
         self.view = view
         self.party = view.party
-        self.table = own_table(view.scenario.agenda, view.preferences)
-        self._lookup = self.table.lookup
+        self.finder = offer_finder(view.scenario.agenda, view.preferences)
+        self._lookup = self.finder.lookup
         self._accept_event = Accept(view.party)
         self._proposals: dict[Outcome, Propose] = {}
         self._protocol = view.protocol
@@ -371,7 +381,8 @@ class Negotiator(Participant):
         rule = self.acceptance
         # Fast path for the common case: the plain AcceptNext rule on own utility.
         self._accept_next = (
-            cls.accept is Negotiator.accept
+            self.finder.table is not None
+            and cls.accept is Negotiator.accept
             and cls.utility is Negotiator.utility
             and type(rule).__name__ == "AcceptNext"
             and getattr(rule, "factor", None) == 1.0
@@ -389,11 +400,24 @@ class Negotiator(Participant):
         """Precompute what the strategy needs for this session (override)."""
 
     # -- helpers ----------------------------------------------------------------------------
+    @property
+    def table(self) -> OwnTable:
+        """Every package sorted by own utility (spaces of up to
+        :data:`~tratado.negotiators.NEGOTIATOR_ENUMERATION_LIMIT` packages only; ask
+        ``finder`` instead to work on any space)."""
+        table = self.finder.table
+        if table is None:
+            check_space(self.view.scenario.agenda)
+            raise OutcomeSpaceTooLarge("this space is too large to list.", fix=TOO_LARGE_FIX)
+        return table
+
     def utility(self, outcome: Outcome) -> float:
         """Own utility of ``outcome``."""
         try:
             return self._lookup[outcome]
         except KeyError:
+            if self.finder.table is None:
+                return self.finder.utility(outcome)
             row = np.asarray(outcome, dtype=np.int64)[None, :]
             return float(self.view.preferences.utility(row)[0])
 
@@ -403,11 +427,11 @@ class Negotiator(Participant):
 
     @property
     def best_outcome(self) -> Outcome:
-        return self.table.outcomes[-1]
+        return self.finder.best_outcome
 
     @property
     def best_utility(self) -> float:
-        return self.table.utilities[-1]
+        return self.finder.best
 
     def new_offers(self) -> list[tuple[str, Outcome]]:
         """``(party, package)`` for each package another party proposed since the last
@@ -443,7 +467,7 @@ class Negotiator(Participant):
 
     def propose(self, t: float) -> Outcome:
         """The package to propose at relative time ``t`` (default: my best)."""
-        return self.table.outcomes[-1]
+        return self.finder.best_outcome
 
     def accept(self, offer: Outcome, t: float, mine: Outcome) -> bool:
         """Whether to accept ``offer`` when I would otherwise propose ``mine``."""

@@ -14,11 +14,16 @@ cares about). The estimated utilities of all other parties are summed.
 
 Accepts an offer worth at least its own next proposal, or, after ``t = 0.98``, any
 offer it prefers to no deal.
+
+On a space too large to list the candidates cannot be the next packages in a sorted
+list. It starts instead from the package its finder finds at or just above the target
+and climbs the model's scores by single-issue changes that keep its own utility between
+the target and the target plus 2% of its utility range, at most ``candidates`` changes
+(:mod:`tratado.negotiators.search`): the best near-target package the search reaches,
+which may not be the best the model would pick among all of them.
 """
 
 from __future__ import annotations
-
-from bisect import bisect_left
 
 import numpy as np
 
@@ -39,6 +44,9 @@ class FrequencyNegotiator(Negotiator):
     description = "default: concedes slowly, offers what a frequency model says others like"
     uses_opponent_model = True
     time_based = True
+    lists_outcomes = False
+    large_spaces = ("approximate: its model's favourite near the target, by a bounded"
+                    " hill-climb")
 
     def __init__(
         self, e: float = 0.3, candidates: int = 64, acceptance: AcceptanceRule | None = None
@@ -53,12 +61,8 @@ class FrequencyNegotiator(Negotiator):
         return AcceptNext() | (AcceptAfter(0.98) & AcceptAboveReservation())
 
     def start(self) -> None:
-        self._utils = self.table.utilities
-        self._outcomes = self.table.outcomes
-        self._rows = self.table.rows
-        self._size = len(self._utils)
-        self._top = self._utils[-1]
-        self._span = max(self._top - max(self.reservation_value, self._utils[0]), 0.0)
+        self._top = self.finder.best
+        self._span = max(self._top - max(self.reservation_value, self.finder.worst), 0.0)
         self._shape = self.view.scenario.agenda.shape
         self._counts: dict[str, list[np.ndarray]] = {}
         self._unchanged: dict[str, np.ndarray] = {}
@@ -109,14 +113,6 @@ class FrequencyNegotiator(Negotiator):
 
     def propose(self, t: float) -> Outcome:
         self._read_record()
-        low = min(bisect_left(self._utils, self.target(t)), self._size - 1)
         if not self._counts:
-            return self._outcomes[-1]
-        high = min(low + self.candidates, self._size)
-        block = self._rows[low:high]
-        total = np.zeros(high - low)
-        for issue, score in enumerate(self.opponent_scores()):
-            total += score[block[:, issue]]
-        # Ties go to the package better for me (later in the ascending order).
-        best = high - low - 1 - int(np.argmax(total[::-1]))
-        return self._outcomes[low + best]
+            return self.finder.best_outcome
+        return self.finder.liked_most(self.target(t), self.opponent_scores(), self.candidates)

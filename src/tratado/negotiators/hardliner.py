@@ -11,9 +11,11 @@ class HardLiner(Negotiator):
 
     name = "hardliner"
     description = "never concedes: proposes its best package every time"
+    lists_outcomes = False
+    large_spaces = "exact: its best package (per issue, or one mixed-integer programme)"
 
     def propose(self, t: float) -> Outcome:
-        return self.table.outcomes[-1]
+        return self.finder.best_outcome
 
     def threshold(self, t: float) -> float:
         """In mediated protocols: accepts only packages worth its best."""

@@ -32,6 +32,13 @@ thresholds fall over time (time-based ones) come to accept. Post-settlement: amo
 party likes at least as much as the settlement, and one party strictly more, it
 proposes the one whose smallest gain over the settlement is largest (ties: the larger
 total); if there is none, the settlement itself.
+
+On spaces too large to list, the exact frontier comes from the additive dynamic
+programme or (two parties, non-linear, at most 16 issues) the mixed-integer walk; beyond
+that the neutral works from an approximate frontier found by search
+(:mod:`tratado.negotiators.search_frontier`), so what it proposes is the best it found,
+not proven Pareto-optimal. The single-text mediator never lists the space: on spaces of
+more than :data:`NEIGHBOURHOOD_LIMIT` packages it proposes single-issue changes.
 """
 
 from __future__ import annotations
@@ -41,8 +48,10 @@ from typing import Any
 
 import numpy as np
 
+from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.analysis.space import pareto_frontier, rational_threshold
 from tratado.negotiators.base import Mediator
+from tratado.negotiators.search_frontier import needs_search, search_frontier
 from tratado.parties import Party
 from tratado.protocols.base import Protocol
 from tratado.protocols.events import Accept, Event, MediatorProposal, Outcome, Reject
@@ -150,7 +159,9 @@ class Neutral(Mediator):
         self._scenario = scenario = Scenario(public.name, public.agenda, parties)
         self._ids = public.party_ids
         self._reservation = scenario.reservation_values
-        self._full = pareto_frontier(scenario)
+        self._full = (search_frontier(scenario)
+                      if needs_search(scenario, DEFAULT_ENUMERATION_LIMIT)
+                      else pareto_frontier(scenario))
         rational = self._full.rational(rational_threshold(scenario))
         frontier = rational if len(rational) else self._full
         self._utilities = frontier.utilities

@@ -1,9 +1,14 @@
 """The random baseline: proposes a random package it prefers to no deal, and accepts
-any offer it prefers to no deal with probability ``p_accept``."""
+any offer it prefers to no deal with probability ``p_accept``.
+
+On a space too large to list the package is drawn uniformly from the seed until one is
+worth at least the reservation value (a few thousand draws at most), else found by search
+above a level drawn between the reservation value and its best
+(:meth:`~tratado.negotiators.search.OfferFinder.random_at_least`): not exactly uniform
+over the packages it prefers to no deal.
+"""
 
 from __future__ import annotations
-
-from bisect import bisect_left
 
 from tratado.negotiators.base import Negotiator
 from tratado.protocols.events import Outcome
@@ -15,6 +20,8 @@ class RandomNegotiator(Negotiator):
     name = "random"
     description = "baseline: random packages it prefers to no deal"
     stochastic = True
+    lists_outcomes = False
+    large_spaces = "approximate: random packages worth its no-deal value, not exactly uniform"
 
     def __init__(self, p_accept: float = 0.5) -> None:
         super().__init__()
@@ -22,13 +29,8 @@ class RandomNegotiator(Negotiator):
             raise ValueError("p_accept must be between 0 and 1")
         self.p_accept = float(p_accept)
 
-    def start(self) -> None:
-        utilities = self.table.utilities
-        self._low = min(bisect_left(utilities, self.reservation_value), len(utilities) - 1)
-        self._count = len(utilities) - self._low
-
     def propose(self, t: float) -> Outcome:
-        return self.table.outcomes[self._low + int(self.rng.integers(self._count))]
+        return self.finder.random_at_least(self.reservation_value, self.rng)
 
     def accept(self, offer: Outcome, t: float, mine: Outcome) -> bool:
         if self.utility(offer) < self.reservation_value:

@@ -393,6 +393,8 @@ def describe(cls: type[Negotiator]) -> dict[str, Any]:
     info["description"] = cls.description or (cls.__doc__ or "").strip().split("\n")[0]
     info["class"] = f"{cls.__module__}:{cls.__qualname__}"
     info["params"] = settable(cls)
+    info["large_spaces"] = cls.large_spaces or (
+        "refused: it lists every package" if cls.lists_outcomes else "")
     return info
 
 

@@ -10,17 +10,22 @@ where ``floor`` is the larger of the reservation value and the worst outcome. Wi
 lowest at or above the target, and by default accepts an offer worth at least its own
 next proposal (``AcceptNext``). Its alternating-offers moves are memoised per
 preferences table, curve and party (``TimeBased.memoize``): the same moves, computed once.
+
+On a space too large to list, "the lowest at or above the target" is found by search
+(:mod:`tratado.negotiators.search`): exact for additive agendas that split into two halves
+of at most 2^18 combinations, otherwise a package at or above the target found by a
+bounded local search (not always the closest one).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import ClassVar
 from weakref import WeakKeyDictionary
 
 from tratado.negotiators._tables import OwnTable
 from tratado.negotiators.acceptance import AcceptanceRule
 from tratado.negotiators.base import Negotiator, NegotiatorView
+from tratado.negotiators.search import AT_OR_ABOVE
 from tratado.protocols.events import Event, Outcome, Propose
 
 
@@ -30,6 +35,8 @@ class TimeBased(Negotiator):
     name = "time-based"
     description = "concedes by a fixed curve over time; the exponent e sets its shape"
     time_based = True
+    lists_outcomes = False
+    large_spaces = AT_OR_ABOVE
     default_e: ClassVar[float] = 1.0
     #: Memoise the moves (see :meth:`take_turn`); the same moves, faster.
     memoize: ClassVar[bool] = True
@@ -41,12 +48,10 @@ class TimeBased(Negotiator):
             raise ValueError("the concession exponent e must be positive")
 
     def start(self) -> None:
-        utilities = self.table.utilities
-        self._utils = utilities
-        self._outcomes = self.table.outcomes
-        self._last = len(utilities) - 1
-        self._top = utilities[-1]
-        floor = max(self.reservation_value, utilities[0])
+        finder = self.finder
+        self._at_least = finder.at_least
+        self._top = finder.best
+        floor = max(self.reservation_value, finder.worst)
         self._span = max(self._top - floor, 0.0)
         self._inv_e = 1.0 / self.e
 
@@ -54,9 +59,12 @@ class TimeBased(Negotiator):
         super().begin(view)
         # The memo: only for the curve as defined here, with the plain acceptance rule.
         cls = type(self)
-        plain = (self.memoize and self._accept_next and cls.start is TimeBased.start
+        table = self.finder.table
+        plain = (self.memoize and self._accept_next and table is not None
+                 and cls.start is TimeBased.start
                  and cls.propose is TimeBased.propose and cls.take_turn is TimeBased.take_turn)
-        self._memo = _memo(self.table, (self._inv_e, self._top, self._span, self.party)) if plain else None
+        self._memo = (_memo(table, (self._inv_e, self._top, self._span, self.party))
+                      if plain and table is not None else None)
 
     def target(self, t: float) -> float:
         """The own utility aimed at, at relative time ``t``."""
@@ -72,8 +80,7 @@ class TimeBased(Negotiator):
         return self.conceding_vote(draft, change, t)
 
     def propose(self, t: float) -> Outcome:
-        i = bisect_left(self._utils, self._top - self._span * t**self._inv_e)
-        return self._outcomes[i if i <= self._last else self._last]
+        return self._at_least(self._top - self._span * t**self._inv_e)
 
     def take_turn(self, offer: Outcome | None, t: float) -> Event:
         """:meth:`Negotiator.take_turn`, memoised: at time ``t`` it proposes the same

@@ -19,14 +19,15 @@ a party that concedes half-way it concedes half of its own room.
   concedes by itself (0.1: hardly before half-way; 1: linearly). Near the deadline it
   accepts anything it prefers to no deal.
 
+On a space too large to list, the package at or just above the mirrored target is found
+by search (:mod:`tratado.negotiators.search`).
+
 Why the plain mirror deadlocks against itself: each waits for the other to move first,
 and a concession is measured in the receiver's own utility, where a small step by one
 may not register at all; so mirroring alone can stay at the opening offers to the end.
 """
 
 from __future__ import annotations
-
-from bisect import bisect_left
 
 from tratado.negotiators.acceptance import (
     AcceptAboveReservation,
@@ -35,6 +36,7 @@ from tratado.negotiators.acceptance import (
     AcceptNext,
 )
 from tratado.negotiators.base import Negotiator
+from tratado.negotiators.search import AT_OR_ABOVE
 from tratado.protocols.events import Outcome
 
 
@@ -43,13 +45,12 @@ class TitForTat(Negotiator):
 
     name = "tit-for-tat"
     description = "mirrors the other parties' concession, relative to the room each had"
+    lists_outcomes = False
+    large_spaces = AT_OR_ABOVE
 
     def start(self) -> None:
-        self._utils = self.table.utilities
-        self._outcomes = self.table.outcomes
-        self._last_index = len(self._utils) - 1
-        self._top = self._utils[-1]
-        self._span = max(self._top - max(self.reservation_value, self._utils[0]), 0.0)
+        self._top = self.finder.best
+        self._span = max(self._top - max(self.reservation_value, self.finder.worst), 0.0)
         self._first: dict[str, float] = {}
         self._latest: dict[str, float] = {}
 
@@ -76,8 +77,7 @@ class TitForTat(Negotiator):
 
     def propose(self, t: float) -> Outcome:
         self._read_record()
-        i = bisect_left(self._utils, self.target(t))
-        return self._outcomes[i if i <= self._last_index else self._last_index]
+        return self.finder.at_least(self.target(t))
 
 
 class NiceTitForTat(TitForTat):

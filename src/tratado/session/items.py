@@ -11,7 +11,11 @@ in ``Protocol.agendas``: ``alternating`` and ``mediated``):
 * Each party values option ``o`` of item ``k`` at its *best case* for the whole package:
   the items already agreed fixed, issue ``k`` at ``o``, and every issue not yet
   discussed at the option it likes best (for linear-additive preferences, each
-  remaining issue's largest contribution; other preferences take the best completion).
+  remaining issue's largest contribution; other preferences take the best completion,
+  listed when the completions number at most ``NEGOTIATOR_ENUMERATION_LIMIT``, else
+  searched: from the party's exact best package with the agreed items and ``o`` put in,
+  a hill-climb by single-issue changes of the issues not yet discussed — a completion the
+  search reaches, which may fall short of the best one).
   Each party keeps its reservation value, so an item is acceptable while the deal can
   still beat no deal. This is the optimism item-by-item talks are known for: parties
   give ground early counting on later items, and find late that they cannot both win
@@ -65,13 +69,32 @@ def item_values(preferences: Preferences, agenda: Agenda, agreed: Sequence[int])
     later = shape[k + 1:]
     count = int(np.prod(later, dtype=np.int64)) * shape[k]
     if count > NEGOTIATOR_ENUMERATION_LIMIT:
-        raise ValueError(f"item by item with non-linear preferences searches {count}"
-                         " completions; that is too many")
+        return searched_item_values(preferences, agenda, agreed)
     tail = np.indices(later).reshape(len(later), -1).T if later else np.zeros((1, 0), int)
     values = []
     for option in range(shape[k]):
         head = np.tile(np.array([*agreed, option], dtype=np.int64), (tail.shape[0], 1))
         values.append(float(np.max(preferences.utility(np.hstack([head, tail])))))
+    return np.array(values)
+
+
+def searched_item_values(preferences: Preferences, agenda: Agenda,
+                         agreed: Sequence[int]) -> np.ndarray:
+    """:func:`item_values` by search, for completions too many to list (see the module
+    docstring): the best completion a hill-climb from the party's best package finds."""
+    from tratado.negotiators.landscape import Landscape, climb
+    from tratado.negotiators.programme import extreme_package
+
+    land = Landscape(preferences, agenda.shape)
+    k = len(agreed)
+    best = extreme_package(preferences, agenda.shape)
+    free = np.arange(len(agenda)) > k
+    values = []
+    for option in range(agenda.shape[k]):
+        row = best.copy()
+        row[:k + 1] = [*agreed, option]
+        found, _ = climb(land, row, 4 * len(agenda), free)
+        values.append(float(preferences.utility(found[None, :])[0]))
     return np.array(values)
 
 

@@ -71,6 +71,7 @@ from tratado.negotiators.base import (
 from tratado.negotiators.isolated import DeadlineReached
 from tratado.negotiators.mediators import default_mediator
 from tratado.negotiators.plugins import create, failure_traceback
+from tratado.negotiators.search import check_searchable
 from tratado.protocols import Event, EventRefused, Outcome, Protocol, protocol_class
 from tratado.protocols.alternating import PAUSED, AlternatingOffers
 from tratado.records import negotiator_entry
@@ -155,6 +156,14 @@ class Session:
         if protocol.agreement == "package" and any(n.lists_outcomes for n in self.negotiators):
             # such negotiators list the space: refuse now, not at their first move
             check_space(scenario.agenda)
+        # the others search a space too large to list (and so does item by item, for each
+        # party's best completions): refuse now what cannot be searched
+        for k, (party, negotiator) in enumerate(zip(scenario.parties, self.negotiators,
+                                                    strict=True)):
+            searches = not negotiator.lists_outcomes and not getattr(negotiator, "isolated", False)
+            if protocol.agreement != "package" or searches:
+                check_searchable(scenario.agenda, party.preferences, f"party '{party.id}'",
+                                 field=f"parties[{k}].preferences")
         if protocol.mediator and mediator is None:
             mediator = default_mediator(protocol)
             if mediator is None:
