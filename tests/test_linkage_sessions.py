@@ -112,3 +112,14 @@ def test_compare_agendas_honours_the_switch(venezuela: Scenario) -> None:
     assert alone[0].scenario.party("government").preferences.reservation_value \
         == pytest.approx(0.6)
     assert linked[0].agreement != alone[0].agreement
+
+
+def test_a_reservation_what_if_means_what_it_means_in_analyze(venezuela: Scenario) -> None:
+    from tratado.analysis import analyze
+
+    what_if = {"government": 0.7}
+    for stakeholders in (True, False):
+        analysed = analyze(venezuela, reservation_values=what_if, stakeholders=stakeholders)
+        ran = simulate(venezuela, PAIR, seed=0, reservations=what_if, stakeholders=stakeholders)
+        assert analysed.to_dict()["reservation_values"] == pytest.approx(
+            list(ran.scenario.reservation_values))
