@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tratado.errors import TratadoError
 from tratado.limits import excerpt
-from tratado.records.build import PUBLIC, public_part_sha256
+from tratado.records.build import PUBLIC, public_fingerprint, public_part_sha256
 from tratado.records.bundle import (
     _CLOSING,
     _OPENING,
@@ -26,6 +26,7 @@ from tratado.records.bundle import (
     leaf_bytes,
     read_bundle,
 )
+from tratado.records.live import LiveProblem, check_talks_leaves, check_unfinished
 from tratado.records.note import (
     Checked,
     Checkpoint,
@@ -239,9 +240,12 @@ def check_saved(bundle_data: str | bytes, notes: Sequence[tuple[str, str]],
 def _describe(k: int, leaf: Any, last: int) -> str:
     if k == 0:
         return "leaf 0 (the opening)"
-    if k == last:
+    if k == last and isinstance(leaf, Mapping) and "closing" in leaf:
         return f"leaf {k} (the closing)"
     entry = leaf.get("event") if isinstance(leaf, Mapping) else None
+    live = leaf.get("talks") if isinstance(leaf, Mapping) else None
+    if isinstance(live, Mapping):
+        return f"leaf {k} (talks: {excerpt(live.get('kind'))})"
     if isinstance(entry, Mapping):
         who = f" by {excerpt(entry.get('party'))}" if entry.get("party") else ""
         return f"leaf {k} (event {k - 1}, {excerpt(entry.get('kind'))}{who})"
@@ -331,6 +335,11 @@ def _rules(leaves: Sequence[Any], scenario: Scenario | None, report: BundleRepor
     if not isinstance(opening, Mapping) or set(opening) != {"opening"} \
             or not isinstance(opening["opening"], Mapping):
         raise BundleProblem("leaf 0: not the opening ({\"opening\": {...}})")
+    unfinished = (isinstance(closing, Mapping) and set(closing) in ({"talks"}, {"event"})
+                  and any(isinstance(leaf, Mapping) and "talks" in leaf for leaf in leaves))
+    if unfinished:  # a live service's talks still under way: no closing yet
+        last += 1
+        closing = {"closing": {"agreement": None, "result": {}}}
     if not isinstance(closing, Mapping) or set(closing) != {"closing"} \
             or not isinstance(closing["closing"], Mapping):
         raise BundleProblem(f"leaf {last}: not the closing ({{\"closing\": {{...}}}})")
@@ -344,9 +353,17 @@ def _rules(leaves: Sequence[Any], scenario: Scenario | None, report: BundleRepor
     log = []
     for k in range(1, last):
         leaf = leaves[k]
+        if isinstance(leaf, Mapping) and set(leaf) == {"talks"} and isinstance(leaf["talks"],
+                                                                               Mapping):
+            continue  # what a live service adds around the moves: checked below
         if not isinstance(leaf, Mapping) or set(leaf) != {"event"}:
-            raise BundleProblem(f"leaf {k}: not an event ({{\"event\": {{...}}}})")
+            raise BundleProblem(f"leaf {k}: not an event ({{\"event\": {{...}}}}) or a live"
+                                " service's leaf ({\"talks\": {...}})")
         log.append(leaf["event"])
+    try:
+        report.lines.extend(check_talks_leaves(leaves))
+    except LiveProblem as broken:
+        raise BundleProblem(str(broken)) from None
     public = head.pop("public_scenario")
     named = head.get("scenario")
     if not isinstance(public, Mapping) or not isinstance(named, Mapping) \
@@ -364,6 +381,16 @@ def _rules(leaves: Sequence[Any], scenario: Scenario | None, report: BundleRepor
         except TratadoError as error:
             raise BundleProblem(f"leaf 0 (the opening): public_scenario: {error.message.rstrip('.')}"
                                 ) from None
+    if unfinished:
+        if public_part_sha256(public) != named.get("public_sha256") or \
+                (checked_on == "the scenario given"
+                 and public_fingerprint(scenario) != named.get("public_sha256")):
+            raise BundleProblem("the scenario given is not the one the talks run on")
+        try:
+            report.lines.append(check_unfinished(scenario, head, log) + f" on {checked_on}")
+        except LiveProblem as broken:
+            raise BundleProblem(str(broken)) from None
+        return
     verdict = verify(scenario, record)
     if verdict.status != RULES_ONLY:
         problem = (verdict.problem or "").replace("event ", "event #")

@@ -141,6 +141,10 @@ class VerifierKey:
         return True
 
 
+_PRIVATE: dict[bytes, Any] = {}
+_VERIFIERS: dict[tuple[str, bytes], VerifierKey] = {}
+
+
 @dataclass(frozen=True, repr=False)
 class SignerKey:
     """A private Ed25519 key with its name: signs notes. Its ``repr`` shows no secret."""
@@ -164,15 +168,26 @@ class SignerKey:
 
     @property
     def verifier(self) -> VerifierKey:
+        known = _VERIFIERS.get((self.name, self.seed))
+        if known is not None:
+            return known
         private = self._private()
         from cryptography.hazmat.primitives import serialization
 
         public = private.public_key().public_bytes(serialization.Encoding.Raw,
                                                    serialization.PublicFormat.Raw)
-        return VerifierKey(self.name, public)
+        if len(_VERIFIERS) > 64:
+            _VERIFIERS.clear()
+        verifier = _VERIFIERS[(self.name, self.seed)] = VerifierKey(self.name, public)
+        return verifier
 
     def _private(self) -> Any:
-        return _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)
+        found = _PRIVATE.get(self.seed)
+        if found is None:  # loading a key costs more than signing with it: keep a few
+            if len(_PRIVATE) > 64:
+                _PRIVATE.clear()
+            found = _PRIVATE[self.seed] = _crypto().Ed25519PrivateKey.from_private_bytes(self.seed)
+        return found
 
     def secret_text(self) -> str:
         """``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>``: keep it secret."""

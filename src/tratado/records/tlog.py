@@ -79,6 +79,12 @@ class MerkleTree:
     def __len__(self) -> int:
         return len(self._levels[0]) // HASH_SIZE
 
+    def copy(self) -> MerkleTree:
+        """An independent copy (appending to one does not change the other)."""
+        tree = MerkleTree()
+        tree._levels = [bytearray(level) for level in self._levels]
+        return tree
+
     def append(self, leaf: bytes) -> int:
         """Add ``leaf`` at the end; returns its index."""
         return self.append_hash(leaf_hash(leaf))

@@ -1,0 +1,248 @@
+"""The talks' log: leaves appended in the change's own transaction, a checkpoint signed by
+the service after each, heads' co-signatures, and the export as a verifiable bundle.
+
+The leaves (canonical JSON, the bundle's format, ``docs/record-format.md``):
+
+* leaf 0, ``{"opening": {...}}`` — written when the talks are created: the protocol and
+  its options, the parties, the scenario's public part and its fingerprint;
+* ``{"event": {...}}`` — a move of the engine (a proposal, an accept, a reject, a
+  walk-away), exactly the public record's log entry, pushed through the same
+  protocol by ``tratado verify``;
+* ``{"talks": {"kind": ..., "at": ..., ...}}`` — what the service adds around the moves:
+  who was invited in which role, a preferences commitment, a head's key, a signature,
+  the launch, rounds scheduled, opened, closed (with the sealed answers' openings),
+  partial agreements, suspension, resumption, the end;
+* ``{"closing": {...}}`` — the agreement and the result, once the talks are over.
+
+**Salted commitments** (decision): a confidential input appears in the log only as
+``SHA-256(salt ‖ canonical JSON of the input)``, ``salt`` 32 random bytes (hex).
+A delegation's preferences: the salt stays in the database with the preferences, and is
+shown to that delegation only (its page and ``GET .../preferences``), so the delegation
+— and no one else — can later open the commitment, for instance before an arbiter, to
+prove what it entered and when; the service cannot swap the preferences the neutral used
+without breaking it. A sealed answer: committed when given, and its salt and content
+are published in the ``round-closed`` leaf, so anyone can check that the revealed answers
+are the ones given before the close (:func:`tratado.records.live.check_talks_leaves`).
+Salts (like tokens, :mod:`tratado.service.auth`) come from the operating system's
+generator (``secrets``), never from a seed: a salt anyone could regenerate would let
+them test guesses of the preferences against the commitment. Everything else the export
+holds is a function of the log: the same database gives the same bytes (Ed25519
+signatures are deterministic).
+
+**The service's key** (decision): an Ed25519 signer key in a file outside the database
+(``--key-file``; by default ``tratado-service.key`` beside the SQLite file), created
+mode 0600 on first start; the database keeps only its verifier key and refuses to start
+with another key, so a database backup alone cannot sign, and a stolen database cannot
+forge checkpoints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from tratado.errors import TratadoError
+from tratado.records.bundle import bundle_text, leaf_bytes
+from tratado.records.canonical import canonical_value
+from tratado.records.note import (
+    Checkpoint,
+    NoteError,
+    SignerKey,
+    VerifierKey,
+    b64encode,
+    parse_note,
+    sign_note,
+    verify_note,
+)
+from tratado.records.tlog import MerkleTree, leaf_hash
+from tratado.service import tables
+from tratado.service.errors import BadInput, no_such_talks
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+SERVICE_KEY_NAME = "tratado-service"
+
+
+def commitment(salt: str, value: Any) -> str:
+    """``SHA-256(salt ‖ canonical JSON of value)``, hex (``salt`` as hex text)."""
+    return hashlib.sha256(bytes.fromhex(salt) + canonical_value(value).encode("utf-8")).hexdigest()
+
+
+def new_salt() -> str:
+    """32 random bytes, hex."""
+    return secrets.token_hex(32)
+
+
+def origin_of(talks_id: str) -> str:
+    """The checkpoints' origin line for talks ``talks_id``."""
+    return f"tratado/talks/{talks_id}"
+
+
+def load_service_key(path: Path) -> SignerKey:
+    """The service's signer key in ``path``, created (mode 0600) when the file does not
+    exist."""
+    from tratado.files import atomic_write
+
+    if path.exists():
+        try:
+            return SignerKey.parse(path.read_text(encoding="utf-8").strip())
+        except (NoteError, OSError, UnicodeDecodeError) as error:
+            raise TratadoError(f"this is not a service key ({error}).", file=str(path),
+                               fix="give the key file the service was started with"
+                               " (--key-file).") from None
+    signer = SignerKey.generate(SERVICE_KEY_NAME)
+    atomic_write(path, signer.secret_text() + "\n", mode=0o600)
+    return signer
+
+
+def pin_service_key(session: Session, signer: SignerKey) -> None:
+    """Record the service's verifier key in the database at first start; refuse a
+    different key later (its checkpoints would not verify against the earlier ones)."""
+    row = session.get(tables.Setting, "service_verifier_key")
+    mine = str(signer.verifier)
+    if row is None:
+        session.add(tables.Setting(name="service_verifier_key", value=mine))
+    elif row.value != mine:
+        raise TratadoError(f"the database was signed by the key {row.value.split('+')[0]}"
+                           f" ({row.value.split('+')[1]}), not by this key file's"
+                           f" ({signer.verifier.id.hex()}).", field="--key-file",
+                           fix="start the service with the key file it was first started with.")
+
+
+def append(session: Session, talks_id: str, leaf: Mapping[str, Any], signer: SignerKey,
+           tree: MerkleTree, at: datetime | None = None) -> int:
+    """Append ``leaf`` to the talks' log in ``session``'s transaction (the caller holds
+    the talks' lock; ``tree`` is the Merkle tree of the log so far, and gets the new
+    leaf) and sign the checkpoint of the new size; returns the leaf's index."""
+    body = canonical_value(leaf)
+    hashed = leaf_hash(body.encode("utf-8"))
+    size = len(tree)
+    session.add(tables.Leaf(talks_id=talks_id, index=size, body=body, leaf_hash=hashed.hex(),
+                            at=at or datetime.now(UTC)))
+    tree.append_hash(hashed)
+    root = tree.root()
+    note = sign_note(Checkpoint(origin_of(talks_id), size + 1, root).text(), [signer])
+    session.add(tables.CheckpointRow(talks_id=talks_id, size=size + 1, note=note))
+    return size
+
+
+def log_of(session: Session, talks_id: str) -> tuple[list[dict[str, Any]], MerkleTree]:
+    """The talks' leaves (parsed), in log order, and the Merkle tree of their hashes."""
+    import json
+
+    rows = session.execute(select(tables.Leaf.body, tables.Leaf.leaf_hash).where(
+        tables.Leaf.talks_id == talks_id).order_by(tables.Leaf.index)).all()
+    return ([json.loads(body) for body, _ in rows],
+            MerkleTree.from_leaf_hashes(bytes.fromhex(h) for _, h in rows))
+
+
+def leaves(session: Session, talks_id: str) -> list[dict[str, Any]]:
+    """The talks' leaves, parsed, in log order."""
+    import json
+
+    return [json.loads(body) for body in session.execute(
+        select(tables.Leaf.body).where(tables.Leaf.talks_id == talks_id)
+        .order_by(tables.Leaf.index)).scalars()]
+
+
+def latest_checkpoint(session: Session, talks_id: str) -> str:
+    """The service-signed checkpoint of the whole log so far."""
+    note = session.execute(select(tables.CheckpointRow.note).where(
+        tables.CheckpointRow.talks_id == talks_id).order_by(
+        tables.CheckpointRow.size.desc()).limit(1)).scalar_one_or_none()
+    if note is None:
+        raise no_such_talks(talks_id)
+    return str(note)
+
+
+def add_cosignature(session: Session, talks_id: str, party: str, key: VerifierKey,
+                    note: str, signer: SignerKey, at: datetime) -> int:
+    """Keep a head's co-signature: ``note`` must be a checkpoint the service signed for
+    these talks with one more line, by ``key``. Returns the checkpoint's size."""
+    try:
+        text, _ = parse_note(note)
+        checkpoint = Checkpoint.parse(text)
+        _, checked = verify_note(note, [signer.verifier, key])
+    except NoteError as error:
+        raise BadInput(f"the co-signed checkpoint cannot be read ({error}).", field="note",
+                       fix="co-sign the checkpoint text exactly as the service sent it.") from None
+    stored = session.get(tables.CheckpointRow, (talks_id, checkpoint.size))
+    if stored is None or checkpoint.origin != origin_of(talks_id) or \
+            parse_note(stored.note)[0] != text:
+        raise BadInput("this is not a checkpoint these talks' log signed.", field="note",
+                       fix="co-sign a checkpoint fetched from the talks' checkpoint endpoint.")
+    signed_by = {(c.name, c.key_id) for c in checked if c.verified}
+    if (key.name, key.id.hex()) not in signed_by or \
+            (signer.verifier.name, signer.verifier.id.hex()) not in signed_by:
+        raise BadInput("the checkpoint does not carry a valid signature by your registered key.",
+                       field="note", fix="sign the checkpoint text with the key you registered.")
+    found = session.execute(select(tables.Cosignature).where(
+        tables.Cosignature.talks_id == talks_id, tables.Cosignature.size == checkpoint.size,
+        tables.Cosignature.party == party)).scalar_one_or_none()
+    if found is None:
+        session.add(tables.Cosignature(talks_id=talks_id, size=checkpoint.size, party=party,
+                                       note=note, verifier_key=str(key), at=at))
+    return checkpoint.size
+
+
+def export_bundle(session: Session, talks_id: str, signer: SignerKey,
+                  extra: Sequence[SignerKey] = ()) -> str:
+    """The talks' log as a verifiable bundle (the text ``tratado verify`` checks): every
+    leaf, the final checkpoint signed by the service (plus the heads' co-signatures of
+    that very checkpoint), the service's earlier checkpoints with their consistency
+    proofs (one per leaf: the history as it grew), inclusion proofs of the first and
+    last leaves, and the verifier keys."""
+    items = leaves(session, talks_id)
+    if not items:
+        raise no_such_talks(talks_id)
+    tree = MerkleTree(leaf_bytes(leaf) for leaf in items)
+    size = len(tree)
+    origin = origin_of(talks_id)
+    final = sign_note(Checkpoint(origin, size, tree.root()).text(), [signer, *extra])
+    cosigned = session.execute(select(tables.Cosignature).where(
+        tables.Cosignature.talks_id == talks_id, tables.Cosignature.size == size)
+        .order_by(tables.Cosignature.id)).scalars().all()
+    keys = [str(signer.verifier), *(str(k.verifier) for k in extra)]
+    for row in cosigned:
+        final, keys = _merge(final, keys, row.note, row.verifier_key)
+    bundle: dict[str, Any] = {
+        "tratado_bundle": 1, "leaves": items,
+        "hashes": [b64encode(tree.leaf_hash(k)) for k in range(size)],
+        "checkpoint": final,
+    }
+    earlier = [
+        {"checkpoint": sign_note(Checkpoint(origin, at, tree.root(at)).text(), [signer]),
+         "consistency": [b64encode(h) for h in tree.consistency_proof(at, size)]}
+        for at in range(1, size)]
+    if earlier:
+        bundle["earlier"] = earlier
+    bundle["inclusion"] = [{"leaf": k, "proof": [b64encode(h) for h in tree.inclusion_proof(k)]}
+                           for k in sorted({0, size - 1})]
+    bundle["verifier_keys"] = keys
+    return bundle_text(bundle)
+
+
+def _merge(final: str, keys: list[str], cosigned: str, key_text: str) -> tuple[str, list[str]]:
+    """Add the line of ``key_text``'s key in ``cosigned`` (the same checkpoint text) to
+    ``final``, and the key to ``keys``."""
+    text, mine = parse_note(final)
+    other_text, theirs = parse_note(cosigned)
+    key = VerifierKey.parse(key_text)
+    have = {(s.name, s.id) for s in mine}
+    lines = [s for s in theirs if (s.name, s.id) == (key.name, key.id)
+             and (s.name, s.id) not in have]
+    if other_text != text or not lines:
+        return final, keys
+    return final + "".join(s.line() for s in lines), [*keys, key_text]
+
+
+__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "log_of", "commitment",
+           "export_bundle", "latest_checkpoint", "leaves", "load_service_key", "new_salt",
+           "origin_of", "pin_service_key"]
