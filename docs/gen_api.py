@@ -41,6 +41,7 @@ MODULES = (
     ("tratado.records.bundle_check", "Checking a verifiable bundle offline: signatures, proofs, rules"),
     ("tratado.records.live", "Checking what a live service adds to a bundle: signatures, sealed answers"),
     ("tratado.experiments", "Experiments: runs of many sessions — tournaments, compare_agendas"),
+    ("tratado.experiments.forecast", "Forecasts: many samples of an uncertain scenario"),
     ("tratado.service.talks", "Live talks (tratado[serve]): set-up, preferences, signatures, lifecycle"),
     ("tratado.service.rounds", "Live talks: rounds — schedule, open, propose, answer (sealed), close"),
     ("tratado.service.views", "Live talks: what each principal may read, and the record's export"),

@@ -173,6 +173,38 @@ are numbers, categorical options are text.
 | `stakeholders.moved_issues` | list of text | (when applied) the issues in `moved`, in agenda order |
 
 The formulas behind these numbers are in [concepts.md](concepts.md).
+
+## The `tratado forecast --json` document
+
+`--json` prints one JSON object; the same command with the same seed prints the same
+bytes, on any number of workers or on Dask. Shares are fractions of the samples (0 to 1).
+A *run* is a protocol, named by the protocol (and, with several `--negotiators` mixes,
+`protocol [mix]`). The statistics are explained in
+[forecast-theory.md](forecast-theory.md).
+
+| field | type | meaning |
+|---|---|---|
+| `scenario` | text | the scenario's `name` |
+| `exact` | true/false | true when the scenario states no uncertainty: one sample, the scenario itself, each session seeded with `seed` (as `tratado simulate --seed` runs it); intervals are then `null` |
+| `stakeholders` | true/false | whether the stakeholders' effects were folded into the parties' preferences (false with `--without-stakeholders`) |
+| `samples` | integer | samples drawn (1 when `exact`) |
+| `seed` | integer | the seed of the samples and of every session |
+| `confidence`, `z` | numbers | the level of every interval (0.95) and its normal quantile |
+| `negotiators` | list of lists | each negotiator mix, one spec per party in party order |
+| `inputs` | list | the uncertain inputs: `{"key", "label"}`; a key can be pinned with `--what-if KEY=VALUE` |
+| `protocols` | object | `{run: {...}}`, one entry per run, as follows |
+| `protocols.*.agreement_probability` | number | share of the samples that ended in an agreement |
+| `protocols.*.interval` | list or null | its 95% Wilson score interval `[low, high]` |
+| `protocols.*.agreements`, `.sessions`, `.failures` | integers | agreements, sessions run, sessions that failed (a failure counts as no agreement) |
+| `protocols.*.items` | object | `{issue: {option: share, ..., "no agreement": share}}`: what each agenda item settles on, options in the agenda's words and order; each item's shares sum to 1 |
+| `protocols.*.expected_gain` | object | `{party: {"mean", "interval"}}`: the mean gain over the party's no-deal value (0 without agreement) and its 95% interval |
+| `protocols.*.sensitivity` | list | as `sensitivity`, for this run alone |
+| `fair_packages` | object | `{"nash": {"nominal", "same_package", "no_package", "items"}}`: the Nash package of the estimates (`{issue: option}`, or null when none is rational), the share of samples whose own Nash package is the same, whose have none, and, per item, whose Nash package settles that item the same way |
+| `sensitivity` | list | one entry per uncertain input, most influential first: `{"input", "label", "first_order", "spearman", "agreement_low", "agreement_high"}` — its first-order sensitivity index on the probability of agreement (all runs together), Spearman's rank correlation with it, and the probability of agreement when the input is in its lowest and in its highest fifth |
+| `gain_sensitivity` | object | `{party: [...]}`: the five inputs that move each party's gain over no deal most (all runs together), entries as in `sensitivity` with `gain_low` / `gain_high` (the mean gain with the input in its lowest and highest fifth) |
+| `sensitivity_noise` | number or null | the first-order index an input that changes nothing gets on average, `(bins − 1) / (samples − 1)` |
+| `failures` | object | `{"sessions", "reasons": {reason: count}}` (the five most frequent reasons) |
+| `what_if` | list | one entry per `--what-if`: `{"what_if", "protocols", "fair_packages", "difference"}` — the forecast again on the same samples and seeds with the change, and `difference[run]` = `{"agreement_probability", "interval", "items"}`: what-if minus forecast, with the paired 95% interval |
 """
 
 

@@ -153,6 +153,7 @@ def test_every_tutorial_command_runs(page: Path, tmp_path: Path,
 
 
 PYTHON_PAGES = [page for page in [*TUTORIALS, DOCS / "concepts.md", DOCS / "protocols.md",
+                                  DOCS / "forecast-tutorial.md",
                                   *sorted((DOCS / "howto").glob("*.md"))]
                 if _blocks(page, ("python",))]
 
@@ -196,7 +197,8 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("page", [*TUTORIALS, ROOT / "README.md"],
+@pytest.mark.parametrize("page", [*TUTORIALS, ROOT / "README.md",
+                                  DOCS / "forecast-tutorial.md"],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_tutorial_output_is_what_the_command_prints(page: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:

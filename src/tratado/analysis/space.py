@@ -7,11 +7,18 @@ bounded memory (:class:`~tratado.analysis.frontier.FrontierBuilder`) -- unless
 enumeration would be refused and there are two parties whose preferences are made of
 option values and package rules (constraints, GENIUS non-linear spaces, mixed): those
 take the exact mixed-integer walk of :mod:`tratado.analysis.milp` (SciPy needed).
+
+The frontier depends only on the parties' preferences (as objects: they are immutable)
+and the agenda's shape, so the last frontier found for the same preference objects is
+reused (held weakly, with the first party's preferences): a mediator that computes it
+at the start of every session of one scenario, and a forecast that needs the Nash
+package of the same sampled preferences, compute it once.
 """
 
 from __future__ import annotations
 
 import warnings
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -22,6 +29,7 @@ from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_fronti
 from tratado.analysis.milp import milp_frontier, solvable
 from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
 from tratado.limits import limit
+from tratado.preferences import Preferences
 from tratado.scenario import Scenario
 
 #: Outcomes evaluated per chunk when a space is enumerated.
@@ -88,13 +96,29 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
     if not scenario.is_additive:
         scenario.agenda.check_enumerable(max_outcomes, "the Pareto frontier of non-linear preferences")
     check_frontier_work(scenario, what)
+    first, *others = (party.preferences for party in scenario.parties)
+    cached = _FRONTIERS.get(first)
+    if (cached is not None and cached[1] == scenario.agenda.shape
+            and len(cached[0]) == len(others)
+            and all(a is b for a, b in zip(cached[0], others, strict=True))):
+        return cached[2]
     budget = WorkBudget(limit("analysis_work"), what)
     if scenario.is_additive:
-        return additive_frontier(issue_contributions(scenario), budget)
-    builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
-    for rows in scenario.agenda.chunks(CHUNK):
-        builder.add(scenario.utilities(rows), rows)
-    return builder.result()
+        found = additive_frontier(issue_contributions(scenario), budget)
+    else:
+        builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
+        for rows in scenario.agenda.chunks(CHUNK):
+            builder.add(scenario.utilities(rows), rows)
+        found = builder.result()
+    _FRONTIERS[first] = (tuple(others), scenario.agenda.shape, found)
+    return found
+
+
+_FRONTIERS: WeakKeyDictionary[Preferences, tuple[tuple[Preferences, ...], tuple[int, ...],
+                                                 Frontier]] = WeakKeyDictionary()
+"""The last frontier found per first party's preferences: ``(the other parties'
+preferences, the agenda's shape, the frontier)`` (the key itself is not in the value, so
+the entry goes when the preferences do)."""
 
 
 class AnalysisNote(UserWarning):

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from tratado import __version__
-from tratado.cli import actors, analysis, records, service, simulation, tournaments
+from tratado.cli import actors, analysis, forecast, records, service, simulation, tournaments
 from tratado.cli._shared import _fail
 from tratado.errors import TratadoError
 
@@ -47,7 +47,7 @@ for _command in (analysis.analyze, analysis.convert, analysis.check, simulation.
                  simulation.compare_agendas, records.replay, records.public_record_command,
                  records.keys, records.bundle, records.cosign, records.verify_command,
                  simulation.negotiators, analysis.examples, tournaments.tournament,
-                 tournaments.rank, actors.forecast_actors, service.serve,
+                 tournaments.rank, forecast.forecast, actors.forecast_actors, service.serve,
                  service.export_record):
     cli.add_command(_command)  # in this order: `tratado --help` sorts, docs/cli.md does not
 

@@ -1,6 +1,7 @@
 """Where sessions run: in this process, in local worker processes, or on Dask.
 
-Every backend takes the :class:`~tratado.experiments.worker.Job` and a list of chunks
+Every backend takes the job (:class:`~tratado.experiments.worker.Work`: a tournament's
+:class:`~tratado.experiments.worker.Job` or a forecast's) and a list of chunks
 (``(start, stop)`` ranges of session numbers) and yields ``(start, stop, rows)`` as
 chunks finish, in any order; the results do not depend on the backend, the number of
 workers or the order (each session's seed comes from its identity).
@@ -37,8 +38,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from tratado.errors import TratadoError
-from tratado.experiments.rows import failed_row
-from tratado.experiments.worker import Job, plugins, run_chunk
+from tratado.experiments.worker import Work, run_chunk
 
 Chunk = tuple[int, int]
 Done = tuple[int, int, list[dict[str, Any]]]
@@ -56,13 +56,13 @@ def default_memory(jobs: int) -> int | None:
     return max(MIN_MEMORY, total // max(jobs, 1))
 
 
-def run_serial(job: Job, chunks: Sequence[Chunk]) -> Iterator[Done]:
+def run_serial(job: Work, chunks: Sequence[Chunk]) -> Iterator[Done]:
     """Run the chunks one after another in this process."""
     for start, stop in chunks:
         yield start, stop, run_chunk(job, start, stop)
 
 
-def _serve(connection: Connection, job: Job, status: Any, memory: int | None) -> None:
+def _serve(connection: Connection, job: Work, status: Any, memory: int | None) -> None:
     """A local worker: receive chunks, send back their rows, until told to stop."""
     if memory is not None:
         import resource
@@ -95,14 +95,7 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _failed(job: Job, index: int, reason: str) -> dict[str, Any]:
-    planned = job.plan.session(index)
-    entry = job.entries[planned.scenario]
-    return failed_row(planned, entry.label, entry.fingerprint, entry.scenario, reason,
-                      [job.params_of(spec) for spec in planned.assignment], plugins(planned))
-
-
-def run_local(job: Job, chunks: Sequence[Chunk], jobs: int,
+def run_local(job: Work, chunks: Sequence[Chunk], jobs: int,
               memory: int | None = None) -> Iterator[Done]:
     """Run the chunks on ``jobs`` local worker processes (see the module docstring)."""
     context = _context()
@@ -157,7 +150,7 @@ def run_local(job: Job, chunks: Sequence[Chunk], jobs: int,
                 worker.connection.close()
                 if not start <= index < stop:
                     index = start
-                yield index, index + 1, [_failed(job, index, reason)]
+                yield index, index + 1, [job.failed_row(index, reason)]
                 for rest in ((start, index), (index + 1, stop)):
                     if rest[0] < rest[1]:
                         queue.appendleft(rest)
@@ -174,11 +167,11 @@ def run_local(job: Job, chunks: Sequence[Chunk], jobs: int,
                 worker.process.join()
 
 
-def _dask_chunk(job: Job, start: int, stop: int) -> Done:
+def _dask_chunk(job: Work, start: int, stop: int) -> Done:
     return start, stop, run_chunk(job, start, stop)
 
 
-def run_dask(job: Job, chunks: Sequence[Chunk], scheduler: str | None = None,
+def run_dask(job: Work, chunks: Sequence[Chunk], scheduler: str | None = None,
              dask_workers: int | None = None) -> Iterator[Done]:
     """Run the chunks on a Dask distributed cluster (see the module docstring)."""
     try:

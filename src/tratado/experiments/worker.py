@@ -3,7 +3,11 @@
 A :class:`Job` is everything a worker needs (it is pickled once per worker: the
 scenarios themselves, not their paths, so a Dask worker on another machine needs no
 files; the plan; the session options). :func:`run_chunk` runs sessions ``start`` to
-``stop - 1`` and returns their rows.
+``stop - 1`` and returns their rows. The backends run any :class:`Work` — a tournament's
+:class:`Job`, or a forecast's (:class:`~tratado.experiments.forecast_job.ForecastJob`,
+whose unit is one sample of an uncertain scenario under every protocol asked for):
+what they need is its ``timeout``, its ``path``, the row of unit ``index``
+(:meth:`Work.row`) and the row that says a unit failed (:meth:`Work.failed_row`).
 
 Per-process caches live here and in :mod:`tratado.session.evaluate` (the frontier and
 Nash package of each scenario) and :mod:`tratado.negotiators._tables` (each party's
@@ -29,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import Any, Protocol
 
 from tratado.experiments.plan import Plan, Planned
 from tratado.experiments.rows import failed_row, session_row
@@ -38,6 +42,21 @@ from tratado.experiments.sources import Entry
 
 class SessionTimeout(Exception):
     """Raised inside a session that ran past the tournament's ``timeout``."""
+
+
+class Work(Protocol):
+    """What the backends run: numbered units (``0`` to ``len - 1``), each giving a row."""
+
+    timeout: float | None  # seconds one session may run
+    path: list[str]  # added to sys.path in a worker (plug-ins' folder)
+
+    def row(self, index: int, watch: _Watch | None = None) -> dict[str, Any]:
+        """The row of unit ``index`` (never raises for a negotiator's fault)."""
+        ...
+
+    def failed_row(self, index: int, reason: str) -> dict[str, Any]:
+        """The row of unit ``index`` when it could not finish (its worker died)."""
+        ...
 
 
 @dataclass
@@ -74,6 +93,18 @@ class Job:
                                                       **self.options())
             self._protocols[(scenario, name)] = found
         return found
+
+    def row(self, index: int, watch: _Watch | None = None) -> dict[str, Any]:
+        """The row of session ``index`` of the plan."""
+        return run_session(self, self.plan.session(index), watch)
+
+    def failed_row(self, index: int, reason: str) -> dict[str, Any]:
+        """The row of session ``index`` when its worker died or was killed."""
+        planned = self.plan.session(index)
+        entry = self.entries[planned.scenario]
+        return failed_row(planned, entry.label, entry.fingerprint, entry.scenario, reason,
+                          [self.params_of(spec) for spec in planned.assignment],
+                          plugins(planned))
 
     def options(self) -> dict[str, Any]:
         options: dict[str, Any] = {}
@@ -195,16 +226,16 @@ def _write_record(job: Job, planned: Planned, entry: Entry, result: Any) -> None
         write_record(record, out)  # type: ignore[arg-type]
 
 
-def prepare(job: Job) -> None:
+def prepare(job: Work) -> None:
     """Make a worker process ready: plug-ins importable from the user's folder."""
     for folder in job.path:
         if folder not in sys.path:
             sys.path.insert(0, folder)
 
 
-def run_chunk(job: Job, start: int, stop: int,
+def run_chunk(job: Work, start: int, stop: int,
               status: Any = None) -> list[dict[str, Any]]:
-    """The rows of sessions ``start`` to ``stop - 1``. ``status`` (a shared array of two
+    """The rows of units ``start`` to ``stop - 1``. ``status`` (a shared array of two
     doubles, or None) receives the session being run and when it started, for the
     watchdog."""
     prepare(job)
@@ -214,7 +245,7 @@ def run_chunk(job: Job, start: int, stop: int,
             if status is not None:
                 status[0] = float(index)
                 status[1] = time.monotonic()
-            rows.append(run_session(job, job.plan.session(index), watch))
+            rows.append(job.row(index, watch))
     if status is not None:
         status[1] = 0.0
     return rows

@@ -50,6 +50,7 @@ import numpy as np
 
 from tratado.agenda import DEFAULT_ENUMERATION_LIMIT
 from tratado.analysis.space import pareto_frontier, rational_threshold
+from tratado.negotiators._tables import outcome_rows, table_utility
 from tratado.negotiators.base import Mediator
 from tratado.negotiators.search_frontier import needs_search, search_frontier
 from tratado.parties import Party
@@ -93,7 +94,7 @@ class SingleTextMediator(Mediator):
         self._tally: dict[Outcome, int] = {}  # this pass: change -> parties in favour
         self._before: dict[Outcome, int] | None = None  # the same, for the pass before
         self._all = (
-            self._agenda.all_outcomes() if self._agenda.size <= NEIGHBOURHOOD_LIMIT else None
+            outcome_rows(self._agenda) if self._agenda.size <= NEIGHBOURHOOD_LIMIT else None
         )
 
     def neighbours(self, draft: Outcome) -> list[Outcome]:
@@ -178,7 +179,14 @@ class Neutral(Mediator):
         self._current: Outcome | None = None
 
     def utilities(self, outcome: Outcome) -> np.ndarray:
-        """Every party's utility of ``outcome`` (party order)."""
+        """Every party's utility of ``outcome`` (party order): from the parties' own
+        tables when their negotiators built them (the same numbers: every preferences
+        form evaluates each outcome on its own), else evaluated."""
+        agenda = self._scenario.agenda
+        found = [table_utility(agenda, party.preferences, outcome)
+                 for party in self._scenario.parties]
+        if None not in found:
+            return np.array(found, dtype=float)
         row: np.ndarray = self._scenario.utilities(np.array([outcome], dtype=np.int64))[0]
         return row
 

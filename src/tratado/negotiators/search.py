@@ -53,7 +53,7 @@ object and kept (weakly): a tournament or a replay on the same scenario reuses t
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -98,7 +98,7 @@ class OfferFinder:
     best: float
     worst: float
     best_outcome: Outcome
-    lookup: dict[Outcome, float]
+    lookup: Mapping[Outcome, float]
 
     def utility(self, outcome: Outcome) -> float:
         """My utility of ``outcome``."""
@@ -161,7 +161,8 @@ class SearchFinder(OfferFinder):
         self.preferences = preferences
         self.shape = agenda.shape
         self.land = Landscape(preferences, self.shape)
-        self.lookup = {}
+        self._memo: dict[Outcome, float] = {}
+        self.lookup = self._memo
         self._best_row = extreme_package(preferences, self.shape)
         self._worst_row = extreme_package(preferences, self.shape, lowest=True)
         self.best_outcome = tuple(int(v) for v in self._best_row)
@@ -172,12 +173,13 @@ class SearchFinder(OfferFinder):
         self._steps = 2 * len(self.shape)
 
     def utility(self, outcome: Outcome) -> float:
-        value = self.lookup.get(outcome)
+        memo = self._memo
+        value = memo.get(outcome)
         if value is None:
-            if len(self.lookup) >= REMEMBERED:
-                self.lookup.clear()
+            if len(memo) >= REMEMBERED:
+                memo.clear()
             # the landscape's sum (to within 1e-15 of the preferences' own, much faster)
-            value = self.lookup[outcome] = self.land.value(np.asarray(outcome, dtype=np.int64))
+            value = memo[outcome] = self.land.value(np.asarray(outcome, dtype=np.int64))
         return value
 
     def _pool(self) -> tuple[list[float], list[np.ndarray]]:

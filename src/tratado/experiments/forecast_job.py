@@ -1,0 +1,197 @@
+"""What a worker runs for a forecast: one *draw* — a sample of the uncertain scenario
+under one what-if — under every protocol and negotiator mix asked for.
+
+A :class:`ForecastJob` is pickled once per worker like a tournament's
+:class:`~tratado.experiments.worker.Job`, and the backends of
+:mod:`tratado.experiments.backends` run it the same way (local processes or Dask). It
+holds the nominal scenario, the sampler and the matrix of samples (one row of
+numbers per sample), not the sampled scenarios: a worker rebuilds sample ``s`` from
+``sampler.scenario_at(nominal, samples[s])`` — deterministic, and far cheaper to send
+than thousands of scenarios.
+
+Units are numbered sample-major: unit ``i`` is sample ``i // V`` under what-if
+``i % V`` (``V`` what-ifs, the first being the forecast itself), so the units of a
+chunk share their samples' work. Every session of a sample has the same seed —
+whatever the protocol, the mix or the what-if (common random numbers: differences
+between them are theirs, not the dice's): :func:`session_seed`. With no uncertainty
+the forecast is one sample, and its sessions run with the forecast's seed itself,
+so they are exactly ``tratado simulate --seed S``'s.
+
+A unit's row: ``{"unit": i, "nash": [option index per issue] | None, "sessions":
+[[outcome | None, [gain per party], failure | None], ...]}``, sessions in the order
+protocol-major, then mix. ``nash`` is the sample's Nash package (exact analysis,
+:func:`tratado.analysis.nash_solution`; None when no package is acceptable to all).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from tratado.experiments.whatif import NONE, WhatIf
+from tratado.scenario import Scenario
+
+
+class Sampler(Protocol):
+    """Draws samples of an uncertain scenario (what
+    :class:`tratado.uncertainty.Uncertainty` offers): ``inputs`` (each with a ``key``
+    and a ``label``), ``sample(rng, n)`` — an ``(n, len(inputs))`` array — and
+    ``scenario_at(nominal, row)`` — the scenario at one row of numbers."""
+
+    @property
+    def inputs(self) -> Sequence[Any]: ...
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray: ...
+
+    def scenario_at(self, nominal: Scenario, row: np.ndarray) -> Scenario: ...
+
+
+def session_seed(seed: int, sample: int) -> int:
+    """The seed of every session of sample ``sample`` (a 63-bit integer)."""
+    state = np.random.SeedSequence(seed, spawn_key=(1, sample)).generate_state(1, np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+def sample_rng(seed: int) -> np.random.Generator:
+    """The generator the samples are drawn from."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
+
+
+@dataclass
+class ForecastJob:
+    """Everything a worker needs to run any unit of a forecast."""
+
+    nominal: Scenario
+    sampler: Sampler | None
+    samples: np.ndarray  # (n, k): one row per sample; (1, 0) without uncertainty
+    protocols: list[str]
+    mixes: list[tuple[str, ...]]  # one negotiator spec per party, in party order
+    seed: int
+    variants: list[WhatIf] = field(default_factory=lambda: [NONE])
+    rounds: int | None = None
+    move_budget: float | None = None
+    timeout: float | None = None
+    path: list[str] = field(default_factory=list)
+    stakeholders: bool = True  # fold the stakeholders' effects in (False: the table alone)
+    _current: tuple[int, Scenario, dict[str, Any]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_current"] = None
+        return state
+
+    def __len__(self) -> int:
+        return len(self.samples) * len(self.variants)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the scenario states no uncertainty (one sample: the scenario)."""
+        return self.sampler is None
+
+    @property
+    def runs(self) -> list[tuple[str, tuple[str, ...]]]:
+        """``(protocol, mix)`` of each session of a unit, in row order."""
+        return [(protocol, mix) for protocol in self.protocols for mix in self.mixes]
+
+    def seed_of(self, sample: int) -> int:
+        return self.seed if self.exact else session_seed(self.seed, sample)
+
+    def options(self) -> dict[str, Any]:
+        return {} if self.rounds is None else {"deadline": self.rounds}
+
+    def scenario(self, unit: int) -> Scenario:
+        """The scenario of unit ``unit``: its sample, with its what-if applied and the
+        stakeholders' effects folded in (:meth:`effective`)."""
+        sample, variant = divmod(unit, len(self.variants))
+        what_if = self.variants[variant]
+        if self.sampler is None:
+            return self.effective(what_if.apply(self.nominal))
+        row = what_if.row(self.samples[sample])
+        return self.effective(what_if.apply(self.sampler.scenario_at(self.nominal, row)))
+
+    def effective(self, scenario: Scenario) -> Scenario:
+        """``scenario`` as its sessions see it: the stakeholders' effects folded into the
+        parties' preferences (:func:`tratado.stakeholders.with_stakeholders`), or dropped
+        when the forecast is of the table alone."""
+        from tratado.stakeholders import with_stakeholders, without_stakeholders
+
+        return with_stakeholders(scenario) if self.stakeholders else without_stakeholders(scenario)
+
+    def _prepared(self, unit: int) -> tuple[Scenario, dict[str, Any]]:
+        """The unit's scenario and its protocols (kept for the unit being run)."""
+        if self._current is not None and self._current[0] == unit:
+            return self._current[1], self._current[2]
+        from tratado.protocols import protocol_class
+
+        self._current = None  # drop the previous sample (and the tables cached for it)
+        scenario = self.scenario(unit)
+        protocols = {name: protocol_class(name).for_scenario(scenario, **self.options())
+                     for name in self.protocols}
+        self._current = (unit, scenario, protocols)
+        return scenario, protocols
+
+    def row(self, index: int, watch: Any = None) -> dict[str, Any]:
+        """The row of unit ``index`` (see the module docstring); a failure in one session
+        fails that session only, a sample that cannot be built fails its unit."""
+        try:
+            scenario, protocols = self._prepared(index)
+        except Exception as error:  # noqa: BLE001 - a sampler's fault fails this unit only
+            return self.failed_row(index, f"the sample could not be built: {error}")
+        seed = self.seed_of(index // len(self.variants))
+        nash = _nash(scenario)  # first: the mediated protocol's mediator reuses its frontier
+        sessions = [self._session(scenario, protocols[protocol], mix, seed, watch)
+                    for protocol, mix in self.runs]
+        return {"unit": index, "nash": nash, "sessions": sessions}
+
+    def _session(self, scenario: Scenario, protocol: Any, mix: tuple[str, ...], seed: int,
+                 watch: Any) -> list[Any]:
+        from tratado.experiments.specs import build
+        from tratado.session import Session
+
+        try:
+            if watch is not None:
+                watch.started = time.monotonic()
+            try:
+                negotiators = [build(spec, False, self.move_budget) for spec in mix]
+                result = Session(scenario, protocol, negotiators, seed,
+                                 move_budget=self.move_budget).run()
+            finally:
+                if watch is not None:
+                    watch.started = 0.0
+        except BaseException as error:  # noqa: BLE001 - whatever a plug-in does fails this session only
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            return [None, [0.0] * scenario.n_parties, f"{type(error).__name__}: {error}"]
+        failure = result.failures[0]["error"] if result.failures else None
+        outcome = None if result.outcome is None else list(result.outcome)
+        return [outcome, [result.gains[p] for p in scenario.party_ids], failure]
+
+    def failed_row(self, index: int, reason: str) -> dict[str, Any]:
+        """The row of a unit that did not finish: every session failed, no deal."""
+        n = self.nominal.n_parties
+        return {"unit": index, "nash": None, "failed": True,
+                "sessions": [[None, [0.0] * n, reason] for _ in self.runs]}
+
+
+def _nash(scenario: Scenario) -> list[int] | None:
+    """The option index per issue of ``scenario``'s Nash package (None if no package is
+    acceptable to every party). The frontier is found for the copies of the parties'
+    preferences their negotiators and the mediator get, so that the mediator of the
+    'mediated' protocol finds it already computed (:func:`tratado.analysis.pareto_frontier`
+    keeps the last one per preferences)."""
+    import dataclasses
+
+    from tratado.analysis import nash_solution, pareto_frontier
+    from tratado.negotiators.base import own_copy
+
+    copies = tuple(dataclasses.replace(party, preferences=own_copy(party.preferences))
+                   for party in scenario.parties)
+    frontier = pareto_frontier(dataclasses.replace(scenario, parties=copies))
+    chosen = nash_solution(frontier, scenario.reservation_values)
+    return None if chosen is None else [int(k) for k in frontier.outcomes[chosen]]
+
