@@ -123,3 +123,23 @@ def test_a_reservation_what_if_means_what_it_means_in_analyze(venezuela: Scenari
         ran = simulate(venezuela, PAIR, seed=0, reservations=what_if, stakeholders=stakeholders)
         assert analysed.to_dict()["reservation_values"] == pytest.approx(
             list(ran.scenario.reservation_values))
+
+
+@pytest.mark.parametrize("stakeholders", [True, False])
+def test_a_forecast_without_uncertainty_is_the_single_simulation_linkage_and_all(
+        venezuela: Scenario, stakeholders: bool) -> None:
+    """One world: on the Venezuela example at its estimates, the forecast and one
+    ``simulate`` agree, with the U.S. linkage and at the table alone."""
+    import dataclasses
+
+    from tratado.experiments.forecast import Forecast
+
+    exact = dataclasses.replace(venezuela, uncertainty=None)
+    result = Forecast(exact, seed=5, protocols=["alternating"],
+                      stakeholders=stakeholders).run(jobs=0)
+    simulation = simulate(exact, ["frequency", "frequency"], "alternating", 5,
+                          stakeholders=stakeholders).result
+    assert result.samples == 1
+    assert tuple(int(k) for k in result.outcomes[0, 0, 0]) == simulation.outcome
+    assert result.gains[0, 0, 0].tolist() == pytest.approx(
+        [simulation.gains[p] for p in venezuela.party_ids])
