@@ -34,6 +34,10 @@ DEFAULTS: dict[str, int] = {
     # each package with the frontier so far; about 10^9 take several seconds); estimated up
     # front and enforced while computing (tratado.analysis.budget)
     "analysis_work": 2_000_000_000,
+    # mixed-integer programmes one exact frontier of three or more parties may solve when
+    # the space is too large to list (tratado.analysis.milp_zones; each takes milliseconds
+    # to seconds)
+    "milp_solves": 5_000,
 }
 
 _OVERRIDES: dict[str, int] = {}

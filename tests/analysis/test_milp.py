@@ -16,7 +16,6 @@ from tratado.analysis import analyze
 from tratado.analysis.frontier import FrontierBuilder
 from tratado.analysis.milp import MilpUnavailable, milp_frontier
 from tratado.analysis.ties import snap
-from tratado.errors import TratadoError
 from tratado.formats.genius_xml import load_genius
 from tratado.parties import Party
 from tratado.preferences import Constraints, LinearAdditive, Rule
@@ -121,12 +120,12 @@ def test_values_with_long_decimals_are_walked_with_a_small_step_and_said_so() ->
     assert np.array_equal(snap(found.frontier.utilities), snap(_enumerated(scenario)))
 
 
-def test_three_parties_and_tables_are_refused_in_words() -> None:
+def test_three_identical_parties_have_one_point() -> None:
     agenda = Agenda((Issue.integer("a", 0, 2),))
     linear = LinearAdditive(np.array([1.0]), (np.array([0.0, 0.5, 1.0]),))
     three = Scenario("three", agenda, tuple(Party(f"p{k}", linear) for k in range(3)))
-    with pytest.raises(TratadoError, match="two parties"):
-        milp_frontier(three)
+    found = milp_frontier(three)
+    assert found.exact and found.frontier.outcomes.tolist() == [[2]]
 
 
 def test_without_scipy_the_message_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

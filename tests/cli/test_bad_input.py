@@ -121,10 +121,10 @@ parties:
         - when: {{i1: {{max: 5}}}}
           bonus: 1
 """
-    # Two such parties are analysed exactly without enumeration (mixed-integer walk)...
+    # Two or three such parties are analysed exactly without enumeration (mixed-integer
+    # programmes)...
     two = run("analyze", str(write_yaml(text)), "--max-outcomes", "1000")
     assert two.exit_code == 0, two.output
-    # ... three are not: enumeration is refused, with the option that allows it.
     three = text + """\
   - id: c
     preferences:
@@ -133,7 +133,18 @@ parties:
         - when: {i2: {max: 5}}
           bonus: 1
 """
-    result = run("analyze", str(write_yaml(three, "three.yaml")), "--max-outcomes", "1000")
+    assert run("analyze", str(write_yaml(three, "three.yaml")), "--max-outcomes", "1000").exit_code == 0
+    # ... but a table has no such structure: enumeration is refused, with the option that
+    # allows it.
+    table = text + """\
+  - id: c
+    preferences:
+      type: table
+      outcomes:
+        - outcome: {i0: 1, i1: 1, i2: 1, i3: 1}
+          utility: 1
+"""
+    result = run("analyze", str(write_yaml(table, "table.yaml")), "--max-outcomes", "1000")
     assert_user_error(result, "10,000 outcomes", "--max-outcomes")
 
 

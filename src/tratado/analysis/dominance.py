@@ -8,9 +8,10 @@ a cheap vectorised pass. Two parties are then finished by a sort and sweep in
 some row in every party is dropped wholesale). Three parties then finish with an exact
 staircase sweep per party (``O(m log m)`` whatever the frontier's size). Four or more
 sort the survivors by total utility descending, so every dominator of a row precedes it,
-and check blocks of candidates, vectorised, against the growing frontier; that costs
-``O(survivors x frontier)``, so four-party sets whose frontier holds most of the rows
-(near constant-sum utilities) are the slow case.
+and check blocks of candidates, vectorised, against the growing frontier, which costs
+``O(survivors x frontier)``; once that frontier holds :data:`TREE_FROM` rows (near
+constant-sum utilities put most rows on it), the remaining candidates go, with the
+frontier so far, to the orthant queries of :mod:`tratado.analysis.dominance_tree`.
 
 The internal masks take a tolerance ``tol`` (see below) that the additive dynamic
 programme in :mod:`tratado.analysis.frontier` needs; :func:`pareto_mask` uses ``tol = 0``.
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+from tratado.analysis.dominance_tree import tree_keep_mask
 
 if TYPE_CHECKING:
     from tratado.analysis.budget import WorkBudget
@@ -37,6 +40,10 @@ _BLOCK = 512  # candidates checked together by the many-party algorithm
 _CHUNK = 2048  # frontier points compared against one block at a time
 _GRID_CELLS = 1 << 15  # cells of the grid prefilter (per round)
 _GRID_MIN = 4096  # rows below which the grid prefilter is not worth it
+#: Four or more parties: once the block-wise filter's frontier holds this many rows and
+#: at least as many candidates remain, the rest go to the tree of boxes
+#: (:mod:`tratado.analysis.dominance_tree`).
+TREE_FROM = 1024
 
 
 def as_utilities(utilities: npt.ArrayLike) -> FloatArray:
@@ -277,6 +284,12 @@ def _mask_nd(u: FloatArray, tol: float, budget: WorkBudget | None = None) -> Boo
     n_front = 0
     keep = np.zeros(alive.size, dtype=np.bool_)
     for lo in range(0, alive.size, _BLOCK):
+        if n_front > TREE_FROM and alive.size - lo > TREE_FROM:
+            # A large frontier: the rest goes to the tree of boxes, with the frontier
+            # found so far (every earlier row is on it or dominated by a row on it).
+            rest = np.concatenate([front[:n_front], cand[lo:]])
+            keep[lo:] = tree_keep_mask(rest, tol, budget)[n_front:]
+            break
         idx = np.arange(lo, min(lo + _BLOCK, alive.size))
         block = cand[idx]
         for f_lo in range(0, n_front, _CHUNK):

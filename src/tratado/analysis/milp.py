@@ -40,7 +40,9 @@ rescaled to integers of at most 10^9 are walked with a step of ``1e-6`` of the
 (:attr:`MilpFrontier.exact` is then False).
 
 **Three or more parties** are not walked this way (the levels would form a grid of
-``k - 1`` dimensions); :func:`milp_frontier` refuses them with a clear message.
+``k - 1`` dimensions): :func:`milp_frontier` searches the zones of the utility space
+where frontier points may still lie instead (:mod:`tratado.analysis.milp_zones`), on
+the same model and with the same proof of exactness.
 
 SciPy (``pip install 'tratado[huge]'``) provides HiGHS through ``scipy.optimize.milp``;
 the rest of tratado works without it.
@@ -100,9 +102,9 @@ def structure(prefs: Preferences, shape: Sequence[int]) -> Structure | None:
 
 
 def solvable(scenario: Scenario) -> bool:
-    """True when every party's preferences have a linear structure and there are 2 parties."""
+    """True when every party's preferences have a linear structure (options and rules)."""
     shape = scenario.agenda.shape
-    return scenario.n_parties == 2 and all(
+    return scenario.n_parties >= 2 and all(
         structure(p.preferences, shape) is not None for p in scenario.parties)
 
 
@@ -241,8 +243,30 @@ class _Model:
                          for i in range(len(self.starts) - 1)], dtype=np.int64)
 
 
+def _zones(scenario: Scenario, model: _Model, scales: list[float], exact: bool) -> MilpFrontier:
+    """Three or more parties: the search-zone walk of :mod:`tratado.analysis.milp_zones`."""
+    from tratado.analysis.milp_zones import zone_frontier
+
+    k = scenario.n_parties
+    ones = (1.0,) * k
+
+    def solve(floors: dict[int, float]) -> np.ndarray | None:
+        return model.maximise(ones, floors)
+
+    def evaluate(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        row = model.package(z)
+        objective = float((model.utility @ z).sum() + model.offset.sum())
+        return row, scenario.utilities(row[None, :])[0], objective
+
+    frontier, solves = zone_frontier(scenario.name, k, solve, evaluate, np.array(scales), exact,
+                                     len(scenario.agenda))
+    return MilpFrontier(frontier, exact, solves)
+
+
 def milp_frontier(scenario: Scenario) -> MilpFrontier:
-    """The exact Pareto frontier of a two-party scenario without enumerating it.
+    """The exact Pareto frontier of a scenario without enumerating it: the two-party walk
+    below, or for three or more parties the search zones of
+    :mod:`tratado.analysis.milp_zones`.
 
     Each point carries a witness package (not necessarily the lexicographically smallest
     one) and ``ties`` 0: the number of packages sharing the point is not counted.
@@ -254,12 +278,6 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
             f"'{scenario.name}' has {scenario.agenda.size:,} packages, too many to list, and its"
             " exact frontier is found by mixed-integer programming, which needs SciPy.",
             fix="install the optional extra: pip install 'tratado[huge]'.") from None
-    if scenario.n_parties != 2:
-        raise TratadoError(
-            f"the exact frontier without enumeration is implemented for two parties; "
-            f"'{scenario.name}' has {scenario.n_parties}.",
-            fix="analyse the parties two at a time, or reduce the agenda so that it can be "
-            "enumerated.")
     shape = scenario.agenda.shape
     parts = [structure(p.preferences, shape) for p in scenario.parties]
     if any(part is None for part in parts):
@@ -272,6 +290,8 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
     exact = all(m is not None for m in found)
     scales = [m if m is not None else 1.0 / _FALLBACK_STEP for m in found]
     model = _Model(scenario, structures, scales)
+    if scenario.n_parties > 2:
+        return _zones(scenario, model, scales, exact)
     points: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     level = -math.inf

@@ -4,9 +4,10 @@ Linear-additive scenarios get their exact frontier by dynamic programming over t
 issues (:func:`~tratado.analysis.frontier.additive_frontier`), so spaces far too large
 to enumerate are analysed exactly. Other preferences are enumerated in chunks with
 bounded memory (:class:`~tratado.analysis.frontier.FrontierBuilder`) -- unless
-enumeration would be refused and there are two parties whose preferences are made of
-option values and package rules (constraints, GENIUS non-linear spaces, mixed): those
-take the exact mixed-integer walk of :mod:`tratado.analysis.milp` (SciPy needed).
+enumeration would be refused and every party's preferences are made of option values
+and package rules (constraints, GENIUS non-linear spaces, mixed): those take the exact
+mixed-integer programmes of :mod:`tratado.analysis.milp` (SciPy needed): a walk for two
+parties, search zones for three or more.
 
 The frontier depends only on the parties' preferences (as objects: they are immutable)
 and the agenda's shape, so the last frontier found for the same preference objects is
@@ -128,8 +129,8 @@ class AnalysisNote(UserWarning):
 
 def _needs_milp(scenario: Scenario, max_outcomes: int) -> bool:
     """True when the space is too large to enumerate (more than ``max_outcomes``
-    packages) and the mixed-integer walk applies (two parties whose preferences are
-    option values and package rules). A space small enough to list is listed, within
+    packages) and the mixed-integer programmes apply (preferences made of option values
+    and package rules). A space small enough to list is listed, within
     the ``analysis_work`` limit, as before."""
     return scenario.agenda.size > max_outcomes and solvable(scenario)
 

@@ -119,6 +119,8 @@ def export_record(db: str, key_file: Path | None, talks_id: str, output: Path) -
     bundle the parties download from the pages, which `tratado verify OUTPUT` checks
     with no server. The operator's export: it reads the database directly."""
     _require_extra()
+    import json
+
     from tratado.files import atomic_write
     from tratado.service import ledger
     from tratado.service.app import make_service
@@ -131,6 +133,6 @@ def export_record(db: str, key_file: Path | None, talks_id: str, output: Path) -
     with service.db.read() as session:
         text = ledger.export_bundle(session, talks_id, service.signer)
     atomic_write(output, text)
-    leaves = text.count("\n", text.index('"leaves":['), text.index('"hashes":[')) - 1
+    leaves = len(json.loads(text)["leaves"])
     click.echo(f"Wrote the record of '{talks_id}' ({leaves} leaves) to {output}; check it with"
                f" `tratado verify {output}`.")
