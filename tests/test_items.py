@@ -31,6 +31,8 @@ def test_item_values_fix_agreed_items_and_take_the_best_case_for_the_rest() -> N
 def test_the_venezuela_example_both_ways(venezuela: Scenario, protocol: str) -> None:
     package, items = compare_agendas(venezuela, protocol, ["linear", "linear"], seed=1,
                                      deadline=70)
+    venezuela = package.scenario  # the U.S. linkage folded in (compare_agendas' default)
+    assert package.scenario is items.scenario
     assert package.items is None and items.items is not None
     assert package.to_dict()["protocol"]["agreement"] == "package"
     assert items.to_dict()["protocol"]["agreement"] == "item-by-item"

@@ -40,8 +40,8 @@ from tratado.uncertainty import Uncertainty, shallow_copy
 
 T = TypeVar("T")
 
-__all__ = ["Linked", "effects_on", "has_effects", "linked_preferences", "with_effect",
-           "with_effect_values", "with_stakeholders", "without_stakeholders"]
+__all__ = ["Linked", "effective", "effects_on", "has_effects", "linked_preferences",
+           "with_effect", "with_effect_values", "with_stakeholders", "without_stakeholders"]
 
 
 def has_effects(scenario: Scenario) -> bool:
@@ -76,6 +76,20 @@ def without_stakeholders(scenario: Scenario) -> Scenario:
     if not has_effects(scenario):
         return scenario
     return _replace(scenario, roles=_descriptive(scenario.roles))
+
+
+def effective(scenario: Scenario, stakeholders: bool = True) -> Scenario:
+    """The scenario a session or an analysis runs on: :func:`with_stakeholders` (the
+    world as it is, the default) or, with ``stakeholders=False``, the table alone
+    (:func:`without_stakeholders`). A what-if on a party's own no-deal value is applied
+    before this, so the stakeholders' no-deal effects still add to it. A session runs at
+    the estimates, so a scenario with effects comes back without its uncertainty (whose
+    keys name the preferences and effects as the file states them, not as folded in); a
+    scenario without effects is returned as it is."""
+    if not has_effects(scenario):
+        return scenario
+    changed = with_stakeholders(scenario) if stakeholders else without_stakeholders(scenario)
+    return _replace(changed, uncertainty=None)
 
 
 def with_effect(scenario: Scenario, stakeholder: str, index: int, *,

@@ -234,9 +234,25 @@ def test_what_if_sessions_record_it_and_replay(tmp_path):
     invoke("simulate", "venezuela-2021", "--reservation", "government=0.7", "--log", str(log))
     record = json.loads(log.read_text())
     assert record["what_if"] == {"reservation_values": {"government": 0.7}}
+    assert record["stakeholders"] == "effects-included"
+    # the what-if sets the government's own no-deal value; the U.S. effects then fold in
+    # (as analyze --reservation and forecast --what-if do)
+    from tratado.formats import load
+    from tratado.stakeholders import with_stakeholders
+
+    ran = with_stakeholders(load("venezuela-2021").with_reservation_values({"government": 0.7}))
+    assert record["result"]["gains"]["government"] == pytest.approx(
+        record["result"]["utilities"]["government"]
+        - ran.party("government").preferences.reservation_value)
+    assert invoke("replay", str(log)).exit_code == 0
+    alone = tmp_path / "alone.json"
+    invoke("simulate", "venezuela-2021", "--reservation", "government=0.7",
+           "--without-stakeholders", "--log", str(alone))
+    record = json.loads(alone.read_text())
+    assert record["stakeholders"] == "table-alone"
     assert record["result"]["gains"]["government"] == pytest.approx(
         record["result"]["utilities"]["government"] - 0.7)
-    assert invoke("replay", str(log)).exit_code == 0
+    assert invoke("replay", str(alone)).exit_code == 0
 
 
 def test_replay_of_a_log_with_an_absurd_deadline(tmp_path):
@@ -248,3 +264,26 @@ def test_replay_of_a_log_with_an_absurd_deadline(tmp_path):
     log.write_text(json.dumps(record))
     result = invoke("replay", str(log))
     assert result.exit_code == 1 and "Does not reproduce" in result.stdout
+
+
+def test_compare_agendas_records_say_which_world_and_replay(tmp_path):
+    from tratado.formats import load
+    from tratado.records import canonical_json
+    from tratado.session.replay import REPRODUCES, verify
+
+    venezuela = load("venezuela-2021")
+    seen = {}
+    for flags, said in (((), "effects-included"), (("--without-stakeholders",), "table-alone")):
+        result = invoke("compare-agendas", "venezuela-2021", "--protocol", "mediated",
+                        "--rounds", "70", "--reservation", "opposition=0.5", "--json", *flags)
+        assert result.exit_code == 0, result.output
+        both = json.loads(result.stdout)
+        for record in both.values():
+            assert record["stakeholders"] == said
+            assert record["what_if"] == {"reservation_values": {"opposition": 0.5}}
+            assert verify(venezuela, canonical_json(record)).status == REPRODUCES
+        seen[said] = both["package"]["agreement"]
+    assert seen["effects-included"] != seen["table-alone"]
+    text = invoke("compare-agendas", "venezuela-2021", "--protocol", "mediated", "--rounds",
+                  "70").stdout
+    assert "With the stakeholders away from the table" in text

@@ -177,3 +177,21 @@ def test_rank_of_the_sessions_file_is_rank_of_its_folder(tmp_path: Path) -> None
     folder = invoke("rank", str(tmp_path / "out"), "--json").output
     file = invoke("rank", str(tmp_path / "out" / "sessions.parquet"), "--json").output
     assert json.loads(folder) == json.loads(file)
+
+
+def test_without_stakeholders_from_the_command_line_and_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "alone"
+    result = invoke("tournament", "--negotiators", "boulware,conceder", "--scenarios",
+                    "venezuela-2021", "--jobs", "1", "--json", "--without-stakeholders",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    saved = (out / "tournament.yaml").read_text(encoding="utf-8")
+    assert "stakeholders: false" in saved
+    again = tmp_path / "again.yaml"
+    again.write_text(saved, encoding="utf-8")
+    rerun = invoke("tournament", str(again), "--jobs", "1", "--json", "--out", str(out))
+    assert rerun.exit_code == 0, rerun.output  # type: ignore[attr-defined]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(saved.replace("stakeholders: false", "stakeholders: maybe"), encoding="utf-8")
+    refused = invoke("tournament", str(bad), "--jobs", "1", "--out", str(tmp_path / "x"))
+    assert refused.exit_code == 2 and "stakeholders" in refused.output  # type: ignore[attr-defined]

@@ -280,3 +280,36 @@ def test_isolated_plug_ins_see_only_their_own_preferences(plugs: Path) -> None:
     seen = spy_failures(isolate=False)
     assert seen and all("parties' preferences" in f for f in seen)
     assert spy_failures(isolate=True) == []
+
+
+def test_the_stakeholders_switch_is_played_and_recorded(tmp_path: Path) -> None:
+    """Venezuela's U.S. linkage is folded in by default and left out with
+    ``stakeholders=False``: different sessions, the same seeds, and the results folder
+    (tournament file and session records) says which was played."""
+    from tratado.formats import load
+    from tratado.session.replay import REPRODUCES, verify
+
+    def play(out: Path, **options: Any) -> Any:
+        return Tournament(["boulware", "conceder"], ["venezuela-2021"], seed=5,
+                          **options).run(out, jobs=0, records=True)
+
+    linked, alone = play(tmp_path / "linked"), play(tmp_path / "alone", stakeholders=False)
+    assert "stakeholders: true" in (tmp_path / "linked" / "tournament.yaml").read_text()
+    assert "stakeholders: false" in (tmp_path / "alone" / "tournament.yaml").read_text()
+    a, b = linked.sessions, alone.sessions
+    assert list(a["seed"]) == list(b["seed"])
+    assert list(a["utility_1"]) != list(b["utility_1"])
+    for folder, said in (("linked", "effects-included"), ("alone", "table-alone")):
+        for path in sorted((tmp_path / folder / "records").iterdir()):
+            text = path.read_text(encoding="utf-8")
+            assert f'"stakeholders":"{said}"' in text
+            assert verify(load("venezuela-2021"), text).status == REPRODUCES
+    # the switch is part of the tournament: a folder of the other world is refused
+    with pytest.raises(TratadoError, match="another tournament"):
+        play(tmp_path / "linked", stakeholders=False)
+
+
+def test_a_tournament_without_stakeholders_effects_writes_no_switch(tmp_path: Path) -> None:
+    small().run(tmp_path / "out", jobs=0)
+    assert "stakeholders" not in (tmp_path / "out" / "tournament.yaml").read_text()
+    assert small(stakeholders=False).prepare()[2] == small().prepare()[2]

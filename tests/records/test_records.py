@@ -212,3 +212,20 @@ def test_pieces_compare_whatever_their_boundaries(text: str, cuts: list[int],
     assert same_text(pieces(cuts, text), pieces(other_cuts, text))
     changed = text + extra.replace("\0", "")
     assert same_text(pieces(cuts, text), pieces(other_cuts, changed)) == (changed == text)
+
+
+def test_the_schema_takes_the_stakeholders_member() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from tratado.session.simulation import simulate
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    venezuela = tratado.load("venezuela-2021")
+    for stakeholders in (True, False):
+        record = simulate(venezuela, ["boulware", "conceder"], stakeholders=stakeholders,
+                          reservations={"government": 0.7}).record
+        record = json.loads(canonical_json({**record, "log": list(record["log"])}))
+        assert record["stakeholders"] in ("effects-included", "table-alone")
+        validator.validate(record)
+        assert "stakeholders" not in public_record(record)
+        record["stakeholders"] = "both"
+        assert not validator.is_valid(record)

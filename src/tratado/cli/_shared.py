@@ -51,6 +51,13 @@ reservation_option = click.option(
     help="What if a party's no-deal value were VALUE? (repeatable; the file is not changed)")
 
 
+without_stakeholders_option = click.option(
+    "--without-stakeholders", "alone", is_flag=True,
+    help="Run the table alone: leave out the effects of stakeholders away from the table"
+         " (by default they are folded into the parties' preferences, as in analyze and"
+         " forecast).")
+
+
 def _notes_on_stderr(action: Any, notes: tuple[type[Warning], ...] = ()) -> Any:
     """Run ``action()``, printing each FormatNote it gives (files ignored, what a conversion
     cannot keep), and each warning of the ``notes`` kinds, as a ``tratado: note:`` line on

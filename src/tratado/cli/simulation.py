@@ -12,7 +12,6 @@ from tratado.cli._shared import (
     _check_outputs,
     _check_protocol,
     _dump,
-    _load,
     _negotiator_specs,
     _notes_on_stderr,
     _protocol_errors,
@@ -20,6 +19,7 @@ from tratado.cli._shared import (
     output_options,
     reservation_option,
     scenario_argument,
+    without_stakeholders_option,
 )
 
 
@@ -58,17 +58,20 @@ from tratado.cli._shared import (
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
 @reservation_option
+@without_stakeholders_option
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
              rounds: int | None, seconds: float | None, move_budget: float | None,
              isolate: bool | None, debug: bool, discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
-             moves: int, reservations: dict[str, float]) -> None:
+             moves: int, reservations: dict[str, float], alone: bool) -> None:
     """How will the talks go under this protocol and these negotiators?
 
     Runs one simulated negotiation and prints a transcript (who proposed what, in the
     agenda's own words), the result and how good it is: each party's utility and gain
     over its no-deal value, welfare, distance to the Pareto frontier and to the Nash
-    package.
+    package. Stakeholders' effects (a linkage such as sanctions relief for elections)
+    are folded into the parties' preferences, after any --reservation what-if, and the
+    record says so, for replay.
     """
     _check_outputs(scenario, log=log_file, plot=plot_file)
     from tratado.formats import load
@@ -103,7 +106,7 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         simulation = run(base, negotiators, protocol, seed, reservations=reservations,
                          move_budget=move_budget,
                          source=scenario_source(scenario, log_file.parent if log_file else None),
-                         **options)
+                         stakeholders=not alone, **options)
     if debug:  # on stderr, never in the record
         for party, text in simulation.tracebacks.items():
             click.echo(f"Traceback of {party}'s negotiator (last lines):\n{text}", err=True)
@@ -117,14 +120,15 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         from tratado.report.session_plot import plot_session
         from tratado.session.evaluate import frontier_and_nash
 
-        plot_session(loaded, record, *frontier_and_nash(loaded), plot_file)
+        ran = simulation.scenario
+        plot_session(ran, record, *frontier_and_nash(ran), plot_file)
     if as_json:
         write_record(record, sys.stdout)
         return
     from tratado.report.session_report import render_session
 
     click.echo(what_if, nl=False)
-    click.echo(render_session(loaded, record, moves), nl=False)
+    click.echo(render_session(simulation.scenario, record, moves), nl=False)
     for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
         if path is not None:
             click.echo(f"{what} written to {path}")
@@ -141,9 +145,10 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
 @output_options(json_help="Print both session records as one JSON document.")
 @reservation_option
+@without_stakeholders_option
 def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
                     rounds: int | None, seed: int, as_json: bool,
-                    reservations: dict[str, float]) -> None:
+                    reservations: dict[str, float], alone: bool) -> None:
     """What does settling item by item cost, compared with one package?
 
     Runs the same talks twice — "nothing is agreed until everything is agreed", then
@@ -152,16 +157,21 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
     to the Nash package, and where the two agreements differ.
     """
     from tratado.experiments import compare_agendas as run_both
+    from tratado.formats import load
     from tratado.records import build_record
     from tratado.session import evaluate
 
-    loaded, _ = _load(scenario, reservations)
+    base = _notes_on_stderr(lambda: load(*scenario))
+    loaded, _ = _what_if(base, reservations)
     specs = _negotiator_specs(negotiator_names, loaded)
     options: dict[str, Any] = {} if rounds is None else {"deadline": rounds}
     with _protocol_errors(protocol, rounds, scenario, fix="use alternating or mediated.",
                           cannot="settle item by item", field="--protocol"):
-        runs = run_both(loaded, protocol, specs, seed, **options)
-    package, items = (build_record(evaluate(run, loaded), lazy_log=True) for run in runs)
+        runs = run_both(loaded, protocol, specs, seed, stakeholders=not alone, **options)
+    ran = runs[0].scenario
+    what_if = {"reservation_values": dict(reservations)} if reservations else None
+    package, items = (build_record(evaluate(run, ran), base=base, what_if=what_if,
+                                   stakeholders=not alone, lazy_log=True) for run in runs)
     if as_json:
         from tratado.session.log_view import write_json
 
@@ -170,7 +180,7 @@ def compare_agendas(scenario: tuple[str, ...], protocol: str, negotiator_names: 
         return
     from tratado.report.session_report import render_agenda_comparison
 
-    click.echo(render_agenda_comparison(loaded, package, items), nl=False)
+    click.echo(render_agenda_comparison(ran, package, items), nl=False)
 
 
 @click.command()

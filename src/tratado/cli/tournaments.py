@@ -44,6 +44,10 @@ from tratado.errors import TratadoError
 @click.option("--isolate", is_flag=True, default=None,
               help="Run each plug-in negotiator (module:Class, or registered by another"
               " package) in a process of its own, where it sees only its own preferences.")
+@click.option("--without-stakeholders", "alone", is_flag=True, default=None,
+              help="Run the table alone: leave out the effects of stakeholders away from the"
+              " table (by default they are folded into the parties' preferences, as in"
+              " analyze, simulate and forecast).")
 @click.option("--allow-plugins", is_flag=True,
               help="Let TOURNAMENT_FILE name plug-ins (module:Class negotiators or"
               " protocols), whose code runs; without it such a file is refused.")
@@ -67,7 +71,7 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
                repetitions: int | None, rounds: int | None, seconds: float | None,
                move_budget: float | None, timeout: float | None, seed: int | None,
                self_play: bool | None, roles: str | None, isolate: bool | None,
-               allow_plugins: bool, jobs: int | None, out: Path,
+               alone: bool | None, allow_plugins: bool, jobs: int | None, out: Path,
                records: bool, memory: int | None, dask_workers: int | None,
                scheduler: str | None, as_json: bool) -> None:
     """Which negotiator does best, over many sessions?
@@ -102,6 +106,7 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
         "repetitions": repetitions, "rounds": rounds, "seconds": seconds,
         "move_budget": move_budget, "timeout": timeout, "seed": seed,
         "self_play": self_play, "roles": roles, "isolate": isolate,
+        "stakeholders": False if alone else None,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     if tournament_file is not None:

@@ -9,6 +9,10 @@ message naming the file — before a single session runs.
 Each scenario gets a *label* (its name; its source path too when two scenarios share a
 name) and a *fingerprint* (the one its session records carry: SHA-256 of its model in
 canonical JSON) that identifies it in the results and seeds its sessions.
+
+A scenario whose stakeholders have effects runs with them folded into the parties'
+preferences, or on the table alone (:func:`linked`); its entry keeps the scenario as
+loaded too, for the fingerprint and the session records.
 """
 
 from __future__ import annotations
@@ -31,7 +35,22 @@ class Entry:
     label: str
     source: tuple[str, ...]  # what `tratado.load` takes to read it again
     fingerprint: str
-    scenario: Scenario
+    scenario: Scenario  # what its sessions run on
+    base: Scenario | None = None  # the scenario as loaded, when it has stakeholders' effects
+    stakeholders: bool | None = None  # whether they were folded in (None: it has none)
+
+
+def linked(entry: Entry, stakeholders: bool) -> Entry:
+    """``entry`` with its stakeholders' effects folded in (``stakeholders``) or left out
+    (:func:`tratado.stakeholders.effective`); as it is when the scenario has none."""
+    from dataclasses import replace
+
+    from tratado.stakeholders import effective, has_effects
+
+    if not has_effects(entry.scenario):
+        return entry
+    return replace(entry, scenario=effective(entry.scenario, stakeholders), base=entry.scenario,
+                   stakeholders=stakeholders)
 
 
 def fingerprint(scenario: Scenario) -> str:

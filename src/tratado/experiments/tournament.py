@@ -31,7 +31,7 @@ from tratado.errors import TratadoError
 from tratado.experiments.plan import Plan
 from tratado.experiments.results import Results
 from tratado.experiments.rows import columns
-from tratado.experiments.sources import Entry, load_all
+from tratado.experiments.sources import Entry, linked, load_all
 from tratado.experiments.specs import check_spec, parse_spec, plugins_from_cwd
 from tratado.experiments.store import Store
 from tratado.experiments.tournament_file import Settings, dumps_settings, load_settings
@@ -50,10 +50,10 @@ class Tournament:
                  rounds: int | None = None, seconds: float | None = None,
                  move_budget: float | None = None, timeout: float = 60.0, seed: int = 0,
                  self_play: bool = False, roles: str = "auto", name: str | None = None,
-                 isolate: bool = False) -> None:
+                 isolate: bool = False, stakeholders: bool = True) -> None:
         self.settings = Settings(tuple(negotiators), tuple(scenarios), tuple(protocols),
                                  repetitions, rounds, seconds, move_budget, timeout, seed,
-                                 self_play, roles, name, isolate)
+                                 self_play, roles, name, isolate, stakeholders)
         self._prepared: tuple[list[Entry], Plan, str] | None = None
         self._params: dict[str, str] = {}
 
@@ -98,7 +98,8 @@ class Tournament:
                     roles=s.roles)
         found = [(e.source[0] if len(e.source) == 1 else str(Path(e.source[0]).parent),
                   e.fingerprint) for e in entries]
-        text = dumps_settings(Settings(tuple(specs), *_rest(s)), found)
+        text = dumps_settings(Settings(tuple(specs), *_rest(s)), found,
+                              linked=any(e.base is not None for e in entries))
         self._prepared = (entries, plan, text)
         return self._prepared
 
@@ -114,7 +115,7 @@ class Tournament:
                                    field="scenarios",
                                    fix="restore the scenario file, or remove its sha256 from"
                                    " the tournament file to run on the new one.")
-            entries.extend(loaded)
+            entries.extend(linked(entry, s.stakeholders) for entry in loaded)
         seen: dict[str, str] = {}
         for entry in entries:
             if entry.fingerprint in seen:
@@ -225,7 +226,7 @@ class Tournament:
 
 def _rest(s: Settings) -> tuple[Any, ...]:
     return (s.scenarios, s.protocols, s.repetitions, s.rounds, s.seconds, s.move_budget,
-            s.timeout, s.seed, s.self_play, s.roles, s.name, s.isolate)
+            s.timeout, s.seed, s.self_play, s.roles, s.name, s.isolate, s.stakeholders)
 
 
 def _missing(done: list[tuple[int, int]], total: int) -> list[tuple[int, int]]:

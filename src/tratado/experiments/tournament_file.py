@@ -41,8 +41,10 @@ class Settings:
     tournament seed; ``self_play``: let a negotiator meet itself; ``roles``: ``auto``,
     ``all`` or ``rotations`` (:mod:`tratado.experiments.plan`); ``isolate``: run each
     plug-in negotiator in a process of its own, where it sees only its own preferences
-    (:mod:`tratado.negotiators.isolated`); ``fingerprints``: the SHA-256 each scenario
-    must have (``None`` where not checked).
+    (:mod:`tratado.negotiators.isolated`); ``stakeholders``: fold the effects of the
+    stakeholders away from the table into the parties' preferences (the default, as
+    ``analyze``, ``simulate`` and ``forecast`` do), or run the table alone (``False``);
+    ``fingerprints``: the SHA-256 each scenario must have (``None`` where not checked).
     """
 
     negotiators: tuple[str, ...]
@@ -58,6 +60,7 @@ class Settings:
     roles: str = "auto"
     name: str | None = None
     isolate: bool = False
+    stakeholders: bool = True
     fingerprints: tuple[str | None, ...] = field(default=(), compare=False)
 
 
@@ -129,7 +132,7 @@ def settings_from_dict(data: Any, file: str | None = None) -> Settings:
     if roles not in ROLES:
         raise _fail(f"roles is {excerpt(roles)!r}.", file, "roles",
                     f"use one of: {', '.join(ROLES)}.")
-    for flag in ("self-play", "isolate"):
+    for flag in ("self-play", "isolate", "stakeholders"):
         if not isinstance(data.get(flag, False), bool):
             raise _fail(f"{flag} is {excerpt(data[flag])!r}.", file, flag, "write true or false.")
     name = data.get("name")
@@ -149,6 +152,7 @@ def settings_from_dict(data: Any, file: str | None = None) -> Settings:
         roles=str(roles),
         name=name,
         isolate=bool(data.get("isolate", False)),
+        stakeholders=bool(data.get("stakeholders", True)),
         fingerprints=tuple(prints),
     )
 
@@ -184,9 +188,13 @@ def load_settings(path: str | Path) -> Settings:
     return settings_from_dict(data, str(path))
 
 
-def dumps_settings(settings: Settings, found: list[tuple[str, str]] | None = None) -> str:
+def dumps_settings(settings: Settings, found: list[tuple[str, str]] | None = None,
+                   linked: bool = False) -> str:
     """The tournament as it ran: every field written out; ``found`` — one ``(source,
-    sha256)`` per scenario actually run — replaces the scenarios given."""
+    sha256)`` per scenario actually run — replaces the scenarios given. ``linked``: some
+    scenario has stakeholders' effects, so ``stakeholders`` is written out too (a file
+    without it, as every results folder made before the field existed, ran them on the
+    table alone when they had effects)."""
     import yaml
 
     document: dict[str, Any] = {VERSION_KEY: 1}
@@ -205,6 +213,8 @@ def dumps_settings(settings: Settings, found: list[tuple[str, str]] | None = Non
     })
     if settings.isolate:
         document["isolate"] = True
+    if linked:
+        document["stakeholders"] = settings.stakeholders
     text: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True,
                                default_flow_style=False, width=100)
     return text

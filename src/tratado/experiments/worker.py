@@ -220,7 +220,8 @@ def _write_record(job: Job, planned: Planned, entry: Entry, result: Any) -> None
     from tratado.records import build_record, scenario_source, write_record
 
     folder = Path(job.records or ".")
-    record = build_record(result, source=scenario_source(entry.source, folder), lazy_log=True)
+    record = build_record(result, base=entry.base, stakeholders=entry.stakeholders,
+                          source=scenario_source(entry.source, folder), lazy_log=True)
     with atomic_writer(folder / f"{planned.session:09d}.json") as out:
         write_record(record, out)  # type: ignore[arg-type]
 

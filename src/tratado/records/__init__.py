@@ -33,9 +33,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from tratado.records.build import (
     ANALYST,
+    INCLUDED,
     PROVENANCE,
     PUBLIC,
     RECORD_VERSION,
+    TABLE_ALONE,
     build_record,
     fingerprint,
     item_summary,
@@ -79,7 +81,8 @@ def write_record(record: SessionResult | Mapping[str, Any], out: IO[str], *,
 
 
 __all__ = [
-    "ANALYST", "PROVENANCE", "PUBLIC", "RECORD_VERSION", "TOP_LEVEL_ORDER", "RecordError",
+    "ANALYST", "INCLUDED", "PROVENANCE", "PUBLIC", "RECORD_VERSION", "TABLE_ALONE",
+    "TOP_LEVEL_ORDER", "RecordError",
     "build_record", "canonical_json", "canonical_value", "fingerprint", "first_difference",
     "item_summary", "iter_canonical", "negotiator_entry", "negotiator_label", "parse_record",
     "public_entries", "public_fingerprint", "public_record", "public_scenario", "read_record",

@@ -33,6 +33,13 @@ of the reproduction check (a replay elsewhere or on another machine differs ther
 
 _SCALARS = (bool, int, float, str, type(None))
 
+INCLUDED = "effects-included"
+TABLE_ALONE = "table-alone"
+"""The values of a record's ``stakeholders`` member: the stakeholders' effects were
+folded into the parties' preferences (:mod:`tratado.stakeholders`), or the table ran
+alone. The member is written only for a scenario with effects; a record without it
+ran the table alone (records made before the member existed did)."""
+
 
 _FINGERPRINTS: WeakKeyDictionary[Any, tuple[str, str]] = WeakKeyDictionary()
 
@@ -168,6 +175,7 @@ def build_record(
     source: Mapping[str, Any] | None = None,
     timing: bool = False,
     lazy_log: bool = False,
+    stakeholders: bool | None = None,
 ) -> dict[str, Any]:
     """The analyst's record of ``result`` (a dict in canonical member order).
 
@@ -177,7 +185,10 @@ def build_record(
     ``source``: where the scenario can be found again (:mod:`tratado.records.source`).
     ``timing``: add the wall-clock seconds (provenance, not compared by replay).
     ``lazy_log``: ``log`` is an iterator of entries (for :func:`write_record`) instead of
-    a list."""
+    a list. ``stakeholders``: whether the session ran with the stakeholders' effects of
+    ``base`` folded in (``True``) or on the table alone (``False``); recorded as
+    ``"stakeholders"`` (:data:`INCLUDED` or :data:`TABLE_ALONE`) when ``base`` has
+    effects, and not at all when it has none or ``stakeholders`` is ``None``."""
     scenario = result.scenario
     model = base if base is not None else scenario
     record: dict[str, Any] = {
@@ -189,6 +200,11 @@ def build_record(
     if what_if:
         record["what_if"] = {key: dict(value) if isinstance(value, Mapping) else value
                              for key, value in what_if.items()}
+    if stakeholders is not None:
+        from tratado.stakeholders import has_effects
+
+        if has_effects(model):
+            record["stakeholders"] = INCLUDED if stakeholders else TABLE_ALONE
     record.update({
         "protocol": {"name": _protocol_name(result), **result.protocol.params()},
         "move_budget": result.move_budget,

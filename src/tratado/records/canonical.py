@@ -38,8 +38,8 @@ from tratado.files import read_input
 from tratado.limits import env_name, excerpt, limit
 
 TOP_LEVEL_ORDER = (
-    "tratado_record", "view", "scenario", "what_if", "protocol", "move_budget", "parties",
-    "negotiators", "seed", "log", "agreement", "result", "items", "source", "timing",
+    "tratado_record", "view", "scenario", "what_if", "stakeholders", "protocol", "move_budget",
+    "parties", "negotiators", "seed", "log", "agreement", "result", "items", "source", "timing",
 )
 """The order of a record's top-level members in the canonical form."""
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tratado.negotiators.plugins import describe_failure
-from tratado.records import negotiator_label
+from tratado.records import INCLUDED, TABLE_ALONE, negotiator_label
 from tratado.report.text import heading, section, shorten, table, wrap
 from tratado.report.transcript import Narrator, package_lines
 from tratado.scenario import Scenario
@@ -30,9 +30,24 @@ def render_session(scenario: Scenario, record: Mapping[str, Any], max_events: in
     names = ", ".join(f"{party} = {negotiator_label(name)}"
                       for party, name in record["negotiators"].items())
     out.append(f"  Negotiators: {names} · seed {record['seed']}")
+    out.extend(stakeholders_lines(record))
     out.append(_transcript(scenario, record, max_events))
     out.append(_summary(scenario, record))
     return "\n".join(out) + "\n"
+
+
+def stakeholders_lines(record: Mapping[str, Any]) -> list[str]:
+    """What the session made of the stakeholders away from the table (nothing when the
+    scenario has no effects: the record then has no ``stakeholders`` member)."""
+    said = record.get("stakeholders")
+    if said == INCLUDED:
+        return [wrap("With the stakeholders away from the table: their effects are folded"
+                     " into the parties' preferences, so a touched party's utilities are on"
+                     " its rescaled scale (--without-stakeholders runs the table alone).")]
+    if said == TABLE_ALONE:
+        return [wrap("The table alone: the stakeholders' effects are left out"
+                     " (--without-stakeholders).")]
+    return []
 
 
 def shown_moves(length: int, max_events: int) -> tuple[range, range]:
@@ -131,6 +146,7 @@ def render_agenda_comparison(scenario: Scenario, package: Mapping[str, Any],
                     f" {package['seed']}, deadline {protocol.get('deadline')} rounds — once with"
                     " nothing agreed until everything is agreed, once settling the agenda point"
                     " by point with binding partial agreements."))
+    out.extend(stakeholders_lines(package))
     rows = [["result", *(_ending(r) for r in (package, items))]]
     for party in scenario.parties:
         rows.append([party.id, *(f"{r['result']['utilities'][party.id]:.3f}"

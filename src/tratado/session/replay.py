@@ -40,9 +40,11 @@ from tratado.errors import TratadoError
 from tratado.limits import excerpt, limit
 from tratado.protocols import EventRefused, Protocol, event_from_entry, protocol_class
 from tratado.records import (
+    INCLUDED,
     PROVENANCE,
     PUBLIC,
     RECORD_VERSION,
+    TABLE_ALONE,
     RecordError,
     build_record,
     fingerprint,
@@ -54,6 +56,7 @@ from tratado.records import (
 )
 from tratado.scenario import Scenario
 from tratado.session.result import FAILURE, SessionResult, build_result
+from tratado.stakeholders import effective
 
 REPRODUCES = "reproduces"
 RULES_ONLY = "rules-only"
@@ -161,6 +164,7 @@ def _verify(scenario: Scenario, record: Mapping[str, Any], allow_plugins: bool) 
         raise _Differs(f"view: {excerpt(record.get('view'))} is neither 'analyst' nor 'public'")
     _check_scenario(scenario, record, public)
     base, scenario = scenario, _apply_what_if(scenario, record.get("what_if"))
+    scenario = effective(scenario, _stakeholders(record) is True)
     if not isinstance(record.get("log"), list):
         raise _Differs("log: the record has no list of events")
     protocol = _protocol(scenario, record.get("protocol"), allow_plugins)
@@ -208,6 +212,19 @@ def _apply_what_if(scenario: Scenario, what_if: Any) -> Scenario:
         return scenario.with_reservation_values({str(k): float(v) for k, v in values.items()})
     except TratadoError as error:
         raise _Differs(f"what_if.reservation_values: {error.message.rstrip('.')}") from None
+
+
+def _stakeholders(record: Mapping[str, Any]) -> bool | None:
+    """The record's ``stakeholders`` member as :func:`build_record` takes it: ``True``
+    (effects folded in), ``False`` (the table alone) or ``None`` (not said: the table
+    alone)."""
+    if "stakeholders" not in record:
+        return None
+    value = record["stakeholders"]
+    if value not in (INCLUDED, TABLE_ALONE):
+        raise _Differs(f"stakeholders: {excerpt(value)} is neither '{INCLUDED}' nor"
+                       f" '{TABLE_ALONE}'")
+    return bool(value == INCLUDED)
 
 
 def _protocol(scenario: Scenario, member: Any, allow_plugins: bool) -> Protocol[Any]:
@@ -333,7 +350,8 @@ def _derived(result: SessionResult, record: Mapping[str, Any], base: Scenario) -
         evaluate(result)
     what_if = record.get("what_if")
     return build_record(result, base=base, lazy_log=True,
-                        what_if=what_if if isinstance(what_if, Mapping) else None)
+                        what_if=what_if if isinstance(what_if, Mapping) else None,
+                        stakeholders=_stakeholders(record))
 
 
 def same_text(first: Iterable[str], second: Iterable[str]) -> bool:

@@ -5,12 +5,13 @@ library call.
     run.result.agreement                 # the SessionResult, evaluated
     write_record(run.record, out)        # the analyst's record, its log built as written
 
-:func:`simulate` applies the what-if no-deal values, builds the protocol from its options
-(a deadline beyond ``limit("rounds")`` is refused before anything runs), runs the
-session, measures the outcome against the frontier and the Nash package
-(:func:`~tratado.session.evaluate.evaluate`) and builds the analyst's record
-(:func:`tratado.records.build_record`) with a *lazy* log: nothing proportional to the
-length of the talks is built until the record is written or read.
+:func:`simulate` applies the what-if no-deal values, folds in the stakeholders' effects
+(:func:`tratado.stakeholders.effective`; ``stakeholders=False`` runs the table alone),
+builds the protocol from its options (a deadline beyond ``limit("rounds")`` is refused
+before anything runs), runs the session, measures the outcome against the frontier and
+the Nash package (:func:`~tratado.session.evaluate.evaluate`) and builds the analyst's
+record (:func:`tratado.records.build_record`) with a *lazy* log: nothing proportional to
+the length of the talks is built until the record is written or read.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from tratado.scenario import Scenario
 from tratado.session.evaluate import evaluate
 from tratado.session.result import SessionResult
 from tratado.session.runner import Session
+from tratado.stakeholders import effective
 
 
 @dataclass(frozen=True, eq=False)
 class Simulation:
-    """One simulated session: the scenario it ran on (what-ifs applied), the evaluated
+    """One simulated session: the scenario it ran on (what-ifs applied, stakeholders'
+    effects folded in unless the table ran alone), the evaluated
     result and its analyst's record (``record["log"]`` a lazy sequence)."""
 
     scenario: Scenario
@@ -51,13 +54,18 @@ def simulate(
     move_budget: float | None = None,
     mediator: Mediator | None = None,
     source: Mapping[str, Any] | None = None,
+    stakeholders: bool = True,
     **options: Any,
 ) -> Simulation:
     """Run and evaluate one session of ``base`` (with the what-if ``reservations``), and
     build its record. ``options`` are the protocol's (``deadline``, ``deadline_seconds``,
     ``discounting``, ``agreement``...); ``source`` where the scenario can be found again
-    (:func:`tratado.records.scenario_source`)."""
+    (:func:`tratado.records.scenario_source`). The stakeholders' effects are folded into
+    the parties' preferences after the what-if no-deal values are set (as ``analyze``
+    and forecasts do); ``stakeholders=False``: the table alone. The record says which
+    (its ``stakeholders`` member), so that replay runs the same."""
     scenario = base.with_reservation_values(dict(reservations)) if reservations else base
+    scenario = effective(scenario, stakeholders)
     # the distances reported after the talks need the exact frontier: a scenario whose
     # frontier is out of reach is refused now, with the estimate, not after the talks
     check_frontier_work(scenario, f"the Pareto frontier of '{scenario.name}' (for the"
@@ -69,5 +77,5 @@ def simulate(
     record = build_record(result, base=base,
                           what_if={"reservation_values": dict(reservations)}
                           if reservations else None,
-                          source=source, lazy_log=True)
+                          source=source, lazy_log=True, stakeholders=stakeholders)
     return Simulation(scenario, result, record, dict(session.tracebacks))
