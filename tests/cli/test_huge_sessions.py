@@ -3,6 +3,7 @@ non-linear domains of the ANAC 2014 shape, through the command line and the libr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from huge_builders import additive_huge, anac_like
 
 from tratado import Agenda, Issue, OutcomeSpaceTooLarge, Party, Scenario
 from tratado.cli import cli
-from tratado.formats import save
+from tratado.formats import FormatNote, save
 from tratado.negotiators import registered
 from tratado.preferences import Table
 from tratado.session import Session
@@ -165,3 +166,24 @@ def test_the_anac_how_to_shows_what_the_commands_print(tmp_path: Path,
         printed = {_squeeze(line) for line in runner.invoke(
             cli, _argv(command), prog_name="tratado").output.splitlines()}
         assert [line for line in lines if _squeeze(line) not in printed] == [], command
+
+
+def test_distances_are_measured_unless_the_frontier_is_beyond_the_neutral() -> None:
+    from tratado.session.simulation import distances_by_default
+
+    assert distances_by_default(anac_like(10))  # the exact walk: well under a second
+    assert distances_by_default(additive_huge())  # the additive programme
+    assert not distances_by_default(anac_like(17, seed=2))  # the neutral searches too
+
+
+def test_simulate_on_forty_issues_says_the_distances_were_not_measured(tmp_path: Path) -> None:
+    folder = tmp_path / "anac-like-40"
+    with pytest.warns(FormatNote):
+        save(anac_like(40), folder, "genius")
+    shown = invoke("simulate", str(folder), "--rounds", "30")
+    assert shown.exit_code == 0, shown.output
+    assert "not measured" in shown.stdout and "--distances" in shown.stdout
+    as_json = invoke("simulate", str(folder), "--rounds", "30", "--json")
+    record = json.loads(as_json.stdout)
+    assert record["result"]["distance_to_pareto"] is None
+    assert record["result"]["distance_to_nash"] is None

@@ -57,13 +57,19 @@ from tratado.cli._shared import (
     " over time, to FILE (.png, .svg or .pdf; needs matplotlib).")
 @click.option("--moves", type=click.IntRange(min=2), default=40, show_default=True,
               help="Moves shown in the transcript (first and last ones).")
+@click.option("--distances/--no-distances", default=None,
+              help="Measure the outcome against the exact Pareto frontier and the Nash"
+                   " package (default: yes, except on a non-linear space too large to list"
+                   " whose exact frontier takes far longer than the talks; `tratado"
+                   " analyze` computes it).")
 @reservation_option
 @without_stakeholders_option
 def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | None,
              rounds: int | None, seconds: float | None, move_budget: float | None,
              isolate: bool | None, debug: bool, discounting: bool, agreement: str | None,
              seed: int, as_json: bool, log_file: Path | None, plot_file: Path | None,
-             moves: int, reservations: dict[str, float], alone: bool) -> None:
+             moves: int, distances: bool | None, reservations: dict[str, float],
+             alone: bool) -> None:
     """How will the talks go under this protocol and these negotiators?
 
     Runs one simulated negotiation and prints a transcript (who proposed what, in the
@@ -106,7 +112,8 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
         simulation = run(base, negotiators, protocol, seed, reservations=reservations,
                          move_budget=move_budget,
                          source=scenario_source(scenario, log_file.parent if log_file else None),
-                         stakeholders=not alone, **options)
+                         stakeholders=not alone,
+                         distances=True if plot_file is not None else distances, **options)
     if debug:  # on stderr, never in the record
         for party, text in simulation.tracebacks.items():
             click.echo(f"Traceback of {party}'s negotiator (last lines):\n{text}", err=True)
@@ -129,6 +136,13 @@ def simulate(scenario: tuple[str, ...], protocol: str, negotiator_names: str | N
 
     click.echo(what_if, nl=False)
     click.echo(render_session(simulation.scenario, record, moves), nl=False)
+    if not simulation.measured:
+        from tratado.report.text import wrap
+
+        click.echo(wrap("Distances to the Pareto frontier and the Nash package: not"
+                        " measured — this space is too large to list and its exact frontier"
+                        " takes far longer than the talks (`tratado analyze` computes it;"
+                        " --distances measures them here)."))
     for path, what in ((log_file, "Session record"), (plot_file, "Plot")):
         if path is not None:
             click.echo(f"{what} written to {path}")
