@@ -58,8 +58,10 @@ def effects_on(scenario: Scenario, party_id: str) -> list[Effect]:
 def with_stakeholders(scenario: Scenario) -> Scenario:
     """The effective scenario: every stakeholder effect folded into the parties'
     preferences (see the module docstring), and the stakeholders kept as description
-    only (no effects left to fold in twice). A scenario with no effects is returned as
-    it is."""
+    only (no effects left to fold in twice). The effective scenario is exact: the
+    uncertainty, whose keys name the preferences and effects as the file states them,
+    not as folded in, is left out (``scenario_at`` first, to fold in a draw). A
+    scenario with no effects is returned as it is."""
     if not has_effects(scenario):
         return scenario
     parties = []
@@ -68,7 +70,8 @@ def with_stakeholders(scenario: Scenario) -> Scenario:
         if effects:
             party = _replace(party, preferences=linked_preferences(party.preferences, effects))
         parties.append(party)
-    return _replace(scenario, parties=tuple(parties), roles=_descriptive(scenario.roles))
+    return _replace(scenario, parties=tuple(parties), roles=_descriptive(scenario.roles),
+                    uncertainty=None)
 
 
 def without_stakeholders(scenario: Scenario) -> Scenario:

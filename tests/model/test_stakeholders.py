@@ -132,3 +132,22 @@ def test_a_what_if_on_one_effect_changes_it_and_fixes_its_uncertain_number() -> 
         with_effect(scenario, "bank", 0, utility=0.2)
     with pytest.raises(ScenarioError, match="no effect 5"):
         with_effect(scenario, "the-bank", 5, utility=0.2)
+
+
+def test_the_effective_scenario_of_an_uncertain_file_is_exact_and_can_be_written() -> None:
+    import tratado
+    from tratado.records import fingerprint
+    from tratado.session import Session
+
+    loaded = tratado.load("venezuela-2021")
+    assert loaded.uncertainty is not None and has_effects(loaded)
+    linked = with_stakeholders(loaded)
+    # the uncertainty's keys name the file's additive weights, not the folded-in form
+    assert linked.uncertainty is None
+    assert fingerprint(linked)  # writing it no longer fails on keys it cannot hold
+    run = Session(linked, "alternating", ["frequency", "frequency"], 0).run()
+    assert run.to_json()
+    # analyze still says the file it read is uncertain
+    analysis = tratado.analyze(loaded)
+    assert analysis.uncertainty is loaded.uncertainty
+    assert analysis.to_dict()["uncertainty"] is not None

@@ -39,6 +39,7 @@ from tratado.analysis.tables import Packages, TradeoffTable
 from tratado.analysis.tradeoffs import IssueTradeoff, Trade, issue_tradeoffs, suggested_trades
 from tratado.scenario import Scenario
 from tratado.stakeholders import has_effects, with_stakeholders, without_stakeholders
+from tratado.uncertainty import Uncertainty
 
 SOLUTIONS = {
     "nash": nash_solution,
@@ -69,6 +70,9 @@ class Analysis:
     trades: list[Trade]
     ideal: tuple[float, ...] = field(default=())
     linkage: Linkage | None = None
+    #: The uncertainty of the file analysed (at its estimates): the analysed scenario
+    #: itself is exact once the stakeholders' effects are folded in.
+    uncertainty: Uncertainty | None = None
 
     def __repr__(self) -> str:
         s = self.scenario
@@ -159,7 +163,7 @@ class Analysis:
             {"parties": [t.first, t.second], "gets": {t.first: t.first_gets, t.second: t.second_gets}}
             for t in self.trades
         ]
-        uncertainty = scenario.uncertainty
+        uncertainty = self.uncertainty
         out["uncertainty"] = None if uncertainty is None else {
             "inputs": [{"key": i.key, "label": i.label, "estimate": i.nominal, "low": i.low,
                         "high": i.high, "distribution": i.distribution}
@@ -206,7 +210,8 @@ def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
                                     Linkage(holders, applied=False))
         without = analyze(alone, max_outcomes, count_limit)
         return _replace_linkage(analyze(with_stakeholders(scenario), max_outcomes, count_limit),
-                                Linkage(holders, applied=True, without=without))
+                                Linkage(holders, applied=True, without=without),
+                                scenario.uncertainty)
     frontier = pareto_frontier(scenario, max_outcomes)
     reservation = rational_threshold(scenario)
     rational = frontier.rational(reservation)
@@ -228,11 +233,14 @@ def analyze(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_LIMIT,
         tradeoffs=TradeoffTable(table, scenario.party_ids),
         trades=suggested_trades(scenario, table),
         ideal=ideal,
+        uncertainty=scenario.uncertainty,
     )
 
 
-def _replace_linkage(analysis: Analysis, linkage: Linkage) -> Analysis:
-    return dataclasses.replace(analysis, linkage=linkage)
+def _replace_linkage(analysis: Analysis, linkage: Linkage,
+                     uncertainty: Uncertainty | None = None) -> Analysis:
+    return dataclasses.replace(analysis, linkage=linkage,
+                               uncertainty=uncertainty or analysis.uncertainty)
 
 
 def utilities_of(scenario: Scenario, rows: np.ndarray) -> np.ndarray:

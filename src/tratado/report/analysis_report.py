@@ -39,8 +39,8 @@ def _overview(a: Analysis) -> str:
     s = a.scenario
     text = (f"  {s.n_parties} parties · {len(s.agenda)} issues · {a.n_outcomes:,} possible packages"
             f" · agreement: {s.rules.agreement} · deadline {s.rules.deadline} rounds")
-    if s.uncertainty is not None:
-        text += "\n" + uncertainty_line(s)
+    if a.uncertainty is not None:
+        text += "\n" + uncertainty_line(a.uncertainty)
     if s.description:
         text += "\n\n" + wrap(s.description)
     return text

@@ -8,16 +8,15 @@ from tratado.analysis.summary import Analysis
 from tratado.parties import Effect
 from tratado.report.text import section, shorten, table, wrap
 from tratado.scenario import Scenario
+from tratado.uncertainty import Uncertainty
 
 TITLES = {"nash": "Nash", "kalai_smorodinsky": "Kalai–Smorodinsky",
           "egalitarian": "Egalitarian", "utilitarian": "Utilitarian"}
 
 
-def uncertainty_line(s: Scenario) -> str:
+def uncertainty_line(uncertainty: Uncertainty) -> str:
     """One line: the file is uncertain, and where the uncertainty is answered for."""
-    if s.uncertainty is None:
-        return ""
-    n = len(s.uncertainty)
+    n = len(uncertainty)
     return wrap(f"Uncertain: {n} number{'s' if n > 1 else ''} in this file "
                 f"{'are estimates' if n > 1 else 'is an estimate'} with a range; this report "
                 "analyses the estimates. `tratado forecast` answers for the uncertainty.")
