@@ -83,7 +83,7 @@ def test_the_command_shows_the_linkage_side_by_side(tmp_path) -> None:
     report = runner.invoke(cli, ["analyze", str(path)])
     assert report.exit_code == 0, report.output
     assert "Stakeholders away from the table: the linkage" in report.output
-    assert "- Guarantor: +0.40 to buyer's utility of agreements with price: mid or high." in \
+    assert "- Guarantor: +0.40 to buyer's utility of agreements with price \"mid\" or \"high\"." in \
         report.output
     assert "with stakeholders  table alone" in report.output
     assert "What the linkage moves: price" in report.output

@@ -24,12 +24,12 @@ def uncertainty_line(uncertainty: Uncertainty) -> str:
 
 def effect_text(s: Scenario, effect: Effect) -> str:
     """An effect in the agenda's words: '+0.10 to government's utility of agreements
-    with electoral_guarantees: a or b'."""
+    with electoral_guarantees "a" or "b"' (options quoted: their labels hold commas)."""
     parts = []
     if effect.utility:
         when = "; ".join(
-            f"{s.agenda.issues[p].name}: "
-            + " or ".join(str(s.agenda.issues[p].options[j]) for j in mask.nonzero()[0])
+            f"{s.agenda.issues[p].name} "
+            + " or ".join(f'"{s.agenda.issues[p].options[j]}"' for j in mask.nonzero()[0])
             for p, mask in effect.when.allowed.items())
         parts.append(f"{effect.utility:+.2f} to {effect.party}'s utility of "
                      + (f"agreements with {when}" if when else "any agreement"))
