@@ -144,9 +144,6 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-quiet_stdout = _quiet_stdout
-"""The same guard, for the other layers' own solver calls (the negotiators' search)."""
-
 
 @dataclass(frozen=True)
 class MilpFrontier:
@@ -160,10 +157,9 @@ class MilpFrontier:
 class _Model:
     """The shared constraints and each party's utility row over the binary variables."""
 
-    def __init__(self, scenario: Scenario, parts: list[Structure], scales: list[float]) -> None:
+    def __init__(self, shape: Sequence[int], parts: list[Structure], scales: list[float]) -> None:
         from scipy.sparse import lil_matrix
 
-        shape = scenario.agenda.shape
         self.starts = np.concatenate([[0], np.cumsum(shape)]).astype(int)
         n_x = int(self.starts[-1])
         rule_counts = [len(p.rules) for p in parts]
@@ -289,7 +285,7 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
     found = [_integer_scale(part) for part in structures]
     exact = all(m is not None for m in found)
     scales = [m if m is not None else 1.0 / _FALLBACK_STEP for m in found]
-    model = _Model(scenario, structures, scales)
+    model = _Model(scenario.agenda.shape, structures, scales)
     if scenario.n_parties > 2:
         return _zones(scenario, model, scales, exact)
     points: list[np.ndarray] = []
@@ -337,3 +333,16 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
     outcomes = np.array(rows, dtype=np.int64).reshape(-1, len(shape))
     return MilpFrontier(Frontier(utilities, outcomes, np.zeros(len(points), dtype=np.int64)),
                         exact, solves)
+
+
+def best_package(part: Structure, shape: Sequence[int], scale: float = 1e4) -> np.ndarray:
+    """The package (option indices) with the highest utility for one party's structure
+    ``part``: one mixed-integer programme on the same model as the frontier walk (ties:
+    whichever the solver proves first). Utilities are in [0, 1]; scaled by ``scale`` the
+    solver's absolute gap (1e-6) is 1e-10 of them."""
+    model = _Model(shape, [part], [scale])
+    z = model.maximise((1.0,), {})
+    if z is None:  # one party, no floors: cannot happen, but say so rather than guess
+        raise TratadoError("the mixed-integer solver found no package at all.",
+                           fix="report this scenario.")
+    return model.package(z)

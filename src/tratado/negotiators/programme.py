@@ -20,8 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tratado.analysis.milp import MilpUnavailable, Structure, quiet_stdout, structure
-from tratado.errors import TratadoError
+from tratado.analysis.milp import MilpUnavailable, Structure, best_package, structure
 from tratado.preferences import LinearAdditive, Preferences
 
 NEEDS_SCIPY_FIX = "install the optional extra: pip install 'tratado[huge]'."
@@ -53,53 +52,4 @@ def extreme_package(preferences: Preferences, shape: Sequence[int], *,
     if lowest:
         part = Structure(-part.offset, tuple(-o for o in part.options),
                          tuple((a, -b) for a, b in part.rules))
-    return _solve(part, [int(k) for k in shape])
-
-
-def _solve(part: Structure, shape: list[int]) -> np.ndarray:
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import lil_matrix
-
-    starts = np.concatenate([[0], np.cumsum(shape)]).astype(int)
-    n_x = int(starts[-1])
-    n = n_x + len(part.rules)
-    objective = np.zeros(n)
-    rows: list[tuple[dict[int, float], float, float]] = [
-        ({int(starts[i]) + j: 1.0 for j in range(k)}, 1.0, 1.0) for i, k in enumerate(shape)]
-    for i, values in enumerate(part.options):
-        objective[starts[i]:starts[i + 1]] = values
-    for r, (allowed, bonus) in enumerate(part.rules):
-        column = n_x + r
-        objective[column] = bonus
-        constrained = {i: m for i, m in allowed.items() if not np.all(m)}
-        if any(not np.any(m) for m in constrained.values()):
-            rows.append(({column: 1.0}, 0.0, 0.0))  # can never hold
-        elif not constrained:
-            rows.append(({column: 1.0}, 1.0, 1.0))  # always holds
-        elif bonus > 0:  # claimed only when each constrained issue is allowed
-            for i, mask in constrained.items():
-                row = {column: 1.0} | {int(starts[i]) + int(j): -1.0 for j in np.flatnonzero(mask)}
-                rows.append((row, -np.inf, 0.0))
-        else:  # paid whenever every constrained issue is allowed
-            row = {column: 1.0}
-            for i, mask in constrained.items():
-                row |= {int(starts[i]) + int(j): -1.0 for j in np.flatnonzero(mask)}
-            rows.append((row, 1.0 - len(constrained), np.inf))
-    a = lil_matrix((len(rows), n))
-    for k, (coefficients, _, _) in enumerate(rows):
-        for c, v in coefficients.items():
-            a[k, c] = v
-    lower = np.array([lo for _, lo, _ in rows])
-    upper = np.array([hi for _, _, hi in rows])
-    # utilities are in [0, 1]: scaled up, the solver's absolute gap (1e-6) is 1e-10 of it
-    scale = 1e4
-    with quiet_stdout():
-        result = milp(-objective * scale, integrality=np.ones(n), bounds=Bounds(0, 1),
-                      constraints=[LinearConstraint(a.tocsr(), lower, upper)],
-                      options={"mip_rel_gap": 0.0, "presolve": True})
-    if result.status != 0 or result.x is None:
-        raise TratadoError(f"the mixed-integer solver stopped without a proven optimum "
-                           f"({result.message}).", fix="report this scenario.")
-    z = np.asarray(result.x)
-    return np.array([int(np.argmax(z[starts[i]:starts[i + 1]])) for i in range(len(shape))],
-                    dtype=np.int64)
+    return best_package(part, [int(k) for k in shape])
