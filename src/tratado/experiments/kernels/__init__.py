@@ -1,0 +1,167 @@
+"""Batched sessions: many samples of one agenda negotiated side by side, in step.
+
+A forecast runs the same protocol with the same negotiators on thousands of samples
+of one scenario that differ only in their numbers. The engine
+(:class:`tratado.session.Session`) runs each session on its own, one Python call per
+move; a *kernel* runs a whole chunk of them at once, one numpy call per move *of all
+of them*, and gives the same agreements: the same packages, found by the same
+arithmetic on the same utilities, in the same order. Kernels exist for the built-in
+protocols with their default mediators and the built-in negotiators that have no
+hidden state beyond what the record shows (``frequency`` and the time-based family,
+with their default acceptance rules); anything else — a plug-in, another negotiator,
+an option a kernel does not model — runs on the engine, session by session.
+:func:`kernel_for` says which.
+
+What a kernel works on is a :class:`Batch`: the samples' scenarios (as the sessions
+would see them: stakeholders folded in), their session seeds, every package of the
+agenda in enumeration order, and per party a ``(samples, packages)`` matrix of
+utilities computed by each sample's own preferences object exactly as a negotiator's
+table computes them (:func:`tratado.negotiators._tables.own_table`). A package is
+named by its place in that enumeration (an ``int``), so "the utility of package ``k``
+to party ``p`` in sample ``s``" is ``batch.utilities[p][s, k]``.
+
+A kernel returns, for every sample, the package agreed (its place, ``-1`` for no
+agreement). The forecast turns that into the engine's row (the gains are computed
+from the agreed package by the scenario itself, as the session computes them).
+
+The equivalence with the engine is what the tests check
+(``tests/experiments/test_kernels.py``): on the bundled examples and on random
+scenarios, every kernel gives the package the engine's session gives, sample by
+sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from tratado.scenario import Scenario
+
+#: A kernel: ``kernel(batch, protocol, negotiators) -> agreed package per sample``
+#: (``-1``: no agreement); ``negotiators``: one built negotiator per party (read for
+#: its parameters only).
+Kernel = Callable[["Batch", Any, Sequence[Any]], np.ndarray]
+
+
+@dataclass
+class Batch:
+    """Samples of one agenda, side by side (see the module docstring)."""
+
+    scenarios: list[Scenario]
+    seeds: list[int]
+    _tables: list[Any] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.scenarios:
+            raise ValueError("a batch needs at least one sample")
+        agenda = self.scenarios[0].agenda
+        if any(s.agenda.shape != agenda.shape for s in self.scenarios):
+            raise ValueError("the samples of a batch share one agenda shape")
+
+    def __len__(self) -> int:
+        return len(self.scenarios)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.scenarios[0].agenda.shape)
+
+    @property
+    def n_parties(self) -> int:
+        return self.scenarios[0].n_parties
+
+    @cached_property
+    def every(self) -> np.ndarray:
+        """Every package as a row of option indices, in enumeration order (read-only)."""
+        from tratado.negotiators._tables import outcome_rows
+
+        return outcome_rows(self.scenarios[0].agenda)
+
+    @cached_property
+    def radix(self) -> np.ndarray:
+        """Place values of the enumeration: ``package = rows @ radix``."""
+        shape = self.shape
+        place = np.ones(len(shape), dtype=np.int64)
+        for i in range(len(shape) - 2, -1, -1):
+            place[i] = place[i + 1] * shape[i + 1]
+        return place
+
+    def place(self, outcome: Sequence[int]) -> int:
+        """The place of ``outcome`` in the enumeration."""
+        return int(np.dot(np.asarray(outcome, dtype=np.int64), self.radix))
+
+    def tables(self, party: int) -> list[Any]:
+        """Party ``party``'s own table in every sample (:class:`OwnTable`, built by the
+        copy of its preferences its negotiator would get: the same tables the engine's
+        sessions use, shared with them and kept while the preferences live)."""
+        if not self._tables:
+            from tratado.negotiators.base import own_copy
+            from tratado.negotiators.search import offer_finder
+
+            for k in range(self.n_parties):
+                found = []
+                for scenario in self.scenarios:
+                    preferences = own_copy(scenario.parties[k].preferences)
+                    found.append(offer_finder(scenario.agenda, preferences).table)
+                self._tables.append(found)
+        return self._tables[party]
+
+    @cached_property
+    def utilities(self) -> list[np.ndarray]:
+        """Per party, a ``(samples, packages)`` matrix of utilities (enumeration order)."""
+        return [np.stack([table._utilities for table in self.tables(k)])
+                for k in range(self.n_parties)]
+
+    @cached_property
+    def reservation(self) -> np.ndarray:
+        """``(samples, parties)``: each party's reservation value in each sample."""
+        return np.array([s.reservation_values for s in self.scenarios], dtype=np.float64)
+
+    def sorted(self, party: int) -> tuple[np.ndarray, np.ndarray]:
+        """Party ``party``'s packages in ascending order of its utility (ties in
+        enumeration order: the order of its negotiator's table) in every sample, and the
+        utilities in that order: two ``(samples, packages)`` arrays."""
+        found = self._sorted.get(party)
+        if found is None:
+            tables = self.tables(party)
+            order = np.stack([table.order for table in tables])
+            values = np.take_along_axis(self.utilities[party], order, axis=1)
+            found = self._sorted[party] = (order, values)
+        return found
+
+    @cached_property
+    def _sorted(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+
+def first_at_least(values: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per row, the place of the first of ``values`` (each row ascending) worth at least
+    that row's target: ``searchsorted(row, target, "left")`` for every row, by one
+    vectorised bisection (the same comparisons, so the same places)."""
+    rows, size = values.shape
+    low = np.zeros(rows, dtype=np.int64)
+    high = np.full(rows, size, dtype=np.int64)
+    index = np.arange(rows)
+    while True:
+        open_ = low < high
+        if not open_.any():
+            return low
+        middle = (low + high) // 2
+        below = values[index, np.minimum(middle, size - 1)] < targets
+        move_up = open_ & below
+        low = np.where(move_up, middle + 1, low)
+        high = np.where(open_ & ~below, middle, high)
+
+
+def kernel_for(protocol: Any, negotiators: Sequence[Any], mediator: Any = None) -> Kernel | None:
+    """The kernel that runs ``protocol`` with ``negotiators`` (and the protocol's default
+    mediator), or None when the engine must run them."""
+    from tratado.experiments.kernels import registry
+
+    return registry.kernel_for(protocol, negotiators, mediator)
+
+
+__all__ = ["Batch", "Kernel", "first_at_least", "kernel_for"]
