@@ -148,6 +148,59 @@ class ForecastJob:
                     for protocol, mix in self.runs]
         return {"unit": index, "nash": nash, "sessions": sessions}
 
+    def rows(self, start: int, stop: int, watch: Any = None) -> list[dict[str, Any]]:
+        """The rows of units ``start`` to ``stop - 1``: what :meth:`row` gives for each,
+        with the sessions that a kernel reproduces (:mod:`tratado.experiments.kernels`:
+        the built-in protocols and negotiators) run for all the units at once, and the
+        others on the engine, unit by unit."""
+        from tratado.experiments.kernels import Batch, kernel_for
+        from tratado.experiments.specs import build
+        from tratado.protocols import protocol_class
+
+        found: dict[int, dict[str, Any]] = {}
+        units: list[int] = []
+        scenarios: list[Scenario] = []
+        for index in range(start, stop):
+            try:
+                scenario = self.scenario(index)
+            except Exception as error:  # noqa: BLE001 - a sampler's fault fails this unit only
+                found[index] = self.failed_row(index, f"the sample could not be built: {error}")
+                continue
+            units.append(index)
+            scenarios.append(scenario)
+            found[index] = {"unit": index, "nash": _nash(scenario), "sessions": []}
+        if units:
+            seeds = [self.seed_of(index // len(self.variants)) for index in units]
+            batch = Batch(scenarios, seeds) if self.move_budget is None else None
+            for name, mix in self.runs:
+                kernel = None
+                if batch is not None:
+                    protocol = protocol_class(name).for_scenario(scenarios[0], **self.options())
+                    negotiators = [build(spec, False, None) for spec in mix]
+                    kernel = kernel_for(protocol, negotiators)
+                if kernel is None:
+                    for index, scenario, seed in zip(units, scenarios, seeds, strict=True):
+                        found[index]["sessions"].append(self._engine_session(
+                            index, scenario, name, mix, seed, watch))
+                    continue
+                assert batch is not None
+                agreed = kernel(batch, protocol, negotiators)
+                for k, index in enumerate(units):
+                    found[index]["sessions"].append(_kernel_session(
+                        batch, k, int(agreed[k])))
+        return [found[index] for index in range(start, stop)]
+
+    def _engine_session(self, index: int, scenario: Scenario, name: str,
+                        mix: tuple[str, ...], seed: int, watch: Any) -> list[Any]:
+        """One session of unit ``index`` on the engine."""
+        from tratado.protocols import protocol_class
+
+        try:
+            protocol = protocol_class(name).for_scenario(scenario, **self.options())
+        except Exception as error:  # noqa: BLE001 - fails this session only, as row() does
+            return [None, [0.0] * scenario.n_parties, f"{type(error).__name__}: {error}"]
+        return self._session(scenario, protocol, mix, seed, watch)
+
     def _session(self, scenario: Scenario, protocol: Any, mix: tuple[str, ...], seed: int,
                  watch: Any) -> list[Any]:
         from tratado.experiments.specs import build
@@ -176,6 +229,23 @@ class ForecastJob:
         n = self.nominal.n_parties
         return {"unit": index, "nash": None, "failed": True,
                 "sessions": [[None, [0.0] * n, reason] for _ in self.runs]}
+
+
+def _kernel_session(batch: Any, k: int, agreed: int) -> list[Any]:
+    """The session entry of sample ``k`` of ``batch`` from the package a kernel found
+    agreed (``-1``: none): its gains computed from the scenario as a session computes
+    them (:func:`tratado.session.result.utilities_of`; no discounting in a kernel)."""
+    scenario = batch.scenarios[k]
+    if agreed < 0:
+        reservations = [p.preferences.reservation_value for p in scenario.parties]
+        return [None, [r - r * 1.0 for r in reservations], None]
+    from tratado.session.result import utilities_of
+
+    outcome = [int(i) for i in batch.every[agreed]]
+    values = utilities_of(scenario, tuple(outcome))
+    gains = [u - p.preferences.reservation_value * 1.0
+             for u, p in zip(values, scenario.parties, strict=True)]
+    return [outcome, gains, None]
 
 
 def _nash(scenario: Scenario) -> list[int] | None:

@@ -240,8 +240,14 @@ def run_chunk(job: Work, start: int, stop: int,
     watchdog."""
     prepare(job)
     rows = []
+    batched = getattr(job, "rows", None)
     with _Watch(job.timeout) as watch:
-        for index in range(start, stop):
+        if batched is not None:  # the job runs its units together (a forecast's kernels)
+            if status is not None:
+                status[0] = float(start)
+                status[1] = time.monotonic()
+            rows = batched(start, stop, watch)
+        for index in range(start, stop) if batched is None else ():
             if status is not None:
                 status[0] = float(index)
                 status[1] = time.monotonic()

@@ -107,7 +107,8 @@ class Batch:
                     preferences = own_copy(scenario.parties[k].preferences)
                     found.append(offer_finder(scenario.agenda, preferences).table)
                 self._tables.append(found)
-        return self._tables[party]
+        tables: list[Any] = self._tables[party]
+        return tables
 
     @cached_property
     def utilities(self) -> list[np.ndarray]:
@@ -128,7 +129,7 @@ class Batch:
         if found is None:
             tables = self.tables(party)
             order = np.stack([table.order for table in tables])
-            values = np.take_along_axis(self.utilities[party], order, axis=1)
+            values = np.stack([table.sorted_utilities for table in tables])
             found = self._sorted[party] = (order, values)
         return found
 
@@ -137,22 +138,23 @@ class Batch:
         return {}
 
 
-def first_at_least(values: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Per row, the place of the first of ``values`` (each row ascending) worth at least
-    that row's target: ``searchsorted(row, target, "left")`` for every row, by one
-    vectorised bisection (the same comparisons, so the same places)."""
-    rows, size = values.shape
-    low = np.zeros(rows, dtype=np.int64)
-    high = np.full(rows, size, dtype=np.int64)
-    index = np.arange(rows)
+def first_at_least(values: np.ndarray, targets: np.ndarray,
+                   rows: np.ndarray | None = None) -> np.ndarray:
+    """Per row of ``values`` (each ascending; ``rows``: only these rows, in this order),
+    the place of the first value at least that row's target:
+    ``searchsorted(row, target, "left")`` for every row, by one vectorised bisection
+    (the same comparisons, so the same places)."""
+    size = values.shape[1]
+    index = np.arange(values.shape[0]) if rows is None else rows
+    low = np.zeros(len(index), dtype=np.int64)
+    high = np.full(len(index), size, dtype=np.int64)
     while True:
         open_ = low < high
         if not open_.any():
             return low
         middle = (low + high) // 2
         below = values[index, np.minimum(middle, size - 1)] < targets
-        move_up = open_ & below
-        low = np.where(move_up, middle + 1, low)
+        low = np.where(open_ & below, middle + 1, low)
         high = np.where(open_ & ~below, middle, high)
 
 
@@ -161,7 +163,8 @@ def kernel_for(protocol: Any, negotiators: Sequence[Any], mediator: Any = None) 
     mediator), or None when the engine must run them."""
     from tratado.experiments.kernels import registry
 
-    return registry.kernel_for(protocol, negotiators, mediator)
+    kernel: Kernel | None = registry.kernel_for(protocol, negotiators, mediator)
+    return kernel
 
 
 __all__ = ["Batch", "Kernel", "first_at_least", "kernel_for"]
