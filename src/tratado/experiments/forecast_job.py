@@ -50,6 +50,11 @@ class Sampler(Protocol):
     def scenario_at(self, nominal: Scenario, row: np.ndarray) -> Scenario: ...
 
 
+#: Numbers in each of a kernel batch's ``(samples, packages)`` arrays, at most (about):
+#: 4 million is 32 MB per array — 260 samples of the Venezuela example's 15,360 packages.
+BATCH_CELLS = 4_000_000
+
+
 def session_seed(seed: int, sample: int) -> int:
     """The seed of every session of sample ``sample`` (a 63-bit integer)."""
     state = np.random.SeedSequence(seed, spawn_key=(1, sample)).generate_state(1, np.uint64)
@@ -151,8 +156,14 @@ class ForecastJob:
     def rows(self, start: int, stop: int, watch: Any = None) -> list[dict[str, Any]]:
         """The rows of units ``start`` to ``stop - 1``: what :meth:`row` gives for each,
         with the sessions that a kernel reproduces (:mod:`tratado.experiments.kernels`:
-        the built-in protocols and negotiators) run for all the units at once, and the
-        others on the engine, unit by unit."""
+        the built-in protocols and negotiators) run for many units at once — as many as
+        keep a batch's arrays near :data:`BATCH_CELLS` numbers each — and the others on
+        the engine, unit by unit."""
+        size = max(1, BATCH_CELLS // max(self.nominal.agenda.size, 1))
+        return [row for first in range(start, stop, size)
+                for row in self._batch_rows(first, min(first + size, stop), watch)]
+
+    def _batch_rows(self, start: int, stop: int, watch: Any) -> list[dict[str, Any]]:
         from tratado.experiments.kernels import Batch, kernel_for
         from tratado.experiments.specs import build
         from tratado.protocols import protocol_class

@@ -78,6 +78,8 @@ class FrequencyModel:
         self.seen = np.zeros(count, dtype=bool)
         self.candidates = candidates
         self.order, self.values = batch.sorted(party)
+        # per issue, every package's option as a place among all issues' options
+        self.codes = np.ascontiguousarray((batch.every + self.starts[None, :]).T)
 
     def observe(self, rows: np.ndarray, packages: np.ndarray) -> None:
         """The opponent proposed ``packages`` in samples ``rows``."""
@@ -111,13 +113,14 @@ class FrequencyModel:
         window = low[:, None] + np.arange(self.candidates)[None, :]
         inside = window < size
         places = np.where(inside, window, size - 1)
-        packages = self.order[rows[:, None], places]
-        options = self.every[packages]  # (rows, candidates, issues)
+        size = self.order.shape[1]
+        packages = self.order.take(rows[:, None] * size + places)
         scores = self.scores(rows)
+        base = (np.arange(len(rows)) * scores.shape[1])[:, None]
+        flat = scores.ravel()
         total = np.zeros(packages.shape)
-        index = np.arange(len(rows))[:, None]
-        for issue in range(len(self.shape)):
-            total += scores[index, self.starts[issue] + options[:, :, issue]]
+        for codes in self.codes:
+            total += flat.take(base + codes.take(packages))
         total[~inside] = -np.inf
         last = self.candidates - 1 - np.argmax(total[:, ::-1], axis=1)
         chosen: np.ndarray = packages[np.arange(len(rows)), last]
