@@ -1,7 +1,8 @@
 """The single-text kernel gives the engine's agreement in every sample: on the bundled
 examples (a forecast of the Venezuela example, the others over many session seeds) and
-on small random scenarios with ties, any number of parties and the options it models;
-the options it does not model run on the engine."""
+on small random scenarios with ties, any number of parties and the options it models
+(either rule and search, patience, a start); the options it does not model run on the
+engine."""
 
 from __future__ import annotations
 
@@ -90,7 +91,8 @@ def test_bundled_examples_over_many_seeds(path: str) -> None:
     seeds = [int(s) for s in np.random.default_rng(len(path)).integers(0, 2**62, 6)]
     mixes = [[SPECS[0]] * n, [SPECS[(k % 5) + 1] for k in range(n)]]
     for specs in mixes:
-        for options in ({}, {"deadline": 9}, {"rule": "majority", "patience": 6}):
+        for options in ({}, {"deadline": 9}, {"rule": "majority", "patience": 6},
+                        {"search": "annealing", "temperature": 0.7}):
             _same([scenario] * len(seeds), seeds, options, specs)
 
 
@@ -129,6 +131,9 @@ def cases(draw: st.DrawFn) -> tuple[list[Scenario], list[int], dict[str, Any],
     if draw(st.booleans()):
         options["patience"] = draw(st.integers(1, 12))
     if draw(st.booleans()):
+        options["search"] = "annealing"
+        options["temperature"] = draw(st.sampled_from([1.0, 0.3, 4.0, 0.0]))
+    if draw(st.booleans()):
         options["start"] = [draw(st.integers(0, n - 1)) for n in sizes]
     specs = [draw(st.sampled_from(SPECS)) for _ in range(n_parties)]
     return scenarios, seeds, options, specs
@@ -156,13 +161,15 @@ def test_repeated_passes_and_closing_are_the_engines() -> None:
         scenarios.append(Scenario("passes", agenda, parties, rules=Rules(deadline=50)))
     seeds = [int(s) for s in rng.integers(0, 2**62, len(scenarios))]
     for specs in ([("conceder", {})] * 3, [("boulware", {}), ("linear", {}), ("frequency", {})]):
-        _same(scenarios, seeds, {}, specs)
+        for options in ({}, {"search": "annealing", "temperature": 2.0}):
+            _same(scenarios, seeds, options, specs)
 
 
 # -- what the kernel leaves to the engine -----------------------------------------------
 
 @pytest.mark.parametrize("options", [
-    {"search": "annealing"}, {"max_changes": 2}, {"deadline_seconds": 60.0},
+    {"max_changes": 2}, {"search": "annealing", "max_changes": 3},
+    {"deadline_seconds": 60.0},
 ])
 def test_options_it_does_not_model_run_on_the_engine(options: dict[str, Any]) -> None:
     scenario = tratado.load("job-offer")

@@ -1,8 +1,9 @@
 """The single negotiating text for a batch of samples, every sample one proposal at a
 time in step.
 
-The protocol (:class:`~tratado.protocols.single_text.SingleText`, hill-climbing, at most
-one issue changed per proposal, no wall-clock deadline) with its default mediator
+The protocol (:class:`~tratado.protocols.single_text.SingleText`: at most one issue
+changed per proposal, no wall-clock deadline; either rule, either search, any
+``patience`` and ``start``) with its default mediator
 (:class:`~tratado.negotiators.mediators.SingleTextMediator`: the middle option of every
 issue to open, ``repeat=True``):
 
@@ -14,7 +15,9 @@ issue to open, ``repeat=True``):
   time-based negotiators vote yes to a change worth more to them, and to one worth less
   that still reaches their ``threshold(t)`` (``conceding_vote``), ``t = proposals /
   deadline``. The change replaces the draft when the rule holds (``unanimity``: every
-  party votes yes; ``majority``: more than half do).
+  party votes yes; ``majority``: more than half do); under ``search="annealing"`` the
+  mediator may still adopt a change the rule turned down (one draw from its generator:
+  adopted with probability ``exp(-against / T)``, ``T = temperature * (1 - t)``).
 * When a pass ends with every change turned down, the mediator compares its tally (the
   yes votes of each change) with the pass before over the same draft: the same votes
   close the search; otherwise it shuffles again and proposes the changes that got the
@@ -26,19 +29,20 @@ issue to open, ``repeat=True``):
 
 Every live sample makes its ``proposals``-th proposal at the same step, so ``t`` is the
 same for all; a sample whose search is over drops out. The votes are numpy calls over
-all live samples; the shuffles are drawn per sample from the mediator's own generator
-(``default_rng(SeedSequence(seed, spawn_key=(parties,)))``, as the session seeds it), in
-the order the mediator draws them — the only per-sample Python. The final draft alone
-decides the agreement, so what the kernel tracks per sample is the draft, the pass (its
-order and position), and the tallies of this pass and the one before.
+all live samples; the shuffles and the annealing draws come per sample from the
+mediator's own generator (``default_rng(SeedSequence(seed, spawn_key=(parties,)))``, as
+the session seeds it), in the order the mediator draws them — the only per-sample
+Python. The final draft alone decides the agreement, so what the kernel tracks per
+sample is the draft, the pass (its order and position), and the tallies of this pass
+and the one before.
 
-Annealing (the mediator draws a number after each turned-down vote), changes of more
-than one issue and wall-clock deadlines are not modelled: :func:`kernel_for` leaves
-them to the engine.
+Changes of more than one issue (``max_changes > 1``) and wall-clock deadlines are not
+modelled: :func:`kernel_for` leaves them to the engine.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,7 +63,7 @@ def kernel_for(protocol: Any, strategies: Sequence[Strategy]) -> Any:
 
     if type(protocol) is not SingleText:
         return None
-    if (protocol.search != "hill-climbing" or protocol.max_changes != 1
+    if (protocol.max_changes != 1
             or protocol.deadline_seconds is not None
             or getattr(protocol, "agreement", "package") != "package"):
         return None
@@ -102,6 +106,23 @@ def _opening(batch: Batch, protocol: Any) -> int:
     return batch.place([int(n) // 2 for n in batch.shape])
 
 
+def _anneal(adopt: np.ndarray, yes: np.ndarray, n: int, heat: float,
+            rngs: list[np.random.Generator], live: np.ndarray) -> None:
+    """Annealing: the mediator adopts a change the vote turned down with probability
+    ``exp(-against / heat)`` (``against``: the parties that voted no), one draw from
+    the generator of each such sample (of ``live``) when ``heat > 0``:
+    ``SingleTextMediator``'s decision, its arithmetic in Python floats. Updates
+    ``adopt`` in place."""
+    if not heat > 0:
+        return
+    down = np.flatnonzero(~adopt)
+    if not len(down):
+        return
+    chance = np.array([math.exp(-against / heat) for against in range(n + 1)])
+    draws = np.array([rngs[s].random() for s in live[down].tolist()])
+    adopt[down] = draws < chance[n - yes[down]]
+
+
 def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
     """The agreed package of every sample (``-1``: none)."""
     from tratado.experiments.kernels.registry import strategy_of
@@ -127,6 +148,8 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
     deadline = int(protocol.deadline)
     patience = protocol.patience
     unanimity = protocol.rule == "unanimity"
+    annealing = protocol.search == "annealing"
+    temperature = float(protocol.temperature)
     live = np.arange(count)
     for step in range(deadline):
         new = live[fresh[live]]
@@ -165,6 +188,8 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
             yes += conceding_vote(utilities[k], curves[k], live, drafts, change, t)
         tally[live, asked] = yes
         adopt = yes == n if unanimity else 2 * yes > n
+        if annealing:
+            _anneal(adopt, yes, n, temperature * (1.0 - t), rngs, live)
         adopted = live[adopt]
         draft[adopted] = change[adopt]
         fresh[adopted] = True
