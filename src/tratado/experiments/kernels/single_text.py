@@ -65,7 +65,8 @@ def kernel_for(protocol: Any, strategies: Sequence[Strategy]) -> Any:
         return None
     if (protocol.max_changes != 1
             or protocol.deadline_seconds is not None
-            or getattr(protocol, "agreement", "package") != "package"):
+            or getattr(protocol, "agreement", "package") != "package"
+            or getattr(protocol, "discounting", False)):
         return None
     if any(s.kind not in VOTERS for s in strategies):
         return None
