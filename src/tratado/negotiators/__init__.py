@@ -16,7 +16,12 @@ preferences on larger ones (:func:`check_searchable` says up front when it canno
 
 from __future__ import annotations
 
-from tratado.negotiators._tables import NEGOTIATOR_ENUMERATION_LIMIT, check_space, table_utility
+from tratado.negotiators._tables import (
+    NEGOTIATOR_ENUMERATION_LIMIT,
+    check_space,
+    outcome_rows,
+    table_utility,
+)
 from tratado.negotiators.acceptance import (
     AcceptAbove,
     AcceptAboveReservation,
@@ -65,5 +70,5 @@ __all__ = [
     "SpecError", "describe", "find", "make", "make_mediator", "mediator_class", "negotiator_class",
     "parse_spec", "registered", "registered_mediators", "settable", "spec_of", "table_utility",
     "Isolated", "NegotiatorError", "create", "describe_failure", "isolated",
-    "OfferFinder", "check_searchable", "offer_finder",
+    "OfferFinder", "check_searchable", "offer_finder", "outcome_rows",
 ]

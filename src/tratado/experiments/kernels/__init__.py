@@ -76,7 +76,7 @@ class Batch:
     @cached_property
     def every(self) -> np.ndarray:
         """Every package as a row of option indices, in enumeration order (read-only)."""
-        from tratado.negotiators._tables import outcome_rows
+        from tratado.negotiators import outcome_rows
 
         return outcome_rows(self.scenarios[0].agenda)
 
