@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from tratado.experiments.kernels import Batch
-from tratado.experiments.kernels.moves import Curves, responds
+from tratado.experiments.kernels.moves import Curves
 from tratado.experiments.kernels.registry import Strategy
 
 #: The neutral's tolerances (:meth:`Neutral.select`, :meth:`Neutral._learn`,
@@ -80,28 +80,43 @@ class Frontiers:
     """The neutral's frontiers in every sample, padded to the largest (see the module
     docstring).
 
-    ``places``/``gains``/``score``: the frontier it proposes from (rational, or whole
-    when no package is rational): ``(samples, size)`` package places,
-    ``(samples, size, parties)`` gains over the reservation values (``-inf`` where
-    padded), ``(samples, size)`` the rule's score. ``whole_places``/``whole``: the whole
-    frontier (post-settlement): places and ``(samples, size, parties)`` utilities
-    (``-inf`` where padded)."""
+    The frontier it proposes from (rational, or whole when no package is rational):
+    ``places`` (``(samples, size)`` package places), per party ``gains`` (a
+    ``(samples, size)`` matrix of the frontier's gains over the reservation value,
+    ``-inf`` where padded) and ``own`` (the same packages' utilities read from the
+    party's own table: what its negotiator answers by and what the neutral learns
+    from), ``score`` (the rule's, ``-inf`` where padded). The whole frontier
+    (post-settlement): ``whole_places``, ``whole`` (``(samples, size, parties)``
+    utilities, ``-inf`` where padded) and per party ``whole_own`` (from its table)."""
 
     places: np.ndarray
-    gains: np.ndarray
+    gains: list[np.ndarray]
+    own: list[np.ndarray]
     score: np.ndarray
     whole_places: np.ndarray
     whole: np.ndarray
+    whole_own: list[np.ndarray]
 
 
 def frontiers(batch: Batch, rule: str) -> Frontiers:
     """The neutral's frontier of every sample of ``batch`` under ``rule``, found as the
-    neutral of its session finds it (:meth:`Neutral.start`)."""
+    neutral of its session finds it (:meth:`Neutral.start`); kept with the batch (its
+    sessions under other negotiators find the same)."""
+    key = f"mediated-frontiers-{rule}"
+    found: Frontiers | None = batch.memo.get(key)
+    if found is None:
+        found = batch.memo[key] = _frontiers(batch, rule)
+    return found
+
+
+def _frontiers(batch: Batch, rule: str) -> Frontiers:
     from tratado.analysis.space import pareto_frontier, rational_threshold
     from tratado.negotiators.base import own_copy
     from tratado.parties import Party
     from tratado.scenario import Scenario
 
+    count, n = len(batch), batch.n_parties
+    tables = [batch.tables(k) for k in range(n)]
     used: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     whole: list[tuple[np.ndarray, np.ndarray]] = []
     radix = batch.radix
@@ -117,62 +132,75 @@ def frontiers(batch: Batch, rule: str) -> Frontiers:
         score = np.prod(positive, axis=1) if rule == "nash" else np.min(gains, axis=1)
         used.append((frontier.outcomes @ radix, gains, score))
         whole.append((full.outcomes @ radix, full.utilities))
-    count, n = len(batch), batch.n_parties
     size = max(len(places) for places, _, _ in used)
     places = np.zeros((count, size), dtype=np.int64)
-    padded = np.full((count, size, n), -np.inf)
+    padded = np.full((n, count, size), -np.inf)
     scores = np.full((count, size), -np.inf)
+    own = np.zeros((n, count, size))
     for s, (p, g, sc) in enumerate(used):
         places[s, :len(p)] = p
-        padded[s, :len(p)] = g
+        padded[:, s, :len(p)] = g.T
         scores[s, :len(p)] = sc
+        for k in range(n):
+            own[k, s, :len(p)] = tables[k][s]._utilities[p]
     size = max(len(p) for p, _ in whole)
     whole_places = np.zeros((count, size), dtype=np.int64)
     utilities = np.full((count, size, n), -np.inf)
+    whole_own = np.zeros((n, count, size))
     for s, (p, u) in enumerate(whole):
         whole_places[s, :len(p)] = p
         utilities[s, :len(p)] = u
-    return Frontiers(places, padded, scores, whole_places, utilities)
+        for k in range(n):
+            whole_own[k, s, :len(p)] = tables[k][s]._utilities[p]
+    return Frontiers(places, list(padded), list(own), scores, whole_places, utilities,
+                     list(whole_own))
 
 
 def select(found: Frontiers, rows: np.ndarray, demands: np.ndarray,
            rejected: np.ndarray) -> np.ndarray:
     """Per sample of ``rows``, the frontier place the neutral proposes next
     (:meth:`Neutral.select`); ``demands``: ``(rows, parties)``, ``rejected``:
-    ``(rows, size)``."""
-    gains = found.gains[rows]
+    ``(rows, size)``. Party by party, the same comparisons (and the same maximum) as
+    the neutral's over its ``(size, parties)`` matrix."""
+    gains = [g[rows] for g in found.gains]
     score = found.score[rows]
-    meets = ~rejected & np.all(gains >= (demands - TOLERANCE)[:, None, :], axis=2)
+    meets = ~rejected
+    floors = demands - TOLERANCE
+    for k, g in enumerate(gains):
+        meets &= g >= floors[:, k, None]
     some = meets.any(axis=1)
     chosen = np.empty(len(rows), dtype=np.int64)
     if some.any():
         chosen[some] = np.argmax(np.where(meets[some], score[some], -np.inf), axis=1)
     short = ~some
     if short.any():
-        shortfall = np.max(demands[short][:, None, :] - gains[short], axis=2)
+        wanted = demands[short]
+        shortfall = wanted[:, 0, None] - gains[0][short]
+        for k in range(1, len(gains)):
+            np.maximum(shortfall, wanted[:, k, None] - gains[k][short], out=shortfall)
         close = shortfall <= shortfall.min(axis=1, keepdims=True) + TOLERANCE
         chosen[short] = np.argmax(np.where(close, score[short], -np.inf), axis=1)
     return chosen
 
 
-def improve(found: Frontiers, utilities: list[np.ndarray], rows: np.ndarray,
-            settled: np.ndarray) -> np.ndarray:
-    """Per sample of ``rows`` settled on package ``settled``, the package the neutral
-    proposes after the settlement (:meth:`Neutral.improvement`: ``settled`` itself when
-    no frontier package is better for one party and worse for none)."""
-    base = np.stack([u[rows, settled] for u in utilities], axis=1)[:, None, :]
+def improve(found: Frontiers, rows: np.ndarray, settled: np.ndarray) -> np.ndarray:
+    """Per sample of ``rows`` settled on frontier place ``settled``, the place on the
+    whole frontier of the package the neutral proposes after the settlement
+    (:meth:`Neutral.improvement`), ``-1`` when it proposes the settlement itself (no
+    package is better for one party and worse for none). The utilities are side by
+    side, as the neutral's are, so that the gains sum in the same order."""
+    base = np.stack([own[rows, settled] for own in found.own], axis=1)[:, None, :]
     whole = found.whole[rows]
     better = np.all(whole >= base, axis=2) & np.any(whole > base + TOLERANCE, axis=2)
     some = better.any(axis=1)
-    proposal = settled.copy()
+    proposal = np.full(len(rows), -1, dtype=np.int64)
     if some.any():
         better = better[some]
         gain = whole[some] - base[some]
         score = np.where(better, np.min(gain, axis=2), -np.inf)
         top = better & (score >= score.max(axis=1, keepdims=True) - TOLERANCE)
         total = np.where(top, gain.sum(axis=2), -np.inf)
-        best = np.argmax(total, axis=1)
-        proposal[some] = found.whole_places[rows[some], best]
+        proposal[some] = np.argmax(total, axis=1)
     return proposal
 
 
@@ -183,13 +211,12 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
     n = batch.n_parties
     strategies = [strategy_of(negotiator) for negotiator in negotiators]
     curves = [Curves(batch, k, s) for k, s in enumerate(strategies) if s is not None]
-    utilities = batch.utilities
     reservation = batch.reservation
     found = frontiers(batch, protocol.rule)
     count = len(batch)
     demands = np.zeros((count, n))
     rejected = np.zeros(found.places.shape, dtype=bool)
-    settlement = np.full(count, -1, dtype=np.int64)
+    settled = np.full(count, -1, dtype=np.int64)  # the settlement's frontier place
     live = np.arange(count)
     deadline = protocol.deadline
     for rounds in range(deadline):
@@ -197,29 +224,31 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
             break
         t = min(rounds / deadline, 1.0)
         chosen = select(found, live, demands[live], rejected[live])
-        proposal = found.places[live, chosen]
-        yes = np.stack([responds(utilities[k], curves[k], live, proposal, t)
+        # each party: worth at least threshold(t) and no deal (Negotiator.respond)
+        yes = np.stack([found.own[k][live, chosen]
+                        >= np.maximum(curves[k].threshold(t, live), curves[k].reservation[live])
                         for k in range(n)], axis=1)
         every = yes.all(axis=1)
-        settlement[live[every]] = proposal[every]
+        settled[live[every]] = chosen[every]
         no = ~every
-        rows, proposal, chosen, yes = live[no], proposal[no], chosen[no], yes[no]
+        rows, chosen, yes = live[no], chosen[no], yes[no]
         rejected[rows, chosen] = True
         for k in range(n):
             against = ~yes[:, k]
             at = rows[against]
-            gain = utilities[k][at, proposal[against]] - reservation[at, k]
+            gain = found.own[k][at, chosen[against]] - reservation[at, k]
             demands[at, k] = np.maximum(demands[at, k], gain + DEMAND_STEP)
         live = rows
-    agreed = settlement.copy()
-    if protocol.post_settlement:
-        rows = np.flatnonzero(settlement >= 0)
-        if len(rows):
-            settled = settlement[rows]
-            offered = improve(found, utilities, rows, settled)
-            asked = offered != settled
-            taken = asked.copy()
-            for k in range(n):
-                taken &= utilities[k][rows, offered] >= utilities[k][rows, settled]
-            agreed[rows[taken]] = offered[taken]
+    agreed = np.full(count, -1, dtype=np.int64)
+    rows = np.flatnonzero(settled >= 0)
+    agreed[rows] = found.places[rows, settled[rows]]
+    if protocol.post_settlement and len(rows):
+        offered = improve(found, rows, settled[rows])
+        taken = offered >= 0
+        rows, offered, settled = rows[taken], offered[taken], settled[rows[taken]]
+        # every party: the improvement is worth at least the settlement
+        for k in range(n):
+            taken = found.whole_own[k][rows, offered] >= found.own[k][rows, settled]
+            rows, offered, settled = rows[taken], offered[taken], settled[taken]
+        agreed[rows] = found.whole_places[rows, offered]
     return agreed
