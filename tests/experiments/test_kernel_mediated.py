@@ -139,3 +139,27 @@ def batches(draw: st.DrawFn) -> tuple[Batch, Mediated, list[str]]:
 def test_random_scenarios(case: tuple[Batch, Mediated, list[str]]) -> None:
     batch, protocol, mix = case
     check(batch, protocol, mix)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches())
+def test_improvements_of_any_package(case: tuple[Batch, Mediated, list[str]]) -> None:
+    """Post-settlement: for every package as the settlement (not only the frontier's,
+    which nothing improves on), the kernel's improvement is the neutral's."""
+    batch, protocol, mix = case
+    found = kernel.frontiers(batch, protocol.rule)
+    everything = np.arange(len(batch.every))
+    for s, (scenario, seed) in enumerate(zip(batch.scenarios, batch.seeds, strict=True)):
+        session = Session(scenario, protocol, [build(spec) for spec in mix], seed)
+        session.run()
+        neutral = session.mediator
+        assert isinstance(neutral, Neutral)
+        rows = np.full(len(everything), s)
+        base = np.stack([u[s, everything] for u in batch.utilities], axis=1)
+        offered = kernel.improve(found, rows, base)
+        for k, place in zip(everything, offered, strict=True):
+            settlement = tuple(int(i) for i in batch.every[k])
+            expected = neutral.improvement(settlement)
+            got = settlement if place < 0 else tuple(
+                int(i) for i in batch.every[found.whole_places[s, place]])
+            assert got == expected

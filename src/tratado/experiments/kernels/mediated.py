@@ -184,12 +184,13 @@ def select(found: Frontiers, rows: np.ndarray, demands: np.ndarray,
 
 
 def improve(found: Frontiers, rows: np.ndarray, settled: np.ndarray) -> np.ndarray:
-    """Per sample of ``rows`` settled on frontier place ``settled``, the place on the
-    whole frontier of the package the neutral proposes after the settlement
+    """Per sample of ``rows`` settled on a package worth ``settled`` (``(rows,
+    parties)``: its utilities from the parties' tables), the place on the whole frontier
+    of the package the neutral proposes after the settlement
     (:meth:`Neutral.improvement`), ``-1`` when it proposes the settlement itself (no
     package is better for one party and worse for none). The utilities are side by
     side, as the neutral's are, so that the gains sum in the same order."""
-    base = np.stack([own[rows, settled] for own in found.own], axis=1)[:, None, :]
+    base = settled[:, None, :]
     whole = found.whole[rows]
     better = np.all(whole >= base, axis=2) & np.any(whole > base + TOLERANCE, axis=2)
     some = better.any(axis=1)
@@ -243,7 +244,8 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
     rows = np.flatnonzero(settled >= 0)
     agreed[rows] = found.places[rows, settled[rows]]
     if protocol.post_settlement and len(rows):
-        offered = improve(found, rows, settled[rows])
+        base = np.stack([own[rows, settled[rows]] for own in found.own], axis=1)
+        offered = improve(found, rows, base)
         taken = offered >= 0
         rows, offered, settled = rows[taken], offered[taken], settled[rows[taken]]
         # every party: the improvement is worth at least the settlement
