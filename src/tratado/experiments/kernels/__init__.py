@@ -134,6 +134,12 @@ class Batch:
         return found
 
     @cached_property
+    def memo(self) -> dict[str, Any]:
+        """What a kernel works out once per batch, whatever the negotiators (the mediated
+        kernel's frontiers), kept for its next run on the batch: a key per kernel."""
+        return {}
+
+    @cached_property
     def _sorted(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         return {}
 
