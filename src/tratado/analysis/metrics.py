@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tratado.analysis.frontier import Frontier
@@ -29,5 +31,8 @@ def distance_to_frontier(frontier: Frontier, utilities: np.ndarray) -> float:
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Euclidean distance between two utility vectors."""
-    return float(np.linalg.norm(np.asarray(a, float) - np.asarray(b, float)))
+    """Euclidean distance between two utility vectors: Python's ``math.dist``, whose
+    result does not depend on the numpy build (``numpy.linalg.norm`` changed its last
+    digit between numpy releases, and records keep these numbers byte for byte)."""
+    return math.dist([float(x) for x in np.asarray(a, float)],
+                     [float(x) for x in np.asarray(b, float)])
