@@ -63,14 +63,17 @@ class Forecast:
     (``["boulware", "conceder"]``); ``what_ifs``: what-if texts
     (:func:`~tratado.experiments.whatif.parse_what_if`); ``rounds``: a deadline for every
     session (default: the scenario's); ``sampler``: what draws the samples (default: the
-    scenario's ``uncertainty``; None there: no uncertainty)."""
+    scenario's ``uncertainty``; None there: no uncertainty); ``kernels``: run the
+    sessions a batched kernel reproduces in one (:mod:`tratado.experiments.kernels`; the
+    same result, faster) — False runs every session on the engine."""
 
     def __init__(self, scenario: Scenario, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,
                  protocols: Sequence[str] = DEFAULT_PROTOCOLS,
                  negotiators: Sequence[Sequence[str]] | None = None,
                  what_ifs: Sequence[str] = (), rounds: int | None = None,
                  move_budget: float | None = None, timeout: float | None = 60.0,
-                 sampler: Sampler | None = None, stakeholders: bool = True) -> None:
+                 sampler: Sampler | None = None, stakeholders: bool = True,
+                 kernels: bool = True) -> None:
         self.scenario = scenario
         self.samples = samples
         self.seed = seed
@@ -82,6 +85,7 @@ class Forecast:
         self.timeout = timeout
         self.sampler = sampler if sampler is not None else scenario.uncertainty
         self.stakeholders = stakeholders
+        self.kernels = kernels
         self._job: ForecastJob | None = None
 
     # -- checking everything before anything runs -----------------------------------
@@ -110,7 +114,8 @@ class Forecast:
         samples = self._draw()
         self._job = ForecastJob(scenario, self.sampler, samples, self.protocols, mixes,
                                 self.seed, variants, self.rounds, self.move_budget,
-                                self.timeout, [os.getcwd()], self.stakeholders)
+                                self.timeout, [os.getcwd()], self.stakeholders,
+                                self.kernels)
         self._check_variants(self._job)
         return self._job
 

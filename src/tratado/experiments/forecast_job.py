@@ -82,6 +82,7 @@ class ForecastJob:
     timeout: float | None = None
     path: list[str] = field(default_factory=list)
     stakeholders: bool = True  # fold the stakeholders' effects in (False: the table alone)
+    kernels: bool = True  # batched kernels where they apply (False: the engine throughout)
     _current: tuple[int, Scenario, dict[str, Any]] | None = field(
         default=None, repr=False, compare=False)
 
@@ -182,7 +183,8 @@ class ForecastJob:
             found[index] = {"unit": index, "nash": _nash(scenario), "sessions": []}
         if units:
             seeds = [self.seed_of(index // len(self.variants)) for index in units]
-            batch = Batch(scenarios, seeds) if self.move_budget is None else None
+            batch = (Batch(scenarios, seeds) if self.kernels and self.move_budget is None
+                     else None)
             for name, mix in self.runs:
                 kernel = None
                 if batch is not None:
