@@ -34,12 +34,25 @@ sum to one:
 :meth:`Uncertainty.scenario_at` turns one row back into an exact scenario: array updates
 of the preferences only (no re-validation: the draws are valid by construction), so
 forecasts can call it 10^4–10^5 times.
+
+An uncertainty *describes* the scenario it came with: each input's estimate is the number
+the scenario holds at its key. A copy of the scenario with new preferences (say
+``dataclasses.replace(scenario, parties=...)``) would otherwise be written, fingerprinted
+and forecast with the old estimates, so :meth:`Uncertainty.check` refuses an uncertainty
+that no longer describes its scenario, and :class:`~tratado.scenario.Scenario` runs it
+whenever one is built or copied with an uncertainty. The copy is refused, not silently
+made exact: dropping the uncertainty would turn a forecast into a single simulation
+without a word. Say what is meant instead: ``uncertainty=None`` (the new scenario is
+exact), an :class:`Uncertainty` whose estimates are the new numbers, or the what-ifs
+that know which numbers they fix (:meth:`~tratado.scenario.Scenario.with_reservation_values`,
+:func:`tratado.stakeholders.with_effect`). A copy that changes only exact numbers, names
+or notes keeps its uncertainty.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -284,6 +297,35 @@ class Uncertainty:
             object.__setattr__(scenario, "roles", with_effect_values(nominal.roles, plan.effects, row))
         return scenario
 
+    def fixing(self, keys: Iterable[str]) -> Uncertainty | None:
+        """The uncertainty less the inputs whose numbers a change sets exactly: ``keys``
+        names them (a key ending in ``.`` names every input under it); None when no input
+        is left. What a what-if uses, so that the copy it makes is still described."""
+        exact = tuple(keys)
+        kept = tuple(item for item in self.inputs if not any(
+            item.key == key or (key.endswith(".") and item.key.startswith(key)) for key in exact))
+        if len(kept) == len(self.inputs):
+            return self
+        return Uncertainty(kept, self.anchors) if kept else None
+
+    def check(self, scenario: Scenario) -> None:
+        """Refuse (:class:`~tratado.errors.ScenarioError`) a ``scenario`` these inputs do
+        not describe: an input whose key names nothing there, or whose estimate is not the
+        number the scenario holds at its key (to 1e-9), or a numeric issue given at a few
+        points whose other values are not the interpolation of those points (a draw would
+        replace them). See the module docstring for why this refuses rather than drops."""
+        plan = _compile(self, scenario)
+        held = _held(plan, scenario, len(self.inputs))
+        for item, value in zip(self.inputs, held.tolist(), strict=True):
+            if not math.isclose(value, item.nominal, rel_tol=1e-9, abs_tol=1e-12):
+                raise ScenarioError(
+                    f"the uncertain input '{item.key}' has the estimate {item.nominal:g}, but "
+                    f"scenario '{scenario.name}' holds {value:g} there: the uncertainty "
+                    "describes other preferences (a copy with new preferences kept the old "
+                    "estimates).", field=item.key, fix=_STALE_FIX)
+        for index, changes in plan.parties.items():
+            _check_anchors(changes, scenario.parties[index].preferences, scenario)
+
     def _plan(self, scenario: Scenario) -> _Plan:
         plans: dict[int, tuple[Scenario, _Plan]] = self._plans  # type: ignore[attr-defined]
         cached = plans.get(id(scenario))
@@ -351,6 +393,56 @@ def _compile(uncertainty: Uncertainty, scenario: Scenario) -> _Plan:
                                 f"'{scenario.name}'.", field=item.key,
                                 fix="use a key as listed in tratado.uncertainty.") from None
     return plan
+
+
+_STALE_FIX = ("give the copy uncertainty=None (exact), or an Uncertainty whose estimates are"
+              " the new numbers; Scenario.with_reservation_values and"
+              " tratado.stakeholders.with_effect fix the numbers they set.")
+
+
+def _held(plan: _Plan, scenario: Scenario, n: int) -> np.ndarray:
+    """The numbers ``scenario`` holds where ``plan`` puts each column (the reverse of
+    :func:`_apply`)."""
+    held = np.full(n, np.nan)
+
+    def read(prefs: Preferences, changes: _Changes) -> None:
+        if isinstance(prefs, LinearAdditive):
+            for issue, column in changes.weights:
+                held[column] = prefs.weights[issue]
+            for issue, option, column in changes.values:
+                held[column] = prefs.values[issue][option]
+        if isinstance(prefs, Constraints):
+            for rule, column in changes.bonuses:
+                held[column] = prefs.rules[rule].bonus
+            if changes.base is not None and prefs.base is not None:
+                read(prefs.base, changes.base)
+        if changes.reservation is not None:
+            held[changes.reservation] = prefs.reservation_value
+
+    for index, changes in plan.parties.items():
+        read(scenario.parties[index].preferences, changes)
+    holders = scenario.roles.stakeholders
+    for holder, effect, name, column in plan.effects:
+        held[column] = getattr(holders[holder].effects[effect], name)
+    return held
+
+
+def _check_anchors(changes: _Changes, prefs: Preferences, scenario: Scenario) -> None:
+    if isinstance(prefs, Constraints) and changes.base is not None and prefs.base is not None:
+        _check_anchors(changes.base, prefs.base, scenario)
+    if not isinstance(prefs, LinearAdditive):
+        return
+    for issue, (xs, points) in changes.anchors.items():
+        known = list(points)
+        values = prefs.values[issue]
+        between = np.interp(xs, xs[known], values[known])
+        if not np.allclose(values, between, rtol=1e-9, atol=1e-12):
+            name = scenario.agenda.issues[issue].name
+            raise ScenarioError(
+                f"issue '{name}': scenario '{scenario.name}' has values between the points"
+                " its uncertainty draws that are not their interpolation (a draw would"
+                " replace them): the uncertainty describes other preferences.",
+                field=f"values.{name}", fix=_STALE_FIX)
 
 
 def _place(changes: _Changes, rest: str, column: int, scenario: Scenario, prefs: Preferences,

@@ -357,3 +357,90 @@ def test_any_accepted_form_reads_as_its_estimate_and_writes_back_the_same(case) 
         "parties.buyer.reservation", estimate, low, high, distribution)
     again = loads_yaml(dumps_yaml(scenario))
     assert again.uncertainty.inputs == scenario.uncertainty.inputs
+
+
+# -- a copy with new preferences never keeps the old estimates ----------------------------
+def _new_buyer(scenario: tratado.Scenario, weights: list[float]) -> tuple[tratado.Party, ...]:
+    import dataclasses
+
+    buyer = scenario.party("buyer")
+    prefs = dataclasses.replace(buyer.preferences, weights=np.array(weights))
+    return tuple(dataclasses.replace(p, preferences=prefs) if p.id == "buyer" else p
+                 for p in scenario.parties)
+
+
+def test_a_copy_with_new_preferences_cannot_keep_the_old_estimates(uncertain) -> None:
+    import dataclasses
+
+    from tratado.records import fingerprint
+
+    parties = _new_buyer(uncertain, [0.3, 0.7])  # the file's estimates were 0.6, 0.4
+    with pytest.raises(ScenarioError, match=r"parties\.buyer\.weights\.price.*0\.6.*0\.3"):
+        dataclasses.replace(uncertain, parties=parties)
+    # said exact, it writes and fingerprints the new preferences
+    exact = dataclasses.replace(uncertain, parties=parties, uncertainty=None)
+    again = loads_yaml(dumps_yaml(exact))
+    assert list(again.party("buyer").preferences.weights) == [0.3, 0.7]
+    assert again.uncertainty is None and fingerprint(again) == fingerprint(exact)
+    assert fingerprint(exact) != fingerprint(uncertain)
+
+
+def test_a_copy_whose_uncertain_numbers_are_unchanged_keeps_its_uncertainty(uncertain) -> None:
+    import dataclasses
+
+    renamed = tuple(dataclasses.replace(p, name=f"The {p.id}") for p in uncertain.parties)
+    copy = dataclasses.replace(uncertain, parties=renamed)
+    assert copy.uncertainty is uncertain.uncertainty
+    assert loads_yaml(dumps_yaml(copy)).uncertainty.keys == uncertain.uncertainty.keys
+    # a new exact number (the seller's price values) leaves the estimates as they were
+    seller = uncertain.party("seller")
+    values = (np.array([0.0, 0.6, 1.0]), seller.preferences.values[1])
+    prefs = dataclasses.replace(seller.preferences, values=values)
+    copy = dataclasses.replace(uncertain, parties=(
+        uncertain.parties[0], dataclasses.replace(seller, preferences=prefs)))
+    assert copy.uncertainty is uncertain.uncertainty
+
+
+def test_an_uncertainty_that_names_a_missing_number_is_refused(uncertain) -> None:
+    import dataclasses
+
+    from tratado.parties import Roles
+
+    with pytest.raises(ScenarioError, match="stakeholders.the-bank.effects.0.utility"):
+        dataclasses.replace(uncertain, roles=Roles())
+    with pytest.raises(ScenarioError, match="the-bank.effects.0.utility.*names nothing"):
+        dataclasses.replace(uncertain, roles=dataclasses.replace(
+            uncertain.roles, stakeholders=()))
+
+
+def test_the_table_alone_drops_the_stakeholders_uncertain_effects(uncertain) -> None:
+    from tratado.stakeholders import without_stakeholders
+
+    alone = without_stakeholders(uncertain)
+    assert not any(key.startswith("stakeholders.") for key in alone.uncertainty.keys)
+    assert len(alone.uncertainty) == len(uncertain.uncertainty) - 1
+    again = loads_yaml(dumps_yaml(alone))  # written without the effect that is gone
+    assert again.uncertainty.keys == alone.uncertainty.keys
+
+
+def test_a_what_if_on_an_effect_keeps_the_rest_of_the_uncertainty(uncertain) -> None:
+    from tratado.stakeholders import with_effect
+
+    changed = with_effect(uncertain, "the-bank", 0, utility=0.2)
+    assert "stakeholders.the-bank.effects.0.utility" not in changed.uncertainty.keys
+    assert loads_yaml(dumps_yaml(changed)).roles.stakeholders[0].effects[0].utility == 0.2
+
+
+def test_a_forecast_what_if_on_the_estimates_fixes_what_it_sets(uncertain) -> None:
+    from tratado.experiments.whatif import parse_what_if
+
+    inputs = uncertain.uncertainty.inputs
+    # (with the inputs listed, this key would pin the input within its range)
+    changed = parse_what_if("stakeholders.the-bank.effects.0.utility=0.2",
+                            uncertain).apply(uncertain)
+    assert "stakeholders.the-bank.effects.0.utility" not in changed.uncertainty.keys
+    off = parse_what_if("the-bank=off", uncertain, inputs).apply(uncertain)
+    assert not any(key.startswith("stakeholders.") for key in off.uncertainty.keys)
+    moved = parse_what_if("stakeholders.the-bank.effects.0.when.price=high", uncertain,
+                          inputs).apply(uncertain)
+    assert moved.uncertainty is uncertain.uncertainty  # a new condition sets no number
