@@ -116,10 +116,14 @@ def test_the_report_says_whose_veto_bounds_the_nash_solution() -> None:
     from tratado.report.actors_report import issue_report
 
     text = " ".join(issue_report(forecast(_venezuela("prisoners"), rounds=2)).split())
-    assert ("Nash bargaining needs every actor's consent to move from the status quo 0.0:"
-            " Government (at 5.0) prefers nothing above 10.0 to it, so the solution lies"
-            " between 0.0 and 10.0.") in text
+    assert ("Nash bargaining needs every actor's consent to move from the status quo 0:"
+            " Government (at 5) prefers nothing above 10 to it, so the solution lies"
+            " between 0 and 10.") in text
     assert "consent" not in issue_report(forecast(emissions(), rounds=2))  # no status quo
+    both = IssueTable.from_rows("x", [("a", 1, 2, 1), ("b", 1, 8, 1)], status_quo=5.0)
+    assert nash_bargaining(both) == 5.0
+    assert "both sides of the status quo 5" in " ".join(
+        issue_report(forecast(both, rounds=1)).split())
 
 
 @settings(max_examples=30, deadline=None)

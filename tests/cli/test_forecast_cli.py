@@ -111,3 +111,49 @@ def test_every_field_of_the_json_document_is_described_in_docs_cli(uncertain_fil
     assert missing == []
     run_fields = document["protocols"]["alternating"]
     assert all(f"`protocols.*.{key}" in section or f"`.{key}`" in section for key in run_fields)
+
+
+def test_the_issue_s_command_on_the_bundled_talks_gives_the_documented_shape() -> None:
+    """`tratado forecast SCENARIO --samples N --seed S --json`, as checks outside the
+    project run it: every protocol's probability and every item's shares (options in the
+    agenda's words and "no agreement", summing to one), the sensitivity list, and the same
+    bytes for the same seed."""
+    import tratado
+
+    args = ("forecast", "venezuela-2021", "--samples", "6", "--seed", "4", "--json")
+    code, first, _ = run(*args)
+    assert code == 0
+    assert run(*args)[1] == first
+    document = json.loads(first)
+    agenda = tratado.load("venezuela-2021").agenda
+    assert set(document["protocols"]) == {"alternating", "single-text", "mediated"}
+    for protocol in document["protocols"].values():
+        assert 0 <= protocol["agreement_probability"] <= 1
+        assert list(protocol["items"]) == list(agenda.names)
+        for issue in agenda.issues:
+            shares = protocol["items"][issue.name]
+            assert list(shares) == [*(str(o) for o in issue.options), "no agreement"]
+            assert sum(shares.values()) == pytest.approx(1.0)
+    assert isinstance(document["sensitivity"], list)
+    assert {d["input"] for d in document["sensitivity"]} <= {i["key"] for i in document["inputs"]}
+
+
+def test_the_report_states_the_precision_its_samples_buy(uncertain_file: Path) -> None:
+    code, out, err = run("forecast", str(uncertain_file), "--samples", "100", "--protocols",
+                         "alternating", "--jobs", "1")
+    assert code == 0
+    assert ("Each probability is known to ±9.8 percentage points or better at 95% confidence"
+            " (the default, 9,604 samples, gives ±1).") in " ".join(out.split())
+    assert "ETA" not in out + err  # no progress bar off a terminal
+
+
+def test_the_progress_callback_counts_every_session(uncertain_file: Path) -> None:
+    from tratado.experiments import Forecast
+    from tratado.formats import load
+
+    seen: list[tuple[int, int]] = []
+    Forecast(load(str(uncertain_file)), samples=5, seed=1,
+             protocols=["alternating", "mediated"]).run(
+        jobs=0, progress=lambda done, total, agreements, failures: seen.append((done, total)))
+    assert seen and seen[-1] == (10, 10)
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:], strict=False))
