@@ -13,6 +13,8 @@ Each :class:`UncertainInput` has a stable dotted *key* naming where it sits::
     parties.<party>.values.<issue>.<option>     an option's value
     parties.<party>.reservation                 the no-deal (reservation) value
     parties.<party>.rules.<k>.bonus             a rule's bonus (constraints preferences)
+    parties.<party>.outcomes.<k>.utility        a listed package's utility (table preferences)
+    parties.<party>.default                     the utility of every other package (table)
     parties.<party>.base.weights.<issue>        the same inside a constraints base
     parties.<party>.base.values.<issue>.<option>
     stakeholders.<id>.effects.<k>.utility       a stakeholder's effect on agreements
@@ -59,7 +61,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from tratado.errors import ScenarioError
-from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule
+from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
 
 if TYPE_CHECKING:
     from tratado.scenario import Scenario
@@ -349,6 +351,8 @@ class _Changes:
     # issue -> (its numeric option values, the positions given in the file)
     reservation: int | None = None
     bonuses: list[tuple[int, int]] = field(default_factory=list)  # (rule, column)
+    entries: list[tuple[int, int]] = field(default_factory=list)  # (table entry, column)
+    default: int | None = None  # a table's utility of the packages it does not list
     base: _Changes | None = None
 
 
@@ -411,6 +415,12 @@ def _held(plan: _Plan, scenario: Scenario, n: int) -> np.ndarray:
                 held[column] = prefs.weights[issue]
             for issue, option, column in changes.values:
                 held[column] = prefs.values[issue][option]
+        if isinstance(prefs, Table):
+            utilities = list(prefs.entries.values())
+            for entry, column in changes.entries:
+                held[column] = utilities[entry]
+            if changes.default is not None:
+                held[changes.default] = prefs.default
         if isinstance(prefs, Constraints):
             for rule, column in changes.bonuses:
                 held[column] = prefs.rules[rule].bonus
@@ -460,6 +470,13 @@ def _place(changes: _Changes, rest: str, column: int, scenario: Scenario, prefs:
         if values_key + issue_name in anchors:
             changes.anchors[issue] = (agenda.issues[issue].numeric_values(),
                                       tuple(anchors[values_key + issue_name]))
+    elif kind == "outcomes" and isinstance(prefs, Table):
+        entry, _, what = rest.partition(".")
+        if what != "utility" or not 0 <= int(entry) < len(prefs.entries):
+            raise KeyError(rest)
+        changes.entries.append((int(entry), column))
+    elif kind == "default" and not rest and isinstance(prefs, Table):
+        changes.default = column
     elif kind == "rules" and isinstance(prefs, Constraints):
         rule, _, what = rest.partition(".")
         if what != "bonus" or not 0 <= int(rule) < len(prefs.rules):
@@ -494,6 +511,18 @@ def _apply(prefs: Preferences, changes: _Changes, row: np.ndarray) -> Preference
             object.__setattr__(new, "rules", tuple(rules))
         if changes.base is not None and new.base is not None:
             new.base = _apply(new.base, changes.base, row)  # type: ignore[assignment]
+    if isinstance(new, Table) and (changes.entries or changes.default is not None):
+        if changes.entries:
+            packages = list(new.entries)
+            utilities = list(new.entries.values())
+            for entry, column in changes.entries:
+                utilities[entry] = float(row[column])
+            new.entries = dict(zip(packages, utilities, strict=True))
+            order = np.argsort(new._index(np.array(packages, dtype=np.int64).reshape(
+                -1, len(new.shape))), kind="stable")
+            new._vals = np.array(utilities, dtype=float)[order]
+        if changes.default is not None:
+            new.default = float(row[changes.default])
     if changes.reservation is not None:
         new.reservation_value = float(row[changes.reservation])
     return new

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, SMALL, UNCERTAIN
+from conftest import EXAMPLES, SMALL, UNCERTAIN, UNCERTAIN_TABLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -237,6 +237,10 @@ def _exact_document(text: str, keys: tuple[str, ...], row: np.ndarray) -> dict:
         elif kind == "weights":
             prefs.pop("weights_concentration", None)
             prefs["weights"][rest] = value
+        elif kind == "outcomes":
+            prefs["outcomes"][int(rest.split(".")[0])]["utility"] = value
+        elif kind == "default":
+            prefs["default"] = value
         else:
             issue, _, option = rest.partition(".")
             table = prefs["values"][issue]
@@ -245,8 +249,36 @@ def _exact_document(text: str, keys: tuple[str, ...], row: np.ndarray) -> dict:
     return data
 
 
-@pytest.mark.parametrize("text", [UNCERTAIN, EXAMPLES["venezuela-2021"].read_text("utf-8")],
-                         ids=["small", "venezuela"])
+def test_a_table_s_utilities_may_be_uncertain() -> None:
+    import dataclasses
+
+    scenario = loads_yaml(UNCERTAIN_TABLE, "table.yaml")
+    u = scenario.uncertainty
+    assert u.keys == ("parties.buyer.outcomes.1.utility", "parties.buyer.outcomes.2.utility",
+                      "parties.buyer.default")
+    assert [i.label for i in u.inputs][0] == "buyer: utility of listed package 1"
+    buyer = scenario.party("buyer").preferences
+    assert list(buyer.entries.values()) == [1.0, 0.7, 0.7] and buyer.default == 0.1
+    again = loads_yaml(dumps_yaml(scenario))  # written back as the file gave it
+    assert again.uncertainty.keys == u.keys and again.uncertainty.inputs[0].note == "a guess"
+    assert dumps_yaml(again) == dumps_yaml(scenario)
+    rows = scenario.agenda.all_outcomes()
+    drawn = u.scenario_at(scenario, np.array([0.55, 0.8, 0.15]))
+    expected = np.full(len(rows), 0.15)
+    expected[[0, 1, 2]] = [1.0, 0.8, 0.55]  # (low, short), (low, long), (mid, short)
+    assert np.array_equal(drawn.party("buyer").preferences.utility(rows), expected)
+    assert np.array_equal(scenario.party("buyer").preferences.utility(rows)[[0, 2, 1]],
+                          [1.0, 0.7, 0.7])  # the nominal scenario is untouched
+    # a copy with other utilities cannot keep these estimates
+    other = dataclasses.replace(buyer, entries={**buyer.entries, (1, 0): 0.9})
+    with pytest.raises(ScenarioError, match="outcomes.1.utility"):
+        dataclasses.replace(scenario, parties=(dataclasses.replace(
+            scenario.parties[0], preferences=other), scenario.parties[1]))
+
+
+@pytest.mark.parametrize("text", [UNCERTAIN, EXAMPLES["venezuela-2021"].read_text("utf-8"),
+                                  UNCERTAIN_TABLE],
+                         ids=["small", "venezuela", "table"])
 def test_scenario_at_equals_the_file_written_with_the_drawn_numbers(text) -> None:
     """Brute force: every drawn scenario is the scenario of the file with its uncertain
     numbers replaced by the draws — utilities of every package, no-deal values, effects."""

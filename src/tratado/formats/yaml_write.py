@@ -75,6 +75,10 @@ def _write_uncertainty(scenario: Scenario, out: dict[str, Any]) -> None:
         kind, _, rest = rest.partition(".")
         if kind == "reservation":
             prefs["reservation_value"] = estimate_to_yaml(item)
+        elif kind == "outcomes":
+            prefs["outcomes"][int(rest.partition(".")[0])]["utility"] = estimate_to_yaml(item)
+        elif kind == "default":
+            prefs["default"] = estimate_to_yaml(item)
         elif kind == "rules":
             prefs["rules"][int(rest.partition(".")[0])]["bonus"] = estimate_to_yaml(item)
         elif item.distribution == "dirichlet":
