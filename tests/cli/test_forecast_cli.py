@@ -157,3 +157,20 @@ def test_the_progress_callback_counts_every_session(uncertain_file: Path) -> Non
         jobs=0, progress=lambda done, total, agreements, failures: seen.append((done, total)))
     assert seen and seen[-1] == (10, 10)
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:], strict=False))
+
+
+def test_a_gain_nothing_moves_is_said_in_words(tmp_path: Path) -> None:
+    from conftest import UNCERTAIN_TABLE
+
+    path = tmp_path / "table.yaml"  # only the buyer's table is uncertain
+    path.write_text(UNCERTAIN_TABLE, encoding="utf-8")
+    code, out, _ = run("forecast", str(path), "--samples", "20", "--protocols", "mediated",
+                       "--jobs", "1")
+    assert code == 0, out
+    text = " ".join(out.split())
+    document = json.loads(run("forecast", str(path), "--samples", "20", "--protocols",
+                              "mediated", "--jobs", "1", "--json")[1])
+    seller = document["gain_sensitivity"]["seller"]  # the seller's gain is the same throughout
+    assert all(d["first_order"] == 0 and d["gain_low"] == d["gain_high"] for d in seller)
+    assert "Nothing uncertain moves seller's gain over no deal" in text
+    assert "What drives buyer's gain over no deal" in text

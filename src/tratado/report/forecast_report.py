@@ -182,6 +182,11 @@ def _drivers(document: dict[str, Any]) -> list[str]:
                   table(["input", "index", "rank corr.", "agreement: low → high"], rows,
                         right=(1, 2, 3))]
     for party, drivers in document["gain_sensitivity"].items():
+        if all(item["first_order"] == 0 and item["gain_low"] == item["gain_high"]
+               for item in drivers):
+            lines += ["", wrap(f"Nothing uncertain moves {party}'s gain over no deal: it is"
+                               " the same in every sample.")]
+            continue
         rows = [[_label(item, shared), f"{item['first_order']:.3f}", f"{item['spearman']:+.2f}",
                  f"{item['gain_low']:+.3f} → {item['gain_high']:+.3f}"] for item in drivers]
         lines += ["", wrap(f"What drives {party}'s gain over no deal (top {len(rows)}; mean"
