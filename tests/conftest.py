@@ -114,6 +114,38 @@ stakeholders:
 """
 
 
+UNCERTAIN_TABLE = """\
+tratado: 1
+name: Table
+agenda:
+  issues:
+    - name: price
+      options: [low, mid, high]
+    - name: days
+      options: [short, long]
+parties:
+  - id: buyer
+    preferences:
+      type: table
+      default: [0.0, 0.2]
+      outcomes:
+        - outcome: {price: low, days: short}
+          utility: 1
+        - outcome: {price: mid, days: short}
+          utility: {estimate: 0.7, low: 0.5, high: 0.9, note: "a guess"}
+        - outcome: {price: low, days: long}
+          utility: [0.6, 0.8]
+      reservation_value: 0.3
+  - id: seller
+    preferences:
+      weights: {price: 0.7, days: 0.3}
+      values:
+        price: {low: 0, mid: 0.5, high: 1}
+        days: {short: 0, long: 1}
+      reservation_value: 0.2
+"""
+
+
 @pytest.fixture
 def small_yaml() -> str:
     return SMALL

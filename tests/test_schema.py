@@ -159,3 +159,16 @@ def test_invalid_uncertainty_is_refused_by_schema_and_loader(validator: Any, cas
     assert list(validator.iter_errors(data)), f"the schema accepts: {case}"
     with pytest.raises(ScenarioError):
         scenario_from_dict(data)
+
+
+def test_an_uncertain_table_is_valid_for_both(validator: Any) -> None:
+    import yaml
+    from conftest import UNCERTAIN_TABLE
+
+    data = yaml.safe_load(UNCERTAIN_TABLE)
+    assert list(validator.iter_errors(data)) == []
+    assert len(scenario_from_dict(data).uncertainty) == 3
+    data["parties"][0]["preferences"]["outcomes"][2]["utility"] = [0.6, 1.2]
+    assert list(validator.iter_errors(data))
+    with pytest.raises(ScenarioError):
+        scenario_from_dict(data)

@@ -25,7 +25,12 @@ class Scenario:
 
     ``uncertainty`` lists the numbers the file gave as estimates with their uncertainty
     (None for an exact scenario); the parties' preferences hold the estimates, so the
-    scenario reads as one exact scenario everywhere (:mod:`tratado.uncertainty`).
+    scenario reads as one exact scenario everywhere (:mod:`tratado.uncertainty`). A
+    scenario built or copied (``dataclasses.replace``) with an uncertainty whose
+    estimates are not the numbers its parties and stakeholders hold is refused
+    (:meth:`Uncertainty.check <tratado.uncertainty.Uncertainty.check>`): it would be
+    written, fingerprinted and forecast with the old estimates. Pass
+    ``uncertainty=None`` with new preferences to mean "exact".
     Stakeholders' effects are in ``roles.stakeholders``; they enter the preferences
     through :func:`tratado.stakeholders.with_stakeholders`.
 
@@ -64,6 +69,8 @@ class Scenario:
                     fix="give each party a unique id.",
                 )
             seen.add(party.id)
+        if self.uncertainty is not None:
+            self.uncertainty.check(self)
 
     def __repr__(self) -> str:
         return (f"Scenario({self.name!r}, parties={list(self.party_ids)!r}, "
@@ -115,9 +122,8 @@ class Scenario:
             parties.append(party)
         uncertainty = self.uncertainty
         if uncertainty is not None:  # a what-if fixes the value it sets
-            fixed = {f"parties.{party_id}.reservation" for party_id in changed}
-            kept = tuple(item for item in uncertainty.inputs if item.key not in fixed)
-            uncertainty = (Uncertainty(kept, uncertainty.anchors) if kept else None)
+            uncertainty = uncertainty.fixing(f"parties.{party_id}.reservation"
+                                             for party_id in changed)
         return dataclasses.replace(self, parties=tuple(parties), uncertainty=uncertainty)
 
     def utilities_of(self, choices: Mapping[str, object]) -> dict[str, float]:

@@ -36,7 +36,7 @@ from tratado.errors import ScenarioError
 from tratado.parties import Condition, Effect, Roles
 from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule
 from tratado.scenario import Scenario
-from tratado.uncertainty import Uncertainty, shallow_copy
+from tratado.uncertainty import shallow_copy
 
 T = TypeVar("T")
 
@@ -75,10 +75,15 @@ def with_stakeholders(scenario: Scenario) -> Scenario:
 
 
 def without_stakeholders(scenario: Scenario) -> Scenario:
-    """The scenario as the table alone sees it: the stakeholders' effects dropped."""
+    """The scenario as the table alone sees it: the stakeholders' effects dropped, and
+    with them the uncertain inputs that were their numbers (the rest of the uncertainty
+    stays: the table alone is as uncertain as it was)."""
     if not has_effects(scenario):
         return scenario
-    return _replace(scenario, roles=_descriptive(scenario.roles))
+    uncertainty = scenario.uncertainty
+    if uncertainty is not None:
+        uncertainty = uncertainty.fixing(["stakeholders."])
+    return _replace(scenario, roles=_descriptive(scenario.roles), uncertainty=uncertainty)
 
 
 def effective(scenario: Scenario, stakeholders: bool = True) -> Scenario:
@@ -119,11 +124,10 @@ def with_effect(scenario: Scenario, stakeholder: str, index: int, *,
     holders[at] = dataclasses.replace(holders[at], effects=tuple(effects))
     uncertainty = scenario.uncertainty
     if uncertainty is not None:
-        fixed = {f"stakeholders.{stakeholder}.effects.{index}.{name}"
-                 for name, value in (("utility", utility), ("no_deal", no_deal))
-                 if value is not None}
-        kept = tuple(item for item in uncertainty.inputs if item.key not in fixed)
-        uncertainty = Uncertainty(kept, uncertainty.anchors) if kept else None
+        uncertainty = uncertainty.fixing(f"stakeholders.{stakeholder}.effects.{index}.{name}"
+                                         for name, value in (("utility", utility),
+                                                             ("no_deal", no_deal))
+                                         if value is not None)
     return dataclasses.replace(scenario, roles=dataclasses.replace(scenario.roles,
                                                                    stakeholders=tuple(holders)),
                                uncertainty=uncertainty)

@@ -13,6 +13,8 @@ Each :class:`UncertainInput` has a stable dotted *key* naming where it sits::
     parties.<party>.values.<issue>.<option>     an option's value
     parties.<party>.reservation                 the no-deal (reservation) value
     parties.<party>.rules.<k>.bonus             a rule's bonus (constraints preferences)
+    parties.<party>.outcomes.<k>.utility        a listed package's utility (table preferences)
+    parties.<party>.default                     the utility of every other package (table)
     parties.<party>.base.weights.<issue>        the same inside a constraints base
     parties.<party>.base.values.<issue>.<option>
     stakeholders.<id>.effects.<k>.utility       a stakeholder's effect on agreements
@@ -34,19 +36,32 @@ sum to one:
 :meth:`Uncertainty.scenario_at` turns one row back into an exact scenario: array updates
 of the preferences only (no re-validation: the draws are valid by construction), so
 forecasts can call it 10^4–10^5 times.
+
+An uncertainty *describes* the scenario it came with: each input's estimate is the number
+the scenario holds at its key. A copy of the scenario with new preferences (say
+``dataclasses.replace(scenario, parties=...)``) would otherwise be written, fingerprinted
+and forecast with the old estimates, so :meth:`Uncertainty.check` refuses an uncertainty
+that no longer describes its scenario, and :class:`~tratado.scenario.Scenario` runs it
+whenever one is built or copied with an uncertainty. The copy is refused, not silently
+made exact: dropping the uncertainty would turn a forecast into a single simulation
+without a word. Say what is meant instead: ``uncertainty=None`` (the new scenario is
+exact), an :class:`Uncertainty` whose estimates are the new numbers, or the what-ifs
+that know which numbers they fix (:meth:`~tratado.scenario.Scenario.with_reservation_values`,
+:func:`tratado.stakeholders.with_effect`). A copy that changes only exact numbers, names
+or notes keeps its uncertainty.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from tratado.errors import ScenarioError
-from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule
+from tratado.preferences import Constraints, LinearAdditive, Preferences, Rule, Table
 
 if TYPE_CHECKING:
     from tratado.scenario import Scenario
@@ -284,6 +299,35 @@ class Uncertainty:
             object.__setattr__(scenario, "roles", with_effect_values(nominal.roles, plan.effects, row))
         return scenario
 
+    def fixing(self, keys: Iterable[str]) -> Uncertainty | None:
+        """The uncertainty less the inputs whose numbers a change sets exactly: ``keys``
+        names them (a key ending in ``.`` names every input under it); None when no input
+        is left. What a what-if uses, so that the copy it makes is still described."""
+        exact = tuple(keys)
+        kept = tuple(item for item in self.inputs if not any(
+            item.key == key or (key.endswith(".") and item.key.startswith(key)) for key in exact))
+        if len(kept) == len(self.inputs):
+            return self
+        return Uncertainty(kept, self.anchors) if kept else None
+
+    def check(self, scenario: Scenario) -> None:
+        """Refuse (:class:`~tratado.errors.ScenarioError`) a ``scenario`` these inputs do
+        not describe: an input whose key names nothing there, or whose estimate is not the
+        number the scenario holds at its key (to 1e-9), or a numeric issue given at a few
+        points whose other values are not the interpolation of those points (a draw would
+        replace them). See the module docstring for why this refuses rather than drops."""
+        plan = _compile(self, scenario)
+        held = _held(plan, scenario, len(self.inputs))
+        for item, value in zip(self.inputs, held.tolist(), strict=True):
+            if not math.isclose(value, item.nominal, rel_tol=1e-9, abs_tol=1e-12):
+                raise ScenarioError(
+                    f"the uncertain input '{item.key}' has the estimate {item.nominal:g}, but "
+                    f"scenario '{scenario.name}' holds {value:g} there: the uncertainty "
+                    "describes other preferences (a copy with new preferences kept the old "
+                    "estimates).", field=item.key, fix=_STALE_FIX)
+        for index, changes in plan.parties.items():
+            _check_anchors(changes, scenario.parties[index].preferences, scenario)
+
     def _plan(self, scenario: Scenario) -> _Plan:
         plans: dict[int, tuple[Scenario, _Plan]] = self._plans  # type: ignore[attr-defined]
         cached = plans.get(id(scenario))
@@ -307,6 +351,8 @@ class _Changes:
     # issue -> (its numeric option values, the positions given in the file)
     reservation: int | None = None
     bonuses: list[tuple[int, int]] = field(default_factory=list)  # (rule, column)
+    entries: list[tuple[int, int]] = field(default_factory=list)  # (table entry, column)
+    default: int | None = None  # a table's utility of the packages it does not list
     base: _Changes | None = None
 
 
@@ -353,6 +399,62 @@ def _compile(uncertainty: Uncertainty, scenario: Scenario) -> _Plan:
     return plan
 
 
+_STALE_FIX = ("give the copy uncertainty=None (exact), or an Uncertainty whose estimates are"
+              " the new numbers; Scenario.with_reservation_values and"
+              " tratado.stakeholders.with_effect fix the numbers they set.")
+
+
+def _held(plan: _Plan, scenario: Scenario, n: int) -> np.ndarray:
+    """The numbers ``scenario`` holds where ``plan`` puts each column (the reverse of
+    :func:`_apply`)."""
+    held = np.full(n, np.nan)
+
+    def read(prefs: Preferences, changes: _Changes) -> None:
+        if isinstance(prefs, LinearAdditive):
+            for issue, column in changes.weights:
+                held[column] = prefs.weights[issue]
+            for issue, option, column in changes.values:
+                held[column] = prefs.values[issue][option]
+        if isinstance(prefs, Table):
+            utilities = list(prefs.entries.values())
+            for entry, column in changes.entries:
+                held[column] = utilities[entry]
+            if changes.default is not None:
+                held[changes.default] = prefs.default
+        if isinstance(prefs, Constraints):
+            for rule, column in changes.bonuses:
+                held[column] = prefs.rules[rule].bonus
+            if changes.base is not None and prefs.base is not None:
+                read(prefs.base, changes.base)
+        if changes.reservation is not None:
+            held[changes.reservation] = prefs.reservation_value
+
+    for index, changes in plan.parties.items():
+        read(scenario.parties[index].preferences, changes)
+    holders = scenario.roles.stakeholders
+    for holder, effect, name, column in plan.effects:
+        held[column] = getattr(holders[holder].effects[effect], name)
+    return held
+
+
+def _check_anchors(changes: _Changes, prefs: Preferences, scenario: Scenario) -> None:
+    if isinstance(prefs, Constraints) and changes.base is not None and prefs.base is not None:
+        _check_anchors(changes.base, prefs.base, scenario)
+    if not isinstance(prefs, LinearAdditive):
+        return
+    for issue, (xs, points) in changes.anchors.items():
+        known = list(points)
+        values = prefs.values[issue]
+        between = np.interp(xs, xs[known], values[known])
+        if not np.allclose(values, between, rtol=1e-9, atol=1e-12):
+            name = scenario.agenda.issues[issue].name
+            raise ScenarioError(
+                f"issue '{name}': scenario '{scenario.name}' has values between the points"
+                " its uncertainty draws that are not their interpolation (a draw would"
+                " replace them): the uncertainty describes other preferences.",
+                field=f"values.{name}", fix=_STALE_FIX)
+
+
 def _place(changes: _Changes, rest: str, column: int, scenario: Scenario, prefs: Preferences,
            anchors: Mapping[str, tuple[int, ...]], values_key: str) -> None:
     agenda = scenario.agenda
@@ -368,6 +470,13 @@ def _place(changes: _Changes, rest: str, column: int, scenario: Scenario, prefs:
         if values_key + issue_name in anchors:
             changes.anchors[issue] = (agenda.issues[issue].numeric_values(),
                                       tuple(anchors[values_key + issue_name]))
+    elif kind == "outcomes" and isinstance(prefs, Table):
+        entry, _, what = rest.partition(".")
+        if what != "utility" or not 0 <= int(entry) < len(prefs.entries):
+            raise KeyError(rest)
+        changes.entries.append((int(entry), column))
+    elif kind == "default" and not rest and isinstance(prefs, Table):
+        changes.default = column
     elif kind == "rules" and isinstance(prefs, Constraints):
         rule, _, what = rest.partition(".")
         if what != "bonus" or not 0 <= int(rule) < len(prefs.rules):
@@ -402,6 +511,18 @@ def _apply(prefs: Preferences, changes: _Changes, row: np.ndarray) -> Preference
             object.__setattr__(new, "rules", tuple(rules))
         if changes.base is not None and new.base is not None:
             new.base = _apply(new.base, changes.base, row)  # type: ignore[assignment]
+    if isinstance(new, Table) and (changes.entries or changes.default is not None):
+        if changes.entries:
+            packages = list(new.entries)
+            utilities = list(new.entries.values())
+            for entry, column in changes.entries:
+                utilities[entry] = float(row[column])
+            new.entries = dict(zip(packages, utilities, strict=True))
+            order = np.argsort(new._index(np.array(packages, dtype=np.int64).reshape(
+                -1, len(new.shape))), kind="stable")
+            new._vals = np.array(utilities, dtype=float)[order]
+        if changes.default is not None:
+            new.default = float(row[changes.default])
     if changes.reservation is not None:
         new.reservation_value = float(row[changes.reservation])
     return new

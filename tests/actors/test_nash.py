@@ -76,3 +76,66 @@ def test_a_far_status_quo_tends_to_the_weighted_mean() -> None:
 def test_the_units_of_capability_do_not_matter(table: IssueTable, factor: float) -> None:
     scaled = with_columns(table, capability=table.capability * factor)
     assert nash_bargaining(scaled) == pytest.approx(nash_bargaining(table), abs=1e-9)
+
+
+def _venezuela(issue: str) -> IssueTable:
+    from tratado.formats.actors_file import bundled_actor_tables, load_actors
+
+    tables = load_actors(bundled_actor_tables()["venezuela-2021-actors"])
+    return next(t for t in tables if t.issue == issue)
+
+
+def test_the_venezuela_prisoners_solution_is_the_maximiser_under_the_government_s_veto() -> None:
+    """7.0 while most actors sit at 85-100 is the model as documented: from the status
+    quo 0 the government (at 5) accepts nothing above 10, so the maximiser of the
+    weighted Nash product lies in (0, 10); brute force on a 1e-4 grid agrees."""
+    from tratado.actors.nash import veto_range
+
+    table = _venezuela("prisoners")
+    got = nash_bargaining(table)
+    x, w = table.position, table.weights
+    grid = np.linspace(0.0, 100.0, 1_000_001)
+    gain = (table.status_quo - x) ** 2 - (grid[:, None] - x) ** 2
+    ok = (gain > 0).all(axis=1)
+    assert grid[ok].max() == pytest.approx(10.0, abs=2e-4)  # nothing above 10 is feasible
+    score = np.where(ok, (w * np.log(np.where(gain > 0, gain, 1))).sum(axis=1), -np.inf)
+    assert got == pytest.approx(float(grid[int(np.argmax(score))]), abs=1e-4)
+    assert round(got, 1) == 7.0
+    veto = veto_range(table)
+    assert (veto.low, veto.high, veto.low_actor, veto.high_actor) == (0.0, 10.0, None,
+                                                                      "Government")
+    # without a status quo (disagreement: each actor's worst end) no one can veto a move,
+    # and the solution is near the weighted mean
+    free = IssueTable(table.issue, table.actors, table.capability, table.position,
+                      table.salience, scale=(0.0, 100.0))
+    assert nash_bargaining(free) > 45
+
+
+def test_the_report_says_whose_veto_bounds_the_nash_solution() -> None:
+    from tratado.actors import forecast
+    from tratado.report.actors_report import issue_report
+
+    text = " ".join(issue_report(forecast(_venezuela("prisoners"), rounds=2)).split())
+    assert ("Nash bargaining needs every actor's consent to move from the status quo 0:"
+            " Government (at 5) prefers nothing above 10 to it, so the solution lies"
+            " between 0 and 10.") in text
+    assert "consent" not in issue_report(forecast(emissions(), rounds=2))  # no status quo
+    both = IssueTable.from_rows("x", [("a", 1, 2, 1), ("b", 1, 8, 1)], status_quo=5.0)
+    assert nash_bargaining(both) == 5.0
+    assert "both sides of the status quo 5" in " ".join(
+        issue_report(forecast(both, rounds=1)).split())
+
+
+@settings(max_examples=30, deadline=None)
+@given(table=tables(), quo=st.floats(-50, 50))
+def test_the_solution_lies_in_the_veto_range(table: IssueTable, quo: float) -> None:
+    from tratado.actors.nash import veto_range
+
+    with_quo = IssueTable(table.issue, table.actors, table.capability, table.position,
+                          table.salience, status_quo=quo)
+    veto = veto_range(with_quo)
+    got = nash_bargaining(with_quo)
+    if veto.low < veto.high:
+        assert veto.low <= got <= veto.high
+    else:
+        assert got == quo

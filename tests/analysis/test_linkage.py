@@ -86,7 +86,8 @@ def test_the_command_shows_the_linkage_side_by_side(tmp_path) -> None:
     assert "- Guarantor: +0.40 to buyer's utility of agreements with price \"mid\" or \"high\"." in \
         report.output
     assert "with stakeholders  table alone" in report.output
-    assert "What the linkage moves: price" in report.output
+    assert "What the linkage moves: 2 items" in report.output
+    assert "\n  price\n    Utilitarian" in report.output  # the item (its title), then the package
     alone = runner.invoke(cli, ["analyze", str(path), "--without-stakeholders"])
     assert "analyses the table alone (--without-stakeholders)" in alone.output
     document = json.loads(runner.invoke(cli, ["analyze", str(path), "--json"]).output)

@@ -111,3 +111,66 @@ def test_every_field_of_the_json_document_is_described_in_docs_cli(uncertain_fil
     assert missing == []
     run_fields = document["protocols"]["alternating"]
     assert all(f"`protocols.*.{key}" in section or f"`.{key}`" in section for key in run_fields)
+
+
+def test_the_issue_s_command_on_the_bundled_talks_gives_the_documented_shape() -> None:
+    """`tratado forecast SCENARIO --samples N --seed S --json`, as checks outside the
+    project run it: every protocol's probability and every item's shares (options in the
+    agenda's words and "no agreement", summing to one), the sensitivity list, and the same
+    bytes for the same seed."""
+    import tratado
+
+    args = ("forecast", "venezuela-2021", "--samples", "6", "--seed", "4", "--json")
+    code, first, _ = run(*args)
+    assert code == 0
+    assert run(*args)[1] == first
+    document = json.loads(first)
+    agenda = tratado.load("venezuela-2021").agenda
+    assert set(document["protocols"]) == {"alternating", "single-text", "mediated"}
+    for protocol in document["protocols"].values():
+        assert 0 <= protocol["agreement_probability"] <= 1
+        assert list(protocol["items"]) == list(agenda.names)
+        for issue in agenda.issues:
+            shares = protocol["items"][issue.name]
+            assert list(shares) == [*(str(o) for o in issue.options), "no agreement"]
+            assert sum(shares.values()) == pytest.approx(1.0)
+    assert isinstance(document["sensitivity"], list)
+    assert {d["input"] for d in document["sensitivity"]} <= {i["key"] for i in document["inputs"]}
+
+
+def test_the_report_states_the_precision_its_samples_buy(uncertain_file: Path) -> None:
+    code, out, err = run("forecast", str(uncertain_file), "--samples", "100", "--protocols",
+                         "alternating", "--jobs", "1")
+    assert code == 0
+    assert ("Each probability is known to ±9.8 percentage points or better at 95% confidence"
+            " (the default, 9,604 samples, gives ±1).") in " ".join(out.split())
+    assert "ETA" not in out + err  # no progress bar off a terminal
+
+
+def test_the_progress_callback_counts_every_session(uncertain_file: Path) -> None:
+    from tratado.experiments import Forecast
+    from tratado.formats import load
+
+    seen: list[tuple[int, int]] = []
+    Forecast(load(str(uncertain_file)), samples=5, seed=1,
+             protocols=["alternating", "mediated"]).run(
+        jobs=0, progress=lambda done, total, agreements, failures: seen.append((done, total)))
+    assert seen and seen[-1] == (10, 10)
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:], strict=False))
+
+
+def test_a_gain_nothing_moves_is_said_in_words(tmp_path: Path) -> None:
+    from conftest import UNCERTAIN_TABLE
+
+    path = tmp_path / "table.yaml"  # only the buyer's table is uncertain
+    path.write_text(UNCERTAIN_TABLE, encoding="utf-8")
+    code, out, _ = run("forecast", str(path), "--samples", "20", "--protocols", "mediated",
+                       "--jobs", "1")
+    assert code == 0, out
+    text = " ".join(out.split())
+    document = json.loads(run("forecast", str(path), "--samples", "20", "--protocols",
+                              "mediated", "--jobs", "1", "--json")[1])
+    seller = document["gain_sensitivity"]["seller"]  # the seller's gain is the same throughout
+    assert all(d["first_order"] == 0 and d["gain_low"] == d["gain_high"] for d in seller)
+    assert "Nothing uncertain moves seller's gain over no deal" in text
+    assert "What drives buyer's gain over no deal" in text

@@ -85,6 +85,15 @@ def test_no_variation_gives_an_index_of_zero() -> None:
     assert spearman(np.ones(5), np.arange(5.0)) == 0.0
 
 
+def test_a_constant_whose_mean_rounds_is_still_no_variation() -> None:
+    """Thirty equal gains of (0.1 + 0 + 0.15) / 3: their computed mean is an ulp off, and
+    the ratio of rounding errors once read as an index of 1.000 (a driver of nothing)."""
+    y = np.full(30, (0.1 + 0.0 + 0.15) / 3)
+    assert float(np.sum((y - y.mean()) ** 2)) > 0  # the rounding the index must ignore
+    assert first_order_index(np.linspace(0, 1, 30), y) == 0.0
+    assert first_order_index(np.linspace(0, 1, 30), y + np.linspace(0, 1e-3, 30)) > 0.8
+
+
 def test_the_swing_is_the_mean_in_the_lowest_and_highest_fifth() -> None:
     x = np.arange(10.0)
     y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 1, 0], float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, SMALL, UNCERTAIN
+from conftest import EXAMPLES, SMALL, UNCERTAIN, UNCERTAIN_TABLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -237,6 +237,10 @@ def _exact_document(text: str, keys: tuple[str, ...], row: np.ndarray) -> dict:
         elif kind == "weights":
             prefs.pop("weights_concentration", None)
             prefs["weights"][rest] = value
+        elif kind == "outcomes":
+            prefs["outcomes"][int(rest.split(".")[0])]["utility"] = value
+        elif kind == "default":
+            prefs["default"] = value
         else:
             issue, _, option = rest.partition(".")
             table = prefs["values"][issue]
@@ -245,8 +249,36 @@ def _exact_document(text: str, keys: tuple[str, ...], row: np.ndarray) -> dict:
     return data
 
 
-@pytest.mark.parametrize("text", [UNCERTAIN, EXAMPLES["venezuela-2021"].read_text("utf-8")],
-                         ids=["small", "venezuela"])
+def test_a_table_s_utilities_may_be_uncertain() -> None:
+    import dataclasses
+
+    scenario = loads_yaml(UNCERTAIN_TABLE, "table.yaml")
+    u = scenario.uncertainty
+    assert u.keys == ("parties.buyer.outcomes.1.utility", "parties.buyer.outcomes.2.utility",
+                      "parties.buyer.default")
+    assert [i.label for i in u.inputs][0] == "buyer: utility of listed package 1"
+    buyer = scenario.party("buyer").preferences
+    assert list(buyer.entries.values()) == [1.0, 0.7, 0.7] and buyer.default == 0.1
+    again = loads_yaml(dumps_yaml(scenario))  # written back as the file gave it
+    assert again.uncertainty.keys == u.keys and again.uncertainty.inputs[0].note == "a guess"
+    assert dumps_yaml(again) == dumps_yaml(scenario)
+    rows = scenario.agenda.all_outcomes()
+    drawn = u.scenario_at(scenario, np.array([0.55, 0.8, 0.15]))
+    expected = np.full(len(rows), 0.15)
+    expected[[0, 1, 2]] = [1.0, 0.8, 0.55]  # (low, short), (low, long), (mid, short)
+    assert np.array_equal(drawn.party("buyer").preferences.utility(rows), expected)
+    assert np.array_equal(scenario.party("buyer").preferences.utility(rows)[[0, 2, 1]],
+                          [1.0, 0.7, 0.7])  # the nominal scenario is untouched
+    # a copy with other utilities cannot keep these estimates
+    other = dataclasses.replace(buyer, entries={**buyer.entries, (1, 0): 0.9})
+    with pytest.raises(ScenarioError, match="outcomes.1.utility"):
+        dataclasses.replace(scenario, parties=(dataclasses.replace(
+            scenario.parties[0], preferences=other), scenario.parties[1]))
+
+
+@pytest.mark.parametrize("text", [UNCERTAIN, EXAMPLES["venezuela-2021"].read_text("utf-8"),
+                                  UNCERTAIN_TABLE],
+                         ids=["small", "venezuela", "table"])
 def test_scenario_at_equals_the_file_written_with_the_drawn_numbers(text) -> None:
     """Brute force: every drawn scenario is the scenario of the file with its uncertain
     numbers replaced by the draws — utilities of every package, no-deal values, effects."""
@@ -357,3 +389,90 @@ def test_any_accepted_form_reads_as_its_estimate_and_writes_back_the_same(case) 
         "parties.buyer.reservation", estimate, low, high, distribution)
     again = loads_yaml(dumps_yaml(scenario))
     assert again.uncertainty.inputs == scenario.uncertainty.inputs
+
+
+# -- a copy with new preferences never keeps the old estimates ----------------------------
+def _new_buyer(scenario: tratado.Scenario, weights: list[float]) -> tuple[tratado.Party, ...]:
+    import dataclasses
+
+    buyer = scenario.party("buyer")
+    prefs = dataclasses.replace(buyer.preferences, weights=np.array(weights))
+    return tuple(dataclasses.replace(p, preferences=prefs) if p.id == "buyer" else p
+                 for p in scenario.parties)
+
+
+def test_a_copy_with_new_preferences_cannot_keep_the_old_estimates(uncertain) -> None:
+    import dataclasses
+
+    from tratado.records import fingerprint
+
+    parties = _new_buyer(uncertain, [0.3, 0.7])  # the file's estimates were 0.6, 0.4
+    with pytest.raises(ScenarioError, match=r"parties\.buyer\.weights\.price.*0\.6.*0\.3"):
+        dataclasses.replace(uncertain, parties=parties)
+    # said exact, it writes and fingerprints the new preferences
+    exact = dataclasses.replace(uncertain, parties=parties, uncertainty=None)
+    again = loads_yaml(dumps_yaml(exact))
+    assert list(again.party("buyer").preferences.weights) == [0.3, 0.7]
+    assert again.uncertainty is None and fingerprint(again) == fingerprint(exact)
+    assert fingerprint(exact) != fingerprint(uncertain)
+
+
+def test_a_copy_whose_uncertain_numbers_are_unchanged_keeps_its_uncertainty(uncertain) -> None:
+    import dataclasses
+
+    renamed = tuple(dataclasses.replace(p, name=f"The {p.id}") for p in uncertain.parties)
+    copy = dataclasses.replace(uncertain, parties=renamed)
+    assert copy.uncertainty is uncertain.uncertainty
+    assert loads_yaml(dumps_yaml(copy)).uncertainty.keys == uncertain.uncertainty.keys
+    # a new exact number (the seller's price values) leaves the estimates as they were
+    seller = uncertain.party("seller")
+    values = (np.array([0.0, 0.6, 1.0]), seller.preferences.values[1])
+    prefs = dataclasses.replace(seller.preferences, values=values)
+    copy = dataclasses.replace(uncertain, parties=(
+        uncertain.parties[0], dataclasses.replace(seller, preferences=prefs)))
+    assert copy.uncertainty is uncertain.uncertainty
+
+
+def test_an_uncertainty_that_names_a_missing_number_is_refused(uncertain) -> None:
+    import dataclasses
+
+    from tratado.parties import Roles
+
+    with pytest.raises(ScenarioError, match="stakeholders.the-bank.effects.0.utility"):
+        dataclasses.replace(uncertain, roles=Roles())
+    with pytest.raises(ScenarioError, match="the-bank.effects.0.utility.*names nothing"):
+        dataclasses.replace(uncertain, roles=dataclasses.replace(
+            uncertain.roles, stakeholders=()))
+
+
+def test_the_table_alone_drops_the_stakeholders_uncertain_effects(uncertain) -> None:
+    from tratado.stakeholders import without_stakeholders
+
+    alone = without_stakeholders(uncertain)
+    assert not any(key.startswith("stakeholders.") for key in alone.uncertainty.keys)
+    assert len(alone.uncertainty) == len(uncertain.uncertainty) - 1
+    again = loads_yaml(dumps_yaml(alone))  # written without the effect that is gone
+    assert again.uncertainty.keys == alone.uncertainty.keys
+
+
+def test_a_what_if_on_an_effect_keeps_the_rest_of_the_uncertainty(uncertain) -> None:
+    from tratado.stakeholders import with_effect
+
+    changed = with_effect(uncertain, "the-bank", 0, utility=0.2)
+    assert "stakeholders.the-bank.effects.0.utility" not in changed.uncertainty.keys
+    assert loads_yaml(dumps_yaml(changed)).roles.stakeholders[0].effects[0].utility == 0.2
+
+
+def test_a_forecast_what_if_on_the_estimates_fixes_what_it_sets(uncertain) -> None:
+    from tratado.experiments.whatif import parse_what_if
+
+    inputs = uncertain.uncertainty.inputs
+    # (with the inputs listed, this key would pin the input within its range)
+    changed = parse_what_if("stakeholders.the-bank.effects.0.utility=0.2",
+                            uncertain).apply(uncertain)
+    assert "stakeholders.the-bank.effects.0.utility" not in changed.uncertainty.keys
+    off = parse_what_if("the-bank=off", uncertain, inputs).apply(uncertain)
+    assert not any(key.startswith("stakeholders.") for key in off.uncertainty.keys)
+    moved = parse_what_if("stakeholders.the-bank.effects.0.when.price=high", uncertain,
+                          inputs).apply(uncertain)
+    assert moved.uncertainty is uncertain.uncertainty  # a new condition sets no number

@@ -17,12 +17,19 @@ to the last bit, deterministically. When the status quo leaves no outcome that e
 actor prefers (actors on both sides of it, or one sitting on it), the solution is the
 status quo itself: unanimity keeps it.
 
+The status quo often decides the answer on its own: an actor at ``x`` prefers nothing
+farther than ``2x - q`` from it to ``q`` (the quadratic loss is symmetric), so the actor
+nearest the status quo caps how far any agreement can move — however many actors sit
+beyond. :func:`veto_range` says which actor, and the report prints it.
+
 With a disagreement point far from every position the gains are nearly equal and the
 first-order condition becomes ``sum_i w_i (y - x_i) = 0``: the weighted mean, which is
 how Achen (2006) reads the compromise model as a bargaining outcome.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,6 +56,36 @@ def nash_bargaining(table: IssueTable) -> float:
         loss = np.maximum((low - x) ** 2, (high - x) ** 2)
     low, high = max(low, float(x.min())), min(high, float(x.max()))
     return _bisect(x, w, loss, low, high)
+
+
+@dataclass(frozen=True)
+class VetoRange:
+    """The outcomes every actor with weight prefers to the status quo: ``low`` to ``high``
+    (empty when ``low >= high``; the solution is then the status quo). ``low_actor`` and
+    ``high_actor`` name the actors whose veto sets an end (None for an end that is the
+    status quo itself)."""
+
+    low: float
+    high: float
+    low_actor: str | None
+    high_actor: str | None
+
+
+def veto_range(table: IssueTable) -> VetoRange | None:
+    """Where the Nash bargaining solution can lie under unanimity from the status quo
+    (None without a status quo): actor ``i`` at ``x_i`` accepts only the outcomes between
+    ``q`` and ``2 x_i - q``, and the range is what every actor with weight accepts."""
+    if table.status_quo is None:
+        return None
+    q = float(table.status_quo)
+    keep = np.flatnonzero(table.weights > 0)
+    x = table.position[keep]
+    lows, highs = np.minimum(q, 2 * x - q), np.maximum(q, 2 * x - q)
+    at_low, at_high = int(np.argmax(lows)), int(np.argmin(highs))
+    low, high = float(lows[at_low]), float(highs[at_high])
+    return VetoRange(low, high,
+                     None if low == q else table.actors[int(keep[at_low])],
+                     None if high == q else table.actors[int(keep[at_high])])
 
 
 def _bisect(x: np.ndarray, w: np.ndarray, loss: np.ndarray, low: float, high: float) -> float:

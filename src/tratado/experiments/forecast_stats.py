@@ -74,12 +74,17 @@ def first_order_index(x: npt.ArrayLike, y: npt.ArrayLike, bins: int | None = Non
 
         S = sum_b n_b (mean_b(y) - mean(y))² / sum_j (y_j - mean(y))²
 
-    0 when ``y`` or ``x`` does not vary. Independent ``x`` and ``y`` give about
-    ``(bins - 1) / (n - 1)`` (:func:`noise_level`), not 0."""
+    0 when ``y`` or ``x`` does not vary — ``y`` spread over less than 1e-12 of its size
+    counts as not varying: a constant's computed mean can be off by an ulp, and the ratio
+    of two rounding errors would otherwise read as an index near 1. Independent ``x``
+    and ``y`` give about ``(bins - 1) / (n - 1)`` (:func:`noise_level`), not 0."""
     xs = np.asarray(x, dtype=np.float64)
     ys = np.asarray(y, dtype=np.float64)
-    total = float(np.sum((ys - ys.mean()) ** 2)) if ys.size else 0.0
-    if ys.size < 2 or total <= 0.0 or float(np.ptp(xs)) == 0.0:
+    if ys.size < 2 or float(np.ptp(xs)) == 0.0 or (
+            float(np.ptp(ys)) <= 1e-12 * max(1.0, float(np.max(np.abs(ys))))):
+        return 0.0
+    total = float(np.sum((ys - ys.mean()) ** 2))
+    if total <= 0.0:
         return 0.0
     mean = float(ys.mean())
     between = 0.0

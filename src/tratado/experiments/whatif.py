@@ -86,6 +86,9 @@ class WhatIf:
             scenario = scenario.with_reservation_values(dict(self.reservations))
         if self.off or self.effects:
             holders = list(scenario.roles.stakeholders)
+            fixed = [f"stakeholders.{holders[index].key}.effects.{position}.{name}"
+                     for index, position, name, _ in self.effects if name != "when"]
+            fixed += [f"stakeholders.{holders[index].key}." for index in self.off]
             for index, position, name, value in self.effects:
                 effects = list(holders[index].effects)
                 effect = effects[position]
@@ -103,7 +106,9 @@ class WhatIf:
             for index in self.off:
                 holders[index] = dataclasses.replace(holders[index], effects=())
             roles = dataclasses.replace(scenario.roles, stakeholders=tuple(holders))
-            scenario = dataclasses.replace(scenario, roles=roles)
+            uncertainty = scenario.uncertainty  # (None on a sample) the numbers set are exact
+            scenario = dataclasses.replace(scenario, roles=roles, uncertainty=(
+                None if uncertainty is None else uncertainty.fixing(fixed)))
         return scenario
 
 

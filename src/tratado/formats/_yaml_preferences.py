@@ -26,7 +26,7 @@ COMMON_PREF_FIELDS = ("type", "reservation_value", "discount")
 LINEAR_FIELDS = ("weights", "values", "normalize", "weights_concentration")
 PREFERENCE_TYPES = ("linear-additive", "constraints", "table")
 EXACT_ONLY = ("give one number here: a range or an estimate with its range is for weights, option"
-              " values, no-deal values, rule bonuses and stakeholders' effects.")
+              " values, no-deal values, rule bonuses, table utilities and stakeholders' effects.")
 
 
 def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPath,
@@ -84,10 +84,17 @@ def preferences_from_dict(doc: Document, agenda: Agenda, raw: Any, path: FieldPa
                     doc.fail((*rpath, "outcome"), exc.message, exc.fix)
                 if key in entries:
                     doc.fail(rpath, "this outcome is listed twice.", "keep one entry per outcome.")
-                entries[key] = doc.number(doc.required(entry, "utility", rpath), (*rpath, "utility"),
-                                          EXACT_ONLY)
-            default = doc.number(item.get("default", 0.0), (*path, "default"), EXACT_ONLY)
-            return Table(agenda.shape, entries, default, reservation, discount)
+                utility = estimates.read(doc.required(entry, "utility", rpath), (*rpath, "utility"),
+                                         (0.0, 1.0), "a utility")
+                if isinstance(utility, Estimate):
+                    estimates.add(utility, f"{prefix}.outcomes.{k}.utility",
+                                  f"{label}: utility of listed package {k}")
+                entries[key] = nominal(utility)
+            default = estimates.read(item.get("default", 0.0), (*path, "default"), (0.0, 1.0),
+                                     "a utility")
+            if isinstance(default, Estimate):
+                estimates.add(default, f"{prefix}.default", f"{label}: utility of unlisted packages")
+            return Table(agenda.shape, entries, nominal(default), reservation, discount)
     except ScenarioError as exc:
         if exc.file is not None:
             raise

@@ -54,11 +54,14 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def _write_uncertainty(scenario: Scenario, out: dict[str, Any]) -> None:
-    """Put each uncertain input back where the file had it, as the estimate it was."""
+    """Put each uncertain input back where the file had it, as the estimate it was (after
+    checking that the estimates are still the scenario's numbers: a scenario put together
+    without its checks must not be written with stale ones)."""
+    assert scenario.uncertainty is not None
+    scenario.uncertainty.check(scenario)
     parties = {p.id: d["preferences"] for p, d in zip(scenario.parties, out["parties"], strict=True)}
     holders = {h.key: d for h, d in zip(scenario.roles.stakeholders, out.get("stakeholders", []),
                                         strict=True)}
-    assert scenario.uncertainty is not None
     for item in scenario.uncertainty.inputs:
         head, name, rest = item.key.split(".", 2)
         if head == "stakeholders":
@@ -72,6 +75,10 @@ def _write_uncertainty(scenario: Scenario, out: dict[str, Any]) -> None:
         kind, _, rest = rest.partition(".")
         if kind == "reservation":
             prefs["reservation_value"] = estimate_to_yaml(item)
+        elif kind == "outcomes":
+            prefs["outcomes"][int(rest.partition(".")[0])]["utility"] = estimate_to_yaml(item)
+        elif kind == "default":
+            prefs["default"] = estimate_to_yaml(item)
         elif kind == "rules":
             prefs["rules"][int(rest.partition(".")[0])]["bonus"] = estimate_to_yaml(item)
         elif item.distribution == "dirichlet":

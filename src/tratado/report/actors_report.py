@@ -15,8 +15,9 @@ import math
 import textwrap
 from typing import Any
 
-from tratado.actors import IssueForecast
+from tratado.actors import IssueForecast, IssueTable
 from tratado.actors.expected_utility import DEFAULT_ROUNDS
+from tratado.actors.nash import veto_range
 from tratado.actors.robustness import Robustness
 
 LABELS = {
@@ -79,6 +80,33 @@ def decimals(low: float, high: float) -> int:
     return min(6, max(1, 3 - math.ceil(math.log10(span))))
 
 
+def _veto_line(table: IssueTable) -> str:
+    """Why the Nash bargaining solution lies where it does when the status quo's veto
+    bounds it (empty when no actor's veto is narrower than the positions' range)."""
+    veto = veto_range(table)
+    if veto is None:
+        return ""
+    q = f"{table.status_quo:g}"
+    if not veto.low < veto.high:
+        return (f"Nash bargaining: the actors sit on both sides of the status quo {q} (or on"
+                " it), and each can veto a move from it: unanimity keeps it.")
+    x = dict(zip(table.actors, table.position.tolist(), strict=True))
+    reasons = []
+    inside = float(table.position[table.weights > 0].min()), float(
+        table.position[table.weights > 0].max())
+    if veto.high_actor is not None and veto.high < inside[1]:
+        reasons.append(f"{veto.high_actor} (at {x[veto.high_actor]:g}) prefers"
+                       f" nothing above {veto.high:g} to it")
+    if veto.low_actor is not None and veto.low > inside[0]:
+        reasons.append(f"{veto.low_actor} (at {x[veto.low_actor]:g}) prefers"
+                       f" nothing below {veto.low:g} to it")
+    if not reasons:
+        return ""
+    return (f"Nash bargaining needs every actor's consent to move from the status quo {q}: "
+            + " and ".join(reasons) + f", so the solution lies between {veto.low:g} and"
+            f" {veto.high:g}.")
+
+
 def actors_report(results: list[IssueForecast], robust: list[Robustness] | None = None) -> str:
     return "\n".join(issue_report(result, robust[k] if robust else None)
                      for k, result in enumerate(results))
@@ -108,6 +136,9 @@ def issue_report(result: IssueForecast, robust: Robustness | None = None) -> str
                          f" {high:.{places}f}")
         lines.append(f"  ({robust.samples} samples, each estimate moved by up to"
                      f" {robust.spread:.0%}, seed {robust.seed})")
+    veto = _veto_line(table)
+    if veto:
+        lines.extend(textwrap.wrap(veto, 88, initial_indent="  ", subsequent_indent="  "))
     lines.append("")
     stop = (f"settled after {run.rounds} round(s)" if run.settled
             else f"not settled after {run.rounds} round(s)")

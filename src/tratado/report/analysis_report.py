@@ -5,7 +5,7 @@ from __future__ import annotations
 from tratado.analysis.summary import Analysis
 from tratado.analysis.tables import Package
 from tratado.report.linkage_report import render_linkage, uncertainty_line
-from tratado.report.text import heading, section, shorten, table, wrap
+from tratado.report.text import fill, heading, section, shorten, table, wrap
 from tratado.scenario import Scenario
 
 SHORT_TITLES = {
@@ -14,6 +14,10 @@ SHORT_TITLES = {
     "egalitarian": "Egalitarian",
     "utilitarian": "Utilitarian",
 }
+
+PACKAGE_WIDTH = 86
+"""The report's width (less its indent) that the efficient packages' utilities and items
+share."""
 
 EXPLAIN = {
     "nash": "largest product of the parties' gains over no deal",
@@ -145,15 +149,18 @@ def _frontier(a: Analysis, limit: int) -> str:
         nearest = min(range(len(shown)), key=lambda j: (abs(shown[j] - at), j))
         shown[nearest] = at
         shown.sort()
+    # one line per item that differs, in the agenda's words, wrapped (never cut) to the
+    # width the utilities leave
+    width = max(PACKAGE_WIDTH - sum(max(len(p), 5) + 2 for p in s.party_ids), 40)
     rows = []
     for i in shown:
         pkg = a.package(f, i)
-        changes = [f"{k}: {_option(v)}" for k, v in pkg.outcome.items()
-                   if v != reference.outcome[k]]
-        label = "(the Nash package)" if a.solutions.get("nash") == pkg else "; ".join(changes)
-        rows.append([*[f"{u:.3f}" for u in pkg.utilities], shorten(label or "(same options)", 100)])
+        changes = [fill(f"{s.agenda.issue(k).label}: {_option(v)}", width)
+                   for k, v in pkg.outcome.items() if v != reference.outcome[k]]
+        label = "(the Nash package)" if a.solutions.get("nash") == pkg else "\n".join(changes)
+        rows.append([*[f"{u:.3f}" for u in pkg.utilities], label or "(same options)"])
     base = "Nash package" if a.solutions.get("nash") else "first package"
-    out.append(f"  Each package is shown by how it differs from the {base}.")
+    out.append(f"  Each package is shown by how it differs from the {base}, item by item.")
     out.append(table([*s.party_ids, "package"], rows, right=list(range(s.n_parties))))
     if len(f) > limit:
         out.append(f"  ({limit} of {len(f):,} shown, evenly spread; --json lists them all)")

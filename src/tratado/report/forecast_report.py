@@ -55,7 +55,8 @@ def render_forecast(scenario: Scenario, document: dict[str, Any]) -> str:
         lines.append(wrap(
             f"{document['samples']:,} samples of {len(document['inputs'])} uncertain"
             f" inputs (seed {document['seed']}), each run under {', '.join(names)};"
-            f" negotiators: {who}. Every session of a sample has the same seed."))
+            f" negotiators: {who}. Every session of a sample has the same seed. "
+            + _precision(document)))
     lines += _agreement(runs, document["exact"])
     lines += _package(scenario, runs) if document["exact"] else _items(scenario, runs)
     lines += _gains(scenario, runs)
@@ -71,6 +72,19 @@ def render_forecast(scenario: Scenario, document: dict[str, Any]) -> str:
         lines += [wrap(f"{count:,} × {shorten(reason, 160)}", indent="    ")
                   for reason, count in failures["reasons"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _precision(document: dict[str, Any]) -> str:
+    """What the number of samples buys: the widest 95% margin of a probability,
+    ``z sqrt(1/4 / N)`` (at p = 1/2), and the default's."""
+    from tratado.experiments.forecast import DEFAULT_SAMPLES
+
+    margin = 100 * float(document["z"]) * (0.25 / document["samples"]) ** 0.5
+    default = 100 * float(document["z"]) * (0.25 / DEFAULT_SAMPLES) ** 0.5
+    return (f"Each probability is known to ±{margin:.1f} percentage points or better at"
+            f" {document['confidence']:.0%} confidence"
+            + ("." if document["samples"] == DEFAULT_SAMPLES else
+               f" (the default, {DEFAULT_SAMPLES:,} samples, gives ±{default:.0f})."))
 
 
 def _agreement(runs: dict[str, dict[str, Any]], exact: bool) -> list[str]:
@@ -168,6 +182,11 @@ def _drivers(document: dict[str, Any]) -> list[str]:
                   table(["input", "index", "rank corr.", "agreement: low → high"], rows,
                         right=(1, 2, 3))]
     for party, drivers in document["gain_sensitivity"].items():
+        if all(item["first_order"] == 0 and item["gain_low"] == item["gain_high"]
+               for item in drivers):
+            lines += ["", wrap(f"Nothing uncertain moves {party}'s gain over no deal: it is"
+                               " the same in every sample.")]
+            continue
         rows = [[_label(item, shared), f"{item['first_order']:.3f}", f"{item['spearman']:+.2f}",
                  f"{item['gain_low']:+.3f} → {item['gain_high']:+.3f}"] for item in drivers]
         lines += ["", wrap(f"What drives {party}'s gain over no deal (top {len(rows)}; mean"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tratado.analysis.linkage import Linkage
 from tratado.analysis.summary import Analysis
 from tratado.parties import Effect
-from tratado.report.text import section, shorten, table, wrap
+from tratado.report.text import fill, section, table, wrap
 from tratado.scenario import Scenario
 from tratado.uncertainty import Uncertainty
 
@@ -24,11 +24,12 @@ def uncertainty_line(uncertainty: Uncertainty) -> str:
 
 def effect_text(s: Scenario, effect: Effect) -> str:
     """An effect in the agenda's words: '+0.10 to government's utility of agreements
-    with electoral_guarantees "a" or "b"' (options quoted: their labels hold commas)."""
+    with Electoral guarantees "a" or "b"' (the issue's title, as the rest of the report
+    names it; options quoted: their labels hold commas)."""
     parts = []
     if effect.utility:
         when = "; ".join(
-            f"{s.agenda.issues[p].name} "
+            f"{s.agenda.issues[p].label} "
             + " or ".join(f'"{s.agenda.issues[p].options[j]}"' for j in mask.nonzero()[0])
             for p, mask in effect.when.allowed.items())
         parts.append(f"{effect.utility:+.2f} to {effect.party}'s utility of "
@@ -87,15 +88,22 @@ def _values(values: object) -> str:
 
 
 def _moved(a: Analysis, linkage: Linkage) -> str:
+    """The items some fair package settles differently with the stakeholders: one group
+    per item (its title), one row per package, options wrapped, never cut."""
     moved = linkage.moved(a)
     if not moved:
         return wrap("What the linkage moves: nothing — every fair package settles every item as"
                     " it would at the table alone.")
-    out = [wrap(f"What the linkage moves: {', '.join(linkage.moved_issues(a))} (the options a"
-                " fair package takes with the stakeholders, and at the table alone):")]
-    rows = []
-    for name, changes in moved.items():
-        for issue, (before, after) in changes.items():
-            rows.append([TITLES[name], issue, shorten(after, 34), shorten(before, 34)])
-    out.append(table(["package", "item", "with stakeholders", "table alone"], rows))
+    issues = linkage.moved_issues(a)
+    out = [wrap(f"What the linkage moves: {len(issues)} item{'s' if len(issues) > 1 else ''},"
+                " with the option a fair package takes with the stakeholders and at the table"
+                " alone:")]
+    rows: list[list[str] | str] = []
+    for issue in issues:
+        rows.append(a.scenario.agenda.issue(issue).label)
+        for name, changes in moved.items():
+            if issue in changes:
+                before, after = changes[issue]
+                rows.append([f"  {TITLES[name]}", fill(after, 32), fill(before, 32)])
+    out.append(table(["package", "with stakeholders", "table alone"], rows))
     return "\n".join(out)
