@@ -55,6 +55,10 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               default=60.0, show_default=True,
               help="Stop a session still running after this long and count it as failed.")
+@click.option("--engine", "on_engine", is_flag=True,
+              help="Run every session on the engine, one at a time, instead of running the"
+              " sessions of built-in protocols and negotiators in batched kernels: the same"
+              " forecast, byte for byte, several times slower (a check).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Local worker processes (default: all"
               " cores).")
 @click.option("--dask-workers", type=click.IntRange(min=1), metavar="N",
@@ -74,7 +78,7 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
 def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names: str,
              negotiator_mixes: tuple[str, ...], what_ifs: tuple[str, ...],
              without_stakeholders: bool, rounds: int | None, move_budget: float | None, timeout: float,
-             jobs: int | None, dask_workers: int | None, scheduler: str | None,
+             on_engine: bool, jobs: int | None, dask_workers: int | None, scheduler: str | None,
              as_json: bool, plot_file: Path | None, csv_file: Path | None,
              reservations: dict[str, float]) -> None:
     """How likely is an agreement, and what will it say, given what we do not know?
@@ -101,7 +105,7 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
     run = Forecast(loaded, samples=samples, seed=seed, protocols=protocols,
                    negotiators=_mixes(negotiator_mixes), what_ifs=list(what_ifs),
                    rounds=rounds, move_budget=move_budget, timeout=timeout,
-                   stakeholders=not without_stakeholders)
+                   stakeholders=not without_stakeholders, kernels=not on_engine)
     job = run.prepare()
     if job.exact and jobs is None and scheduler is None and dask_workers is None:
         jobs = 0  # one sample: no worker processes to start
