@@ -174,3 +174,14 @@ def test_a_gain_nothing_moves_is_said_in_words(tmp_path: Path) -> None:
     assert all(d["first_order"] == 0 and d["gain_low"] == d["gain_high"] for d in seller)
     assert "Nothing uncertain moves seller's gain over no deal" in text
     assert "What drives buyer's gain over no deal" in text
+
+
+def test_the_kernels_and_the_engine_give_the_same_bytes() -> None:
+    """The batched kernels run the built-in sessions; ``--engine`` runs each on the
+    engine: the forecast is the same, byte for byte (with a what-if and a second mix)."""
+    args = ("forecast", "venezuela-2021", "--samples", "40", "--seed", "9", "--json",
+            "--jobs", "1", "--rounds", "12", "--what-if", "united-states=off",
+            "--negotiators", "frequency,frequency", "--negotiators", "boulware,conceder")
+    code, fast, _ = run(*args)
+    assert code == 0
+    assert run(*args, "--engine")[1] == fast
