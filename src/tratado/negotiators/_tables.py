@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from tratado.agenda import Agenda
+from tratado.analysis.ordering import stable_argsort
 from tratado.preferences import Preferences
 from tratado.protocols.events import Outcome
 
@@ -98,11 +99,11 @@ class OwnTable:
         level = self.best - gap
         u = self._utilities
         if level <= self.worst:
-            order = np.argsort(u, kind="stable")
+            order = stable_argsort(u)
             level = -np.inf
         else:
             top = np.flatnonzero(u >= level)
-            order = top[np.argsort(u[top], kind="stable")]
+            order = top[stable_argsort(u[top])]
         order.setflags(write=False)
         values = u[order]
         values.setflags(write=False)
