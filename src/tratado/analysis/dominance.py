@@ -3,8 +3,9 @@
 ``y`` strictly dominates ``x`` when ``y >= x`` for every party and ``y > x`` for at least
 one; comparisons are exact on float64 values. :func:`pareto_mask` first discards rows
 strictly dominated by a few strong "killer" rows (maximisers of positively weighted sums),
-a cheap vectorised pass. Two parties are then finished by a sort and sweep in
-``O(m log m)``. Three or more parties next run a grid filter (a cell lying strictly below
+a cheap vectorised pass (two parties: after a binning pass, :func:`_binned_filter`,
+that leaves a few dozen rows of a spread-out space). Two parties are then finished by a
+sort and sweep in ``O(m log m)``. Three or more parties next run a grid filter (a cell lying strictly below
 some row in every party is dropped wholesale). Three parties then finish with an exact
 staircase sweep per party (``O(m log m)`` whatever the frontier's size). Four or more
 sort the survivors by total utility descending, so every dominator of a row precedes it,
@@ -40,6 +41,7 @@ _BLOCK = 512  # candidates checked together by the many-party algorithm
 _CHUNK = 2048  # frontier points compared against one block at a time
 _GRID_CELLS = 1 << 15  # cells of the grid prefilter (per round)
 _GRID_MIN = 4096  # rows below which the grid prefilter is not worth it
+_BINNED_FROM = 1024  # rows from which two parties are binned first (_binned_filter)
 #: Four or more parties: once the block-wise filter's frontier holds this many rows and
 #: at least as many candidates remain, the rest go to the tree of boxes
 #: (:mod:`tratado.analysis.dominance_tree`).
@@ -167,13 +169,45 @@ def _mask_1d(values: FloatArray, tol: float) -> BoolArray:
     return mask
 
 
+def _binned_filter(lead: FloatArray, other: FloatArray, tol: float) -> IntArray:
+    """Two parties, in ``O(m)``: indices of the rows not found tol-dominated by binning.
+
+    The ``lead`` axis is cut into about ``2 sqrt(m)`` equal bins (the bin of a value
+    never falls as the value rises, so a row in a higher bin has a strictly larger
+    ``lead``). A row is dropped when some row of a higher bin beats it on ``other`` by
+    more than ``tol``: that row tol-dominates it. Only dominated rows are dropped, and
+    never one that no row dominates (tol-dominance is transitive: a dominated row has an
+    undominated dominator), so the exact filter that follows, run on the rows kept, marks
+    each of them as it would among all rows. On spread-out utilities a few dozen rows of
+    15,360 are kept, in a dozen vectorised passes instead of the sort of all of them.
+    """
+    m = lead.size
+    if m < _BINNED_FROM:
+        return np.arange(m, dtype=np.int64)
+    lo, hi = float(lead.min()), float(lead.max())
+    bins = int(2 * np.sqrt(m))
+    scale = bins / (hi - lo) if hi > lo else 0.0
+    if not 0.0 < scale < np.inf:  # no spread to cut (or one too small or too wide)
+        return np.arange(m, dtype=np.int64)
+    at = ((lead - lo) * scale).astype(np.int64)
+    np.minimum(at, bins - 1, out=at)
+    best = np.full(bins, -np.inf)
+    np.maximum.at(best, at, other)
+    above = np.full(bins, -np.inf)  # best ``other`` in the bins above each bin
+    above[:-1] = np.maximum.accumulate(best[::-1])[::-1][1:]
+    kept: IntArray = np.flatnonzero(above[at] - other <= tol).astype(np.int64)  # no NaN here
+    return kept
+
+
 def _mask_2d(u: FloatArray, tol: float) -> BoolArray:
-    """Two parties: prefilter, then sort by party 0 descending and sweep."""
+    """Two parties: prefilters, then sort by party 0 descending and sweep."""
     m = u.shape[0]
-    cols = [np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1])]
-    alive = _killer_filter(cols, cols[0] + cols[1], tol)
-    a = cols[0][alive]
-    b = cols[1][alive]
+    full = [np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1])]
+    binned = _binned_filter(full[0], full[1], tol)
+    cols = [c[binned] for c in full] if binned.size < m else full
+    alive = binned[_killer_filter(cols, cols[0] + cols[1], tol)]
+    a = full[0][alive]
+    b = full[1][alive]
     order = np.argsort(-a, kind="stable")
     a, b = a[order], b[order]
     # Groups of equal party-0 utility; a point is undominated iff it has the group's best
