@@ -1,4 +1,4 @@
-"""Two parties, many rows: the binning pass (``dominance._binned_filter``) that runs
+"""Two parties, many rows: the binning pass (``dominance.binned_candidates``) that runs
 before the exact sweep changes no answer: dominance masks (at every tolerance),
 frontiers (points, order, representatives, tie counts, utilities) and the additive
 programme are those of brute force and of the sweep alone (the binning switched off).
@@ -102,10 +102,12 @@ def test_additive_programme_is_that_of_the_sweep_alone(seed: int, coarse: bool) 
         assert_same(found, additive_frontier(contributions))
 
 
-def test_spreads_too_small_or_too_wide_to_cut_keep_every_row() -> None:
+def test_spreads_too_small_or_too_wide_to_cut_are_not_binned() -> None:
     rng = np.random.default_rng(0)
     other = rng.random(2000)
     for lead in (np.full(2000, 0.25), rng.integers(0, 2, 2000) * 5e-324,
                  rng.choice([-1.7e308, 1.7e308], 2000)):
-        kept = dominance._binned_filter(lead, other, 0.0)
-        np.testing.assert_array_equal(kept, np.arange(2000))
+        assert dominance.binned_candidates(np.column_stack([lead, other]), 0.0) is None
+    assert dominance.binned_candidates(rng.random((2000, 2)), 0.0) is not None
+    assert dominance.binned_candidates(rng.random((1000, 2)), 0.0) is None
+    assert dominance.binned_candidates(rng.random((2000, 3)), 0.0) is None

@@ -3,7 +3,7 @@
 ``y`` strictly dominates ``x`` when ``y >= x`` for every party and ``y > x`` for at least
 one; comparisons are exact on float64 values. :func:`pareto_mask` first discards rows
 strictly dominated by a few strong "killer" rows (maximisers of positively weighted sums),
-a cheap vectorised pass (two parties: after a binning pass, :func:`_binned_filter`,
+a cheap vectorised pass (two parties: after a binning pass, :func:`binned_candidates`,
 that leaves a few dozen rows of a spread-out space). Two parties are then finished by a
 sort and sweep in ``O(m log m)``. Three or more parties next run a grid filter (a cell lying strictly below
 some row in every party is dropped wholesale). Three parties then finish with an exact
@@ -169,32 +169,34 @@ def _mask_1d(values: FloatArray, tol: float) -> BoolArray:
     return mask
 
 
-def _binned_filter(lead: FloatArray, other: FloatArray, tol: float) -> IntArray:
-    """Two parties, in ``O(m)``: indices of the rows not found tol-dominated by binning.
+def binned_candidates(u: FloatArray, tol: float) -> IntArray | None:
+    """Two parties, many rows: the indices (ascending) of the rows that binning does not
+    find tol-dominated, in ``O(m)``; None when it does not apply (other than two
+    parties, fewer than :data:`_BINNED_FROM` rows, or a spread it cannot cut).
 
-    The ``lead`` axis is cut into about ``2 sqrt(m)`` equal bins (the bin of a value
-    never falls as the value rises, so a row in a higher bin has a strictly larger
-    ``lead``). A row is dropped when some row of a higher bin beats it on ``other`` by
-    more than ``tol``: that row tol-dominates it. Only dominated rows are dropped, and
+    Party 0's axis is cut into about ``2 sqrt(m)`` equal bins (a row's bin never falls
+    as its utility rises, so a row in a higher bin has a strictly larger party-0
+    utility). A row is dropped when some row of a higher bin beats it on party 1 by more
+    than ``tol``: that row tol-dominates it. So only dominated rows are dropped, and
     never one that no row dominates (tol-dominance is transitive: a dominated row has an
-    undominated dominator), so the exact filter that follows, run on the rows kept, marks
-    each of them as it would among all rows. On spread-out utilities a few dozen rows of
-    15,360 are kept, in a dozen vectorised passes instead of the sort of all of them.
+    undominated dominator); an exact filter run on the rows kept marks each of them as
+    it would among all rows. On spread-out utilities a few dozen rows of 15,360 are
+    kept, in a dozen vectorised passes instead of a sort of them all.
     """
-    m = lead.size
-    if m < _BINNED_FROM:
-        return np.arange(m, dtype=np.int64)
+    m = u.shape[0]
+    if u.shape[1] != 2 or m < _BINNED_FROM:
+        return None
+    lead, other = u[:, 0], u[:, 1]
     lo, hi = float(lead.min()), float(lead.max())
     bins = int(2 * np.sqrt(m))
     scale = bins / (hi - lo) if hi > lo else 0.0
     if not 0.0 < scale < np.inf:  # no spread to cut (or one too small or too wide)
-        return np.arange(m, dtype=np.int64)
-    at = ((lead - lo) * scale).astype(np.int64)
-    np.minimum(at, bins - 1, out=at)
-    best = np.full(bins, -np.inf)
+        return None
+    at = ((lead - lo) * scale).astype(np.int64)  # 0 to bins (the top may land on bins)
+    best = np.full(bins + 1, -np.inf)  # best party-1 utility in each bin
     np.maximum.at(best, at, other)
-    above = np.full(bins, -np.inf)  # best ``other`` in the bins above each bin
-    above[:-1] = np.maximum.accumulate(best[::-1])[::-1][1:]
+    above = np.full(bins + 1, -np.inf)  # best party-1 utility in the bins above each bin
+    above[:-1] = np.maximum.accumulate(best[:0:-1])[::-1]
     kept: IntArray = np.flatnonzero(above[at] - other <= tol).astype(np.int64)  # no NaN here
     return kept
 
@@ -202,12 +204,17 @@ def _binned_filter(lead: FloatArray, other: FloatArray, tol: float) -> IntArray:
 def _mask_2d(u: FloatArray, tol: float) -> BoolArray:
     """Two parties: prefilters, then sort by party 0 descending and sweep."""
     m = u.shape[0]
-    full = [np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1])]
-    binned = _binned_filter(full[0], full[1], tol)
-    cols = [c[binned] for c in full] if binned.size < m else full
-    alive = binned[_killer_filter(cols, cols[0] + cols[1], tol)]
-    a = full[0][alive]
-    b = full[1][alive]
+    binned = binned_candidates(u, tol)
+    if binned is None:
+        cols = [np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1])]
+        alive = _killer_filter(cols, cols[0] + cols[1], tol)
+    else:
+        cols = [u[binned, 0], u[binned, 1]]
+        alive = _killer_filter(cols, cols[0] + cols[1], tol)
+        cols = [u[:, 0], u[:, 1]]
+        alive = binned[alive]
+    a = cols[0][alive]
+    b = cols[1][alive]
     order = np.argsort(-a, kind="stable")
     a, b = a[order], b[order]
     # Groups of equal party-0 utility; a point is undominated iff it has the group's best

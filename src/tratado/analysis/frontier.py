@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from tratado.analysis.dominance import as_utilities, keep_mask, pareto_mask
+from tratado.analysis.dominance import as_utilities, binned_candidates, keep_mask, pareto_mask
 from tratado.analysis.ties import UTILITY_GRID, snap
 
 if TYPE_CHECKING:
@@ -157,7 +157,17 @@ def _grid_survivors(utilities: FloatArray,
     some party and ``>=`` on all: rounding is monotone, so they are strictly dominated on
     the grid too (and that relation is transitive, so any chain of them ends at a kept
     row).  Only the survivors are rounded and filtered exactly.
+
+    Two parties and many rows are binned instead (:func:`binned_candidates`, on the same
+    relation); so few rows are left that they are all rounded and filtered exactly: the
+    rows the first pass would drop among them are strictly dominated on the grid by a
+    row it keeps, so the exact filter drops them, and they dominate no row it keeps.
     """
+    index = binned_candidates(utilities, UTILITY_GRID)
+    if index is not None:
+        rounded = snap(utilities[index])
+        keep = keep_mask(rounded, 0.0, budget)
+        return index[keep], rounded[keep]
     index = np.flatnonzero(keep_mask(utilities, UTILITY_GRID, budget)).astype(np.int64)
     rounded = snap(utilities[index])
     keep = keep_mask(rounded, 0.0, budget)
