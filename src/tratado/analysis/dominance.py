@@ -1,18 +1,20 @@
 """Pareto dominance among utility vectors: which rows no other row strictly dominates.
 
 ``y`` strictly dominates ``x`` when ``y >= x`` for every party and ``y > x`` for at least
-one; comparisons are exact on float64 values. :func:`pareto_mask` first discards rows
-strictly dominated by a few strong "killer" rows (maximisers of positively weighted sums),
-a cheap vectorised pass (two parties: after a binning pass, :func:`binned_candidates`,
-that leaves a few dozen rows of a spread-out space). Two parties are then finished by a
-sort and sweep in ``O(m log m)``. Three or more parties next run a grid filter (a cell lying strictly below
-some row in every party is dropped wholesale). Three parties then finish with an exact
-staircase sweep per party (``O(m log m)`` whatever the frontier's size). Four or more
-sort the survivors by total utility descending, so every dominator of a row precedes it,
-and check blocks of candidates, vectorised, against the growing frontier, which costs
-``O(survivors x frontier)``; once that frontier holds :data:`TREE_FROM` rows (near
-constant-sum utilities put most rows on it), the remaining candidates go, with the
-frontier so far, to the orthant queries of :mod:`tratado.analysis.dominance_tree`.
+one; comparisons are exact on float64 values. Two parties and many rows are first binned
+on party 0 (:func:`binned_candidates`, ``O(m)``: a row beaten on party 1 by a row of a
+higher bin goes), which leaves a few dozen rows of a spread-out space. :func:`pareto_mask`
+then discards rows strictly dominated by a few strong "killer" rows (maximisers of
+positively weighted sums), a cheap vectorised pass. Two parties are then finished by a
+sort and sweep in ``O(m log m)``. Three or more parties next run a grid filter (a cell
+lying strictly below some row in every party is dropped wholesale). Three parties then
+finish with an exact staircase sweep per party (``O(m log m)`` whatever the frontier's
+size). Four or more sort the survivors by total utility descending, so every dominator
+of a row precedes it, and check blocks of candidates, vectorised, against the growing
+frontier, which costs ``O(survivors x frontier)``; once that frontier holds
+:data:`TREE_FROM` rows (near constant-sum utilities put most rows on it), the remaining
+candidates go, with the frontier so far, to the orthant queries of
+:mod:`tratado.analysis.dominance_tree`.
 
 The internal masks take a tolerance ``tol`` (see below) that the additive dynamic
 programme in :mod:`tratado.analysis.frontier` needs; :func:`pareto_mask` uses ``tol = 0``.

@@ -109,8 +109,9 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
         found = additive_frontier(issue_contributions(scenario), budget)
     else:
         builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
-        listed = [u for u in (listed_utilities(scenario.agenda, prefs) for prefs in (first, *others))
-                  if u is not None]  # one chunk: every party's (shared with its tables)
+        # One chunk: every party's utilities as its negotiators' tables share them.
+        listed = [u for u in (listed_utilities(scenario.agenda, prefs)
+                              for prefs in (first, *others)) if u is not None]
         for rows in _chunks(scenario.agenda):
             builder.add(np.column_stack(listed) if len(listed) == scenario.n_parties
                         else scenario.utilities(rows), rows)
