@@ -43,7 +43,7 @@ _BLOCK = 512  # candidates checked together by the many-party algorithm
 _CHUNK = 2048  # frontier points compared against one block at a time
 _GRID_CELLS = 1 << 15  # cells of the grid prefilter (per round)
 _GRID_MIN = 4096  # rows below which the grid prefilter is not worth it
-_BINNED_FROM = 1024  # rows from which two parties are binned first (_binned_filter)
+_BINNED_FROM = 1024  # rows from which two parties are binned first (binned_candidates)
 #: Four or more parties: once the block-wise filter's frontier holds this many rows and
 #: at least as many candidates remain, the rest go to the tree of boxes
 #: (:mod:`tratado.analysis.dominance_tree`).
@@ -206,17 +206,13 @@ def binned_candidates(u: FloatArray, tol: float) -> IntArray | None:
 def _mask_2d(u: FloatArray, tol: float) -> BoolArray:
     """Two parties: prefilters, then sort by party 0 descending and sweep."""
     m = u.shape[0]
-    binned = binned_candidates(u, tol)
-    if binned is None:
-        cols = [np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(u[:, 1])]
-        alive = _killer_filter(cols, cols[0] + cols[1], tol)
-    else:
-        cols = [u[binned, 0], u[binned, 1]]
-        alive = _killer_filter(cols, cols[0] + cols[1], tol)
-        cols = [u[:, 0], u[:, 1]]
-        alive = binned[alive]
-    a = cols[0][alive]
-    b = cols[1][alive]
+    rows = binned_candidates(u, tol)
+    if rows is None:
+        rows = np.arange(m, dtype=np.int64)
+    cols = [u[rows, 0], u[rows, 1]]
+    alive = rows[_killer_filter(cols, cols[0] + cols[1], tol)]
+    a = u[alive, 0]
+    b = u[alive, 1]
     order = np.argsort(-a, kind="stable")
     a, b = a[order], b[order]
     # Groups of equal party-0 utility; a point is undominated iff it has the group's best

@@ -12,8 +12,9 @@ packages of the Venezuela example, paid for every party of every sample of a for
 sort's, so it puts the members of each run back in ascending index order. Utilities
 are rarely equal (the Venezuela example has no tie at all), and then the repair is one
 comparison of neighbours; with ties, it is one more sort, of integers (run, index),
-which costs a third of the first. Equal means ``==``, as for NumPy's sorts: ``-0.0`` and ``0.0`` are
-one run; NaNs, which both sorts put last, form one run too.
+which costs a third of the first. Equal means ``==``, as for NumPy's sorts: ``-0.0``
+and ``0.0`` are one run; NaNs, which both sorts put last, form one run too. The keys
+need ``n * n < 2**63``: arrays of up to three billion values.
 """
 
 from __future__ import annotations
