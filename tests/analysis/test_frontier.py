@@ -112,6 +112,7 @@ def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dominance, "_GRID_CELLS", 64)
     monkeypatch.setattr(dominance, "_BLOCK", 3)
     monkeypatch.setattr(dominance, "_CHUNK", 2)
+    monkeypatch.setattr(dominance, "_BINNED_FROM", 0)
 
 
 # --------------------------------------------------------------------------------------
@@ -162,12 +163,14 @@ def test_builder_matches_brute_force(domain: Domain) -> None:
 @settings(max_examples=40, deadline=None)
 @given(domains())
 def test_small_blocks_match_brute_force(domain: Domain) -> None:
-    """Same checks with tiny internal blocks: grid filter, chunked sweeps, DP tolerance."""
+    """Same checks with tiny internal blocks: grid filter, chunked sweeps, DP tolerance,
+    two parties binned however few their rows."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dominance, "_GRID_MIN", 0)
         patch.setattr(dominance, "_GRID_CELLS", 64)
         patch.setattr(dominance, "_BLOCK", 3)
         patch.setattr(dominance, "_CHUNK", 2)
+        patch.setattr(dominance, "_BINNED_FROM", 0)
         u, outcomes = enumerate_space(domain.contributions)
         expected = brute_frontier(u, outcomes)
         np.testing.assert_array_equal(pareto_mask(u), brute_mask(u, grid=False))

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from tratado.analysis.dominance import as_utilities, keep_mask, pareto_mask
+from tratado.analysis.dominance import as_utilities, binned_candidates, keep_mask, pareto_mask
 from tratado.analysis.ties import UTILITY_GRID, snap
 
 if TYPE_CHECKING:
@@ -157,18 +157,30 @@ def _grid_survivors(utilities: FloatArray,
     some party and ``>=`` on all: rounding is monotone, so they are strictly dominated on
     the grid too (and that relation is transitive, so any chain of them ends at a kept
     row).  Only the survivors are rounded and filtered exactly.
+
+    Two parties and many rows are binned instead (:func:`binned_candidates`, on the same
+    relation); so few rows are left that they are all rounded and filtered exactly: the
+    rows the first pass would drop among them are strictly dominated on the grid by a
+    row it keeps, so the exact filter drops them, and they dominate no row it keeps.
     """
+    index = binned_candidates(utilities, UTILITY_GRID)
+    if index is not None:
+        rounded = snap(utilities[index])
+        keep = keep_mask(rounded, 0.0, budget)
+        return index[keep], rounded[keep]
     index = np.flatnonzero(keep_mask(utilities, UTILITY_GRID, budget)).astype(np.int64)
     rounded = snap(utilities[index])
     keep = keep_mask(rounded, 0.0, budget)
     return index[keep], rounded[keep]
 
 
-def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray,
+def _reduce(utilities: FloatArray, outcomes: IntArray, weights: IntArray | None,
             budget: WorkBudget | None = None) -> Frontier:
-    """Frontier of weighted points (weight = how many outcomes a row stands for)."""
+    """Frontier of weighted points (weight = how many outcomes a row stands for; None:
+    one each)."""
     index, s = _grid_survivors(utilities, budget)
-    u, o, w = utilities[index], outcomes[index], weights[index]
+    u, o = utilities[index], outcomes[index]
+    w = np.ones(index.size, dtype=np.int64) if weights is None else weights[index]
     order = np.lexsort([o[:, i] for i in reversed(range(o.shape[1]))] + _desc_keys(s))
     u, s, o, w = u[order], s[order], o[order], w[order]
     starts = _group_starts(s)
@@ -199,7 +211,7 @@ def frontier_from_points(utilities: npt.ArrayLike, outcomes: npt.ArrayLike) -> F
     """
     u = as_utilities(utilities)
     o = _as_outcomes(outcomes, u.shape[0])
-    return _reduce(u, o, np.ones(u.shape[0], dtype=np.int64))
+    return _reduce(u, o, None)
 
 
 class FrontierBuilder:
@@ -228,6 +240,9 @@ class FrontierBuilder:
             raise ValueError(f"utilities must have {self._n_parties} columns, got {u.shape[1]}")
         o = _as_outcomes(outcomes, u.shape[0], self._n_issues)
         f = self._frontier
+        if not len(f):  # the first chunk (often the only one): no copy of it
+            self._frontier = _reduce(u, o, None, self._budget)
+            return
         self._frontier = _reduce(
             np.concatenate([f.utilities, u]),
             np.concatenate([f.outcomes, o]),

@@ -109,8 +109,12 @@ def pareto_frontier(scenario: Scenario, max_outcomes: int = DEFAULT_ENUMERATION_
         found = additive_frontier(issue_contributions(scenario), budget)
     else:
         builder = FrontierBuilder(scenario.n_parties, len(scenario.agenda), budget)
+        # One chunk: every party's utilities as its negotiators' tables share them.
+        listed = [u for u in (listed_utilities(scenario.agenda, prefs)
+                              for prefs in (first, *others)) if u is not None]
         for rows in _chunks(scenario.agenda):
-            builder.add(scenario.utilities(rows), rows)
+            builder.add(np.column_stack(listed) if len(listed) == scenario.n_parties
+                        else scenario.utilities(rows), rows)
         found = builder.result()
     _FRONTIERS[first] = (tuple(others), scenario.agenda.shape, found)
     return found
@@ -142,6 +146,33 @@ def _chunks(agenda: Agenda) -> Iterator[np.ndarray]:
 
 _ONE_CHUNK: dict[tuple[int, ...], np.ndarray] = {}
 _SHAPES_KEPT = 4
+
+
+def listed_utilities(agenda: Agenda, preferences: Preferences) -> np.ndarray | None:
+    """Every package's utility for ``preferences``, in enumeration order, read-only, when
+    the agenda is listed in one chunk (None for a larger one).
+
+    Kept per preferences object (weakly: the entry goes with the preferences) for the
+    last agenda shape it was asked for: in a forecast the frontier of a sample and its
+    negotiators' tables (:mod:`tratado.negotiators._tables`) need the same utilities of
+    the same preferences, and evaluate them once. The utilities depend only on the
+    preferences and the listing, which depends only on the agenda's shape.
+    """
+    if agenda.size > CHUNK:
+        return None
+    cached = _UTILITIES.get(preferences)
+    if cached is not None and cached[0] == agenda.shape:
+        return cached[1]
+    rows = next(_chunks(agenda))
+    values = np.asarray(preferences.utility(rows), dtype=np.float64)
+    values.setflags(write=False)
+    _UTILITIES[preferences] = (agenda.shape, values)
+    return values
+
+
+_UTILITIES: WeakKeyDictionary[Preferences, tuple[tuple[int, ...], np.ndarray]] = (
+    WeakKeyDictionary())
+"""The last :func:`listed_utilities` per preferences: ``(agenda shape, utilities)``."""
 
 
 class AnalysisNote(UserWarning):

@@ -9,7 +9,10 @@ calls, and a new table costs a sort, not a dict of every outcome.
 Tables are cached per preferences object (weakly), so a tournament that runs the
 same scenario thousands of times builds each table once; the outcomes of the last few
 agenda shapes, as tuples, are kept too, so a forecast that runs thousands of sampled
-preferences over one agenda only sorts them again. A table is derived from
+preferences over one agenda only sorts them again (and takes the utilities the exact
+frontier of the sample evaluated: :func:`tratado.analysis.space.listed_utilities`).
+The sort is NumPy's fast unstable one made stable
+(:func:`tratado.analysis.ordering.stable_argsort`). A table is derived from
 one party's preferences only and is handed only to that party's negotiator.
 """
 
@@ -23,6 +26,8 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from tratado.agenda import Agenda
+from tratado.analysis.ordering import stable_argsort
+from tratado.analysis.space import listed_utilities
 from tratado.preferences import Preferences
 from tratado.protocols.events import Outcome
 
@@ -98,11 +103,11 @@ class OwnTable:
         level = self.best - gap
         u = self._utilities
         if level <= self.worst:
-            order = np.argsort(u, kind="stable")
+            order = stable_argsort(u)
             level = -np.inf
         else:
             top = np.flatnonzero(u >= level)
-            order = top[np.argsort(u[top], kind="stable")]
+            order = top[stable_argsort(u[top])]
         order.setflags(write=False)
         values = u[order]
         values.setflags(write=False)
@@ -200,8 +205,10 @@ def own_table(agenda: Agenda, preferences: Preferences) -> OwnTable:
         return cached[1]
     check_space(agenda)
     every, _, index = _outcomes(agenda)
-    utilities = preferences.utility(every)
-    utilities.setflags(write=False)
+    utilities = listed_utilities(agenda, preferences)  # shared with the exact frontier
+    if utilities is None:
+        utilities = preferences.utility(every)
+        utilities.setflags(write=False)
     table = OwnTable(every, utilities, UtilityLookup(index, utilities))
     _CACHE[preferences] = (agenda, table)
     return table
