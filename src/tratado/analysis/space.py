@@ -31,7 +31,7 @@ from tratado.analysis.frontier import Frontier, FrontierBuilder, additive_fronti
 from tratado.analysis.milp import milp_frontier, solvable
 from tratado.analysis.ties import RATIONAL_TOLERANCE, snap
 from tratado.limits import limit
-from tratado.preferences import Preferences
+from tratado.preferences import Preferences, column_major
 from tratado.scenario import Scenario
 
 #: Outcomes evaluated per chunk when a space is enumerated.
@@ -136,8 +136,7 @@ def _chunks(agenda: Agenda) -> Iterator[np.ndarray]:
         return
     rows = _ONE_CHUNK.pop(agenda.shape, None)
     if rows is None:
-        rows = agenda.outcomes()
-        rows.setflags(write=False)
+        rows = column_major(agenda.outcomes())
         while len(_ONE_CHUNK) >= _SHAPES_KEPT:
             del _ONE_CHUNK[next(iter(_ONE_CHUNK))]
     _ONE_CHUNK[agenda.shape] = rows  # the most recent last

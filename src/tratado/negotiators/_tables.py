@@ -28,7 +28,7 @@ import numpy as np
 from tratado.agenda import Agenda
 from tratado.analysis.ordering import stable_argsort
 from tratado.analysis.space import listed_utilities
-from tratado.preferences import Preferences
+from tratado.preferences import Preferences, column_major
 from tratado.protocols.events import Outcome
 
 #: Largest outcome space the built-in negotiators enumerate.
@@ -175,8 +175,7 @@ def _outcomes(agenda: Agenda) -> tuple[np.ndarray, list[Outcome], dict[Outcome, 
     shape = agenda.shape
     cached = _OUTCOMES.pop(shape, None)
     if cached is None:
-        rows = agenda.outcomes()
-        rows.setflags(write=False)
+        rows = column_major(agenda.outcomes())
         tuples = [tuple(r) for r in rows.tolist()]
         cached = (rows, tuples, {outcome: k for k, outcome in enumerate(tuples)})
         while len(_OUTCOMES) >= _SHAPES_KEPT:
