@@ -95,12 +95,20 @@ def test_a_batch_lists_packages_in_enumeration_order_with_each_party_s_table_ord
     assert (every @ batch.radix).tolist() == list(range(len(every)))
     assert batch.place(tuple(every[123])) == 123
     for party in range(2):
-        order, values = batch.sorted(party)
         utilities = batch.utilities[party][0]
-        assert np.array_equal(order[0], np.argsort(utilities, kind="stable"))
-        assert np.array_equal(values[0], utilities[order[0]])
         direct = scenario.parties[party].preferences.utility(every)
         assert np.array_equal(utilities, direct)
+        assert batch.best(party)[0] == direct.max() and batch.worst(party)[0] == direct.min()
+        # the top of the order: the end of the full stable sort, down to the floor
+        order, values = batch.sorted(party)
+        full = np.argsort(utilities, kind="stable")
+        level = batch.floor(party)[0] - 1e-9
+        top = full[utilities[full] >= level]
+        assert np.array_equal(order[0, order.shape[1] - len(top):], top)
+        assert np.array_equal(values[0, values.shape[1] - len(top):], utilities[top])
+        assert np.all(values[0, :values.shape[1] - len(top)] == -np.inf)
+        assert batch.floor(party)[0] == min(max(scenario.parties[party].preferences
+                                                .reservation_value, direct.min()), direct.max())
 
 
 def test_only_the_built_in_negotiators_with_their_own_acceptance_have_a_strategy() -> None:

@@ -246,18 +246,18 @@ class ForecastJob:
 
 def _kernel_session(batch: Any, k: int, agreed: int) -> list[Any]:
     """The session entry of sample ``k`` of ``batch`` from the package a kernel found
-    agreed (``-1``: none): its gains computed from the scenario as a session computes
-    them (:func:`tratado.session.result.utilities_of`; no discounting in a kernel)."""
+    agreed (``-1``: none), with each party's gain over no deal as a session computes it
+    (no discounting in a kernel): ``utility - reservation * 1.0``, the utility read from
+    the batch — each preferences form evaluates every package on its own, so a package's
+    utility in the listing is the one :func:`tratado.session.result.utilities_of`
+    evaluates (the kernel tests compare the rows with the engine's)."""
     scenario = batch.scenarios[k]
+    reservations = [p.preferences.reservation_value for p in scenario.parties]
     if agreed < 0:
-        reservations = [p.preferences.reservation_value for p in scenario.parties]
         return [None, [r - r * 1.0 for r in reservations], None]
-    from tratado.session.result import utilities_of
-
     outcome = [int(i) for i in batch.every[agreed]]
-    values = utilities_of(scenario, tuple(outcome))
-    gains = [u - p.preferences.reservation_value * 1.0
-             for u, p in zip(values, scenario.parties, strict=True)]
+    gains = [float(u[k, agreed]) - r * 1.0
+             for u, r in zip(batch.utilities, reservations, strict=True)]
     return [outcome, gains, None]
 
 

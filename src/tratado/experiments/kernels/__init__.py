@@ -41,6 +41,10 @@ import numpy as np
 
 from tratado.scenario import Scenario
 
+#: How far below a negotiator's floor its sorted top reaches (:meth:`Batch.sorted`): a
+#: target computed as ``best - (best - floor) * t ** (1 / e)`` may round an ulp below it.
+FLOOR_MARGIN = 1e-9
+
 #: A kernel: ``kernel(batch, protocol, negotiators) -> agreed package per sample``
 #: (``-1``: no agreement); ``negotiators``: one built negotiator per party (read for
 #: its parameters only).
@@ -95,41 +99,95 @@ class Batch:
 
     def tables(self, party: int) -> list[Any]:
         """Party ``party``'s own table in every sample (:class:`OwnTable`, built by the
-        copy of its preferences its negotiator would get: the same tables the engine's
-        sessions use, shared with them and kept while the preferences live)."""
+        copy of its preferences its negotiator would get: the tables the engine's sessions
+        use). The kernels do not need them (they read :attr:`utilities`)."""
         if not self._tables:
-            from tratado.negotiators.base import own_copy
-            from tratado.negotiators.search import offer_finder
+            from tratado.negotiators import offer_finder
 
             for k in range(self.n_parties):
-                found = []
-                for scenario in self.scenarios:
-                    preferences = own_copy(scenario.parties[k].preferences)
-                    found.append(offer_finder(scenario.agenda, preferences).table)
-                self._tables.append(found)
+                self._tables.append([offer_finder(scenario.agenda, preferences).table
+                                     for scenario, preferences
+                                     in zip(self.scenarios, self.preferences(k), strict=True)])
         tables: list[Any] = self._tables[party]
         return tables
 
+    def preferences(self, party: int) -> list[Any]:
+        """Party ``party``'s preferences in every sample, as its negotiator gets them (its
+        own copy, :func:`~tratado.negotiators.base.own_copy`: one per preferences object,
+        so the engine's sessions, the Nash package and the neutral share their work)."""
+        from tratado.negotiators.base import own_copy
+
+        return [own_copy(scenario.parties[party].preferences) for scenario in self.scenarios]
+
     @cached_property
     def utilities(self) -> list[np.ndarray]:
-        """Per party, a ``(samples, packages)`` matrix of utilities (enumeration order)."""
-        return [np.stack([table._utilities for table in self.tables(k)])
-                for k in range(self.n_parties)]
+        """Per party, a ``(samples, packages)`` matrix of utilities (enumeration order):
+        each sample's own preferences evaluated on every package, as its negotiator's table
+        evaluates them (:func:`tratado.analysis.space.listed_utilities`: the numbers the
+        sample's exact frontier was found from, computed once)."""
+        from tratado.analysis.space import listed_utilities
+
+        found = []
+        agenda = self.scenarios[0].agenda
+        for k in range(self.n_parties):
+            matrix = np.empty((len(self), len(self.every)))
+            for s, preferences in enumerate(self.preferences(k)):
+                listed = listed_utilities(agenda, preferences)
+                matrix[s] = listed if listed is not None else preferences.utility(self.every)
+            found.append(matrix)
+        return found
+
+    def best(self, party: int) -> np.ndarray:
+        """Party ``party``'s best utility in every sample."""
+        return self._extremes(party)[0]
+
+    def worst(self, party: int) -> np.ndarray:
+        """Party ``party``'s worst utility in every sample."""
+        return self._extremes(party)[1]
+
+    def _extremes(self, party: int) -> tuple[np.ndarray, np.ndarray]:
+        key = f"extremes-{party}"
+        found: tuple[np.ndarray, np.ndarray] | None = self.memo.get(key)
+        if found is None:
+            utilities = self.utilities[party]
+            found = self.memo[key] = (utilities.max(axis=1), utilities.min(axis=1))
+        return found
 
     @cached_property
     def reservation(self) -> np.ndarray:
         """``(samples, parties)``: each party's reservation value in each sample."""
         return np.array([s.reservation_values for s in self.scenarios], dtype=np.float64)
 
+    def floor(self, party: int) -> np.ndarray:
+        """Per sample, the least own utility party ``party``'s negotiator ever aims at:
+        the larger of its reservation value and its worst package (its concession curve
+        ends there), never above its best."""
+        floor: np.ndarray = np.minimum(np.maximum(self.reservation[:, party], self.worst(party)),
+                                       self.best(party))
+        return floor
+
     def sorted(self, party: int) -> tuple[np.ndarray, np.ndarray]:
-        """Party ``party``'s packages in ascending order of its utility (ties in
-        enumeration order: the order of its negotiator's table) in every sample, and the
-        utilities in that order: two ``(samples, packages)`` arrays."""
+        """The top of party ``party``'s ascending order of packages in every sample — the
+        packages worth at least its :meth:`floor` (less :data:`FLOOR_MARGIN`), ties in
+        enumeration order: the end of its negotiator's sorted table — and their utilities:
+        two ``(samples, width)`` arrays, each row padded at the front (package 0, utility
+        ``-inf``) to the widest top of the batch. A negotiator's targets never fall below
+        its floor, so every package it proposes is in its top."""
         found = self._sorted.get(party)
         if found is None:
-            tables = self.tables(party)
-            order = np.stack([table.order for table in tables])
-            values = np.stack([table.sorted_utilities for table in tables])
+            from tratado.analysis.ordering import stable_argsort
+
+            utilities = self.utilities[party]
+            levels = self.floor(party) - FLOOR_MARGIN
+            tops = [np.flatnonzero(row >= level) for row, level in zip(utilities, levels,
+                                                                        strict=True)]
+            width = max(len(top) for top in tops)
+            order = np.zeros((len(self), width), dtype=np.int64)
+            values = np.full((len(self), width), -np.inf)
+            for s, top in enumerate(tops):
+                ranked = top[stable_argsort(utilities[s, top])]
+                order[s, width - len(ranked):] = ranked
+                values[s, width - len(ranked):] = utilities[s, ranked]
             found = self._sorted[party] = (order, values)
         return found
 

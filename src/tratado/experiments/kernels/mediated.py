@@ -116,7 +116,7 @@ def _frontiers(batch: Batch, rule: str) -> Frontiers:
     from tratado.scenario import Scenario
 
     count, n = len(batch), batch.n_parties
-    tables = [batch.tables(k) for k in range(n)]
+    own_utilities = batch.utilities
     used: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     whole: list[tuple[np.ndarray, np.ndarray]] = []
     radix = batch.radix
@@ -142,7 +142,7 @@ def _frontiers(batch: Batch, rule: str) -> Frontiers:
         padded[:, s, :len(p)] = g.T
         scores[s, :len(p)] = sc
         for k in range(n):
-            own[k, s, :len(p)] = tables[k][s]._utilities[p]
+            own[k, s, :len(p)] = own_utilities[k][s, p]
     size = max(len(p) for p, _ in whole)
     whole_places = np.zeros((count, size), dtype=np.int64)
     utilities = np.full((count, size, n), -np.inf)
@@ -151,7 +151,7 @@ def _frontiers(batch: Batch, rule: str) -> Frontiers:
         whole_places[s, :len(p)] = p
         utilities[s, :len(p)] = u
         for k in range(n):
-            whole_own[k, s, :len(p)] = tables[k][s]._utilities[p]
+            whole_own[k, s, :len(p)] = own_utilities[k][s, p]
     return Frontiers(places, list(padded), list(own), scores, whole_places, utilities,
                      list(whole_own))
 

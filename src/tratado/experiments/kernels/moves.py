@@ -30,9 +30,8 @@ class Curves:
     """Party ``party``'s concession curve in every sample of ``batch``."""
 
     def __init__(self, batch: Batch, party: int, strategy: Strategy) -> None:
-        tables = batch.tables(party)
-        self.top = np.array([table.best for table in tables], dtype=np.float64)
-        worst = np.array([table.worst for table in tables], dtype=np.float64)
+        self.top = batch.best(party)
+        worst = batch.worst(party)
         self.reservation = batch.reservation[:, party].copy()
         self.span = np.maximum(self.top - np.maximum(self.reservation, worst), 0.0)
         self.exponent = 1.0 / strategy.e
