@@ -180,27 +180,36 @@ class ForecastJob:
                 continue
             units.append(index)
             scenarios.append(scenario)
-            found[index] = {"unit": index, "nash": _nash(scenario), "sessions": []}
-        if units:
-            seeds = [self.seed_of(index // len(self.variants)) for index in units]
-            batch = (Batch(scenarios, seeds) if self.kernels and self.move_budget is None
-                     else None)
-            for name, mix in self.runs:
-                kernel = None
-                if batch is not None:
-                    protocol = protocol_class(name).for_scenario(scenarios[0], **self.options())
-                    negotiators = [build(spec, False, None) for spec in mix]
-                    kernel = kernel_for(protocol, negotiators)
-                if kernel is None:
-                    for index, scenario, seed in zip(units, scenarios, seeds, strict=True):
-                        found[index]["sessions"].append(self._engine_session(
-                            index, scenario, name, mix, seed, watch))
-                    continue
-                assert batch is not None
-                agreed = kernel(batch, protocol, negotiators)
-                for k, index in enumerate(units):
-                    found[index]["sessions"].append(_kernel_session(
-                        batch, k, int(agreed[k])))
+        if not units:
+            return [found[index] for index in range(start, stop)]
+        # which runs a kernel reproduces (it depends on the protocol, the negotiators and
+        # the agenda's size, not on the sample's numbers)
+        kernels: list[Any] = []
+        for name, mix in self.runs:
+            kernel = None
+            if self.kernels and self.move_budget is None:
+                protocol = protocol_class(name).for_scenario(scenarios[0], **self.options())
+                negotiators = [build(spec, False, None) for spec in mix]
+                found_kernel = kernel_for(protocol, negotiators)
+                kernel = None if found_kernel is None else (found_kernel, protocol, negotiators)
+            kernels.append(kernel)
+        # the engine's sessions give their negotiators copies of the preferences; when
+        # no session runs on the engine, nothing needs them
+        copies = None in kernels
+        for index, scenario in zip(units, scenarios, strict=True):
+            found[index] = {"unit": index, "nash": _nash(scenario, copies), "sessions": []}
+        seeds = [self.seed_of(index // len(self.variants)) for index in units]
+        batch = Batch(scenarios, seeds, copies=copies)
+        for (name, mix), kernel in zip(self.runs, kernels, strict=True):
+            if kernel is None:
+                for index, scenario, seed in zip(units, scenarios, seeds, strict=True):
+                    found[index]["sessions"].append(self._engine_session(
+                        index, scenario, name, mix, seed, watch))
+                continue
+            run, protocol, negotiators = kernel
+            agreed = run(batch, protocol, negotiators)
+            for k, index in enumerate(units):
+                found[index]["sessions"].append(_kernel_session(batch, k, int(agreed[k])))
         return [found[index] for index in range(start, stop)]
 
     def _engine_session(self, index: int, scenario: Scenario, name: str,
@@ -261,20 +270,22 @@ def _kernel_session(batch: Any, k: int, agreed: int) -> list[Any]:
     return [outcome, gains, None]
 
 
-def _nash(scenario: Scenario) -> list[int] | None:
+def _nash(scenario: Scenario, copies: bool = True) -> list[int] | None:
     """The option index per issue of ``scenario``'s Nash package (None if no package is
-    acceptable to every party). The frontier is found for the copies of the parties'
-    preferences their negotiators and the mediator get, so that the mediator of the
-    'mediated' protocol finds it already computed (:func:`tratado.analysis.pareto_frontier`
-    keeps the last one per preferences)."""
+    acceptable to every party). With ``copies``, the frontier is found for the copies of
+    the parties' preferences their negotiators and the mediator get, so that the mediator
+    of an engine session of the 'mediated' protocol finds it already computed
+    (:func:`tratado.analysis.pareto_frontier` keeps the last one per preferences); without,
+    for the preferences themselves (as the kernels of a batch without copies read them)."""
     import dataclasses
 
     from tratado.analysis import nash_solution, pareto_frontier
     from tratado.negotiators.base import own_copy
 
-    copies = tuple(dataclasses.replace(party, preferences=own_copy(party.preferences))
-                   for party in scenario.parties)
-    frontier = pareto_frontier(dataclasses.replace(scenario, parties=copies))
+    if copies:
+        parties = tuple(dataclasses.replace(party, preferences=own_copy(party.preferences))
+                        for party in scenario.parties)
+        scenario = dataclasses.replace(scenario, parties=parties)
+    frontier = pareto_frontier(scenario)
     chosen = nash_solution(frontier, scenario.reservation_values)
     return None if chosen is None else [int(k) for k in frontier.outcomes[chosen]]
-

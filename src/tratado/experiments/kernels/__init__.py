@@ -57,6 +57,10 @@ class Batch:
 
     scenarios: list[Scenario]
     seeds: list[int]
+    #: Read each party's own copy of its preferences (as the engine's sessions do, to
+    #: share their work), or the preferences themselves (when no session of the batch
+    #: runs on the engine: the copies would be made for nothing).
+    copies: bool = True
     _tables: list[Any] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,9 +116,12 @@ class Batch:
         return tables
 
     def preferences(self, party: int) -> list[Any]:
-        """Party ``party``'s preferences in every sample, as its negotiator gets them (its
-        own copy, :func:`~tratado.negotiators.base.own_copy`: one per preferences object,
-        so the engine's sessions, the Nash package and the neutral share their work)."""
+        """Party ``party``'s preferences in every sample: with :attr:`copies`, as its
+        negotiator gets them (its own copy, :func:`~tratado.negotiators.base.own_copy`: one
+        per preferences object, so the engine's sessions, the Nash package and the neutral
+        share their work); else the scenario's own."""
+        if not self.copies:
+            return [scenario.parties[party].preferences for scenario in self.scenarios]
         from tratado.negotiators.base import own_copy
 
         return [own_copy(scenario.parties[party].preferences) for scenario in self.scenarios]

@@ -111,7 +111,6 @@ def frontiers(batch: Batch, rule: str) -> Frontiers:
 
 def _frontiers(batch: Batch, rule: str) -> Frontiers:
     from tratado.analysis.space import pareto_frontier, rational_threshold
-    from tratado.negotiators.base import own_copy
     from tratado.parties import Party
     from tratado.scenario import Scenario
 
@@ -120,8 +119,9 @@ def _frontiers(batch: Batch, rule: str) -> Frontiers:
     used: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     whole: list[tuple[np.ndarray, np.ndarray]] = []
     radix = batch.radix
-    for scenario in batch.scenarios:
-        parties = tuple(Party(p.id, own_copy(p.preferences)) for p in scenario.parties)
+    preferences = [batch.preferences(k) for k in range(n)]
+    for s, scenario in enumerate(batch.scenarios):
+        parties = tuple(Party(p.id, preferences[k][s]) for k, p in enumerate(scenario.parties))
         neutral = Scenario(scenario.name, scenario.agenda, parties)
         reservation = neutral.reservation_values
         full = pareto_frontier(neutral)
