@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -238,14 +239,15 @@ class Agenda:
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.issues)
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
-        """The issues' names, in agenda order."""
+        """The issues' names, in agenda order (an agenda does not change: kept)."""
         return tuple(issue.name for issue in self.issues)
 
-    @property
+    @cached_property
     def shape(self) -> tuple[int, ...]:
-        """Number of options of each issue, in agenda order."""
+        """Number of options of each issue, in agenda order (kept: a forecast asks for it
+        dozens of times per sample)."""
         return tuple(len(issue) for issue in self.issues)
 
     @property
