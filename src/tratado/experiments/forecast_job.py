@@ -17,6 +17,12 @@ between them are theirs, not the dice's): :func:`session_seed`. With no uncertai
 the forecast is one sample, and its sessions run with the forecast's seed itself,
 so they are exactly ``tratado simulate --seed S``'s.
 
+The backends ask for a chunk of units at once (:meth:`ForecastJob.rows`): the sessions
+of a protocol and negotiator mix that a batched kernel reproduces
+(:mod:`tratado.experiments.kernels`: the built-in protocols and negotiators) run for
+all the chunk's samples together, the others on the engine, one at a time; the rows are
+the same either way (:meth:`ForecastJob.row` runs one unit on the engine alone).
+
 A unit's row: ``{"unit": i, "nash": [option index per issue] | None, "sessions":
 [[outcome | None, [gain per party], failure | None], ...]}``, sessions in the order
 protocol-major, then mix. ``nash`` is the sample's Nash package (exact analysis,
