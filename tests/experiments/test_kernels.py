@@ -171,3 +171,18 @@ def test_a_what_if_runs_through_the_kernels_as_through_the_engine() -> None:
     job = forecast.prepare()
     assert len(job) == 60
     assert job.rows(0, 60) == [job.row(k) for k in range(60)]
+
+
+def test_a_kernel_that_fails_leaves_its_sessions_to_the_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tratado.experiments.kernels import alternating
+
+    def broken(*args: object) -> None:
+        raise MemoryError("no room for the batch")
+
+    forecast = Forecast(tratado.load("venezuela-2021"), samples=12, seed=4,
+                        protocols=["alternating"])
+    job = forecast.prepare()
+    expected = [job.row(k) for k in range(12)]
+    monkeypatch.setattr(alternating, "run", broken)
+    assert job.rows(0, 12) == expected

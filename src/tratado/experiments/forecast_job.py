@@ -207,13 +207,18 @@ class ForecastJob:
         seeds = [self.seed_of(index // len(self.variants)) for index in units]
         batch = Batch(scenarios, seeds, copies=copies)
         for (name, mix), kernel in zip(self.runs, kernels, strict=True):
-            if kernel is None:
+            agreed = None
+            if kernel is not None:
+                run, protocol, negotiators = kernel
+                try:
+                    agreed = run(batch, protocol, negotiators)
+                except Exception:  # noqa: BLE001 - out of memory, say: the engine runs them
+                    agreed = None
+            if agreed is None:
                 for index, scenario, seed in zip(units, scenarios, seeds, strict=True):
                     found[index]["sessions"].append(self._engine_session(
                         index, scenario, name, mix, seed, watch))
                 continue
-            run, protocol, negotiators = kernel
-            agreed = run(batch, protocol, negotiators)
             for k, index in enumerate(units):
                 found[index]["sessions"].append(_kernel_session(batch, k, int(agreed[k])))
         return [found[index] for index in range(start, stop)]
