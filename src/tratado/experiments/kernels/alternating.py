@@ -34,8 +34,6 @@ def kernel_for(protocol: Any, strategies: Sequence[Strategy]) -> Any:
     if (protocol.agreement != "package" or protocol.deadline_seconds is not None
             or protocol.discounting):
         return None
-    if len(strategies) > 2 and any(s.kind == "frequency" for s in strategies):
-        return None  # several opponents: see FrequencyModel
     return run
 
 
@@ -88,15 +86,15 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
     total = protocol.turns
     inv_total = 1.0 / total
     # the packages each party proposed since each other party last took its turn
-    unread: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n)]
+    unread: list[list[tuple[np.ndarray, np.ndarray, int]]] = [[] for _ in range(n)]
     turn = 0
     while turn < total and len(live):
         actor = turn % n
         party = parties[actor]
         t = turn * inv_total
         if party.model is not None:
-            for rows, packages in unread[actor]:
-                party.model.observe(rows, packages)
+            for rows, packages, proposer in unread[actor]:
+                party.model.observe(rows, packages, proposer)
         unread[actor] = []
         mine = party.proposal(live, t)
         on_table = offer[live]
@@ -114,7 +112,7 @@ def run(batch: Batch, protocol: Any, negotiators: Sequence[Any]) -> np.ndarray:
         if len(proposing):
             for other in range(n):
                 if other != actor:
-                    unread[other].append((proposing, mine[~accepting]))
+                    unread[other].append((proposing, mine[~accepting], actor))
         if len(done):
             live = live[agreed[live] < 0]
         turn += 1

@@ -9,7 +9,7 @@ the negotiator of its session would compute:
   :class:`~tratado.negotiators.time_based.TimeBased` (``best - (best - floor) * t **
   (1 / e)``, ``floor`` the larger of the reservation value and the worst package);
 * :func:`at_least` — ``OfferFinder.at_least`` (the time-based proposal);
-* :class:`FrequencyModel` — the frequency negotiator's model of its one opponent
+* :class:`FrequencyModel` — the frequency negotiator's model of the other parties
   (``_observe`` and ``opponent_scores``) and its proposal (``liked_most`` among the
   ``candidates`` packages at or just above its target);
 * :func:`conceding_vote` and :func:`responds` — the single-text vote and the answer to
@@ -59,49 +59,70 @@ def at_least(order: np.ndarray, values: np.ndarray, targets: np.ndarray,
 
 
 class FrequencyModel:
-    """A frequency negotiator's model of its one opponent, in every sample.
+    """A frequency negotiator's model of the other parties, in every sample.
 
-    ``observe`` counts the opponent's proposals as they come, ``liked_most`` is the
-    negotiator's proposal. Bilateral only: with several opponents the engine sums their
-    models in the order each was first seen, which may differ between samples."""
+    ``observe`` counts an opponent's proposals as they come, ``liked_most`` is the
+    negotiator's proposal. The engine's negotiator keeps one model per opponent in the
+    order it first saw each of them propose and sums their scores in that order; who
+    was seen first can differ between samples (a party that accepts instead of
+    proposing is seen later), so each sample keeps its own order (``rank``) and the
+    scores are summed rank by rank."""
 
     def __init__(self, batch: Batch, party: int, candidates: int) -> None:
         shape = np.asarray(batch.shape, dtype=np.int64)
         self.shape = shape
         self.starts = np.concatenate([[0], np.cumsum(shape)[:-1]]).astype(np.int64)
         self.every = batch.every
-        count = len(batch)
-        self.counts = np.zeros((count, int(shape.sum())))
-        self.unchanged = np.zeros((count, len(shape)))
-        self.previous = np.full((count, len(shape)), -1, dtype=np.int64)
-        self.seen = np.zeros(count, dtype=bool)
+        count, n = len(batch), batch.n_parties
+        # per sample and party (the negotiator's own slot stays empty)
+        self.counts = np.zeros((count, n, int(shape.sum())))
+        self.unchanged = np.zeros((count, n, len(shape)))
+        self.previous = np.full((count, n, len(shape)), -1, dtype=np.int64)
+        self.rank = np.full((count, n), n, dtype=np.int64)  # n: not seen yet
+        self.known = np.zeros(count, dtype=np.int64)  # opponents seen so far
         self.candidates = candidates
         self.order, self.values = batch.sorted(party)
         # per issue, every package's option as a place among all issues' options
         self.codes = np.ascontiguousarray((batch.every + self.starts[None, :]).T)
 
-    def observe(self, rows: np.ndarray, packages: np.ndarray) -> None:
-        """The opponent proposed ``packages`` in samples ``rows``."""
+    @property
+    def seen(self) -> np.ndarray:
+        """Per sample, whether any opponent has proposed yet."""
+        seen: np.ndarray = self.known > 0
+        return seen
+
+    def observe(self, rows: np.ndarray, packages: np.ndarray, opponent: int) -> None:
+        """Party ``opponent`` proposed ``packages`` in samples ``rows``."""
         options = self.every[packages]
-        self.counts[rows[:, None], self.starts[None, :] + options] += 1
-        before = self.seen[rows]
+        self.counts[rows[:, None], opponent, self.starts[None, :] + options] += 1
+        before = self.rank[rows, opponent] < self.rank.shape[1]
         if before.any():
             again = rows[before]
-            self.unchanged[again] += np.equal(self.previous[again], options[before])
-        self.previous[rows] = options
-        self.seen[rows] = True
+            self.unchanged[again, opponent] += np.equal(self.previous[again, opponent],
+                                                        options[before])
+        first = rows[~before]
+        self.rank[first, opponent] = self.known[first]
+        self.known[first] += 1
+        self.previous[rows, opponent] = options
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """Per sample of ``rows`` and option (issues side by side), the model's value of
-        it to the opponent (``opponent_scores``)."""
-        counts = self.counts[rows]
-        weights = 1.0 + self.unchanged[rows]
-        weights /= weights.sum(axis=1, keepdims=True)
-        most = np.maximum.reduceat(counts, self.starts, axis=1)
+        it to the opponents (``opponent_scores``): each seen opponent's, summed in the
+        order the negotiator first saw them."""
         shape = self.shape
-        scores: np.ndarray = (np.repeat(weights, shape, axis=1) * (counts + 1.0)
-                              / np.repeat(most + 1.0, shape, axis=1))
-        return scores
+        rank = self.rank[rows]
+        total = np.zeros((len(rows), self.counts.shape[2]))
+        for place in range(int(self.known[rows].max(initial=0))):
+            has = np.flatnonzero((rank == place).any(axis=1))
+            opponent = np.argmax(rank[has] == place, axis=1)
+            at = rows[has]
+            counts = self.counts[at, opponent]
+            weights = 1.0 + self.unchanged[at, opponent]
+            weights /= weights.sum(axis=1, keepdims=True)
+            most = np.maximum.reduceat(counts, self.starts, axis=1)
+            total[has] += (np.repeat(weights, shape, axis=1) * (counts + 1.0)
+                           / np.repeat(most + 1.0, shape, axis=1))
+        return total
 
     def liked_most(self, rows: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Per sample of ``rows``: among the ``candidates`` packages at or just above the
