@@ -16,18 +16,20 @@ What a kernel works on is a :class:`Batch`: the samples' scenarios (as the sessi
 would see them: stakeholders folded in), their session seeds, every package of the
 agenda in enumeration order, and per party a ``(samples, packages)`` matrix of
 utilities computed by each sample's own preferences object exactly as a negotiator's
-table computes them (:func:`tratado.negotiators._tables.own_table`). A package is
-named by its place in that enumeration (an ``int``), so "the utility of package ``k``
-to party ``p`` in sample ``s``" is ``batch.utilities[p][s, k]``.
+table computes them (:func:`tratado.analysis.space.listed_utilities`, shared with the
+sample's exact frontier), and the top of each party's ascending order (the packages
+its negotiator may propose: :meth:`Batch.sorted`). A package is named by its place in
+that enumeration (an ``int``), so "the utility of package ``k`` to party ``p`` in
+sample ``s``" is ``batch.utilities[p][s, k]``.
 
 A kernel returns, for every sample, the package agreed (its place, ``-1`` for no
-agreement). The forecast turns that into the engine's row (the gains are computed
-from the agreed package by the scenario itself, as the session computes them).
+agreement). The forecast turns that into the engine's row (each party's gain is its
+utility of the agreed package less its reservation value, as the session computes it).
 
 The equivalence with the engine is what the tests check
-(``tests/experiments/test_kernels.py``): on the bundled examples and on random
-scenarios, every kernel gives the package the engine's session gives, sample by
-sample.
+(``tests/experiments/test_kernel*.py``): on the bundled examples and on random
+scenarios with ties, every kernel gives the package the engine's session gives,
+sample by sample; ``tratado forecast --engine`` runs the engine instead, as a check.
 """
 
 from __future__ import annotations
