@@ -241,10 +241,11 @@ def cosignatures(session: Session, talks_id: str, service_key: VerifierKey) -> l
     (:mod:`tratado.records.cosigned`): in order of size, then party; each note with
     exactly the service's line and the head's, as kept when the head co-signed."""
     rows = session.execute(select(tables.Cosignature).where(
-        tables.Cosignature.talks_id == talks_id)
-        .order_by(tables.Cosignature.size, tables.Cosignature.party)).scalars().all()
+        tables.Cosignature.talks_id == talks_id)).scalars().all()
     out = []
-    for row in rows:
+    # sorted here, not by the database: PostgreSQL's collation need not order party ids
+    # as their code points do, and the bundle's order is the verifier's (Python's)
+    for row in sorted(rows, key=lambda row: (row.size, row.party)):
         key = VerifierKey.parse(row.verifier_key)
         text, lines = parse_note(row.note)
         mine = [s for s in lines if (s.name, s.id) == (service_key.name, service_key.id)]
