@@ -216,3 +216,23 @@ def test_any_changed_removed_or_inserted_byte_of_the_co_signatures_fails(
     except (RecordError, TratadoError):
         return  # no longer a bundle's JSON: exit 2
     assert not report.ok, json.dumps(changed[start:end].decode("utf-8", "replace"))
+
+
+def test_co_signatures_of_earlier_checkpoints_on_each_database(any_service: Any) -> None:
+    """On SQLite, and on PostgreSQL in the slow run: the co-signatures kept, exported in
+    the order verify requires, and checked."""
+    from tratado.service import rounds
+
+    setup = venezuela(any_service, talks_id="cosigned-talks")
+    sizes = []
+    for party in ("opposition", "government"):  # the same checkpoint, both heads
+        note = views.checkpoint(any_service, setup.heads[party], setup.id)
+        sizes.append(rounds.cosign(any_service, setup.heads[party], setup.id,
+                                   add_signatures(note, [setup.keys[party]])))
+    run_round(setup, {"government": True, "opposition": True})
+    record = views.export_record(any_service, setup.observer, setup.id)
+    entries = read_bundle(record)["cosignatures"]
+    assert [e["party"] for e in entries] == ["government", "opposition"] and sizes[0] == sizes[1]
+    report = verify_bundle(record)
+    assert report.ok, report.problem
+    assert sum(line.startswith("co-signed: ") for line in report.lines) == 2
