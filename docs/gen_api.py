@@ -40,6 +40,7 @@ MODULES = (
     ("tratado.records.bundle", "Verifiable bundles: a public record as a signed log, in one file"),
     ("tratado.records.bundle_check", "Checking a verifiable bundle offline: signatures, proofs, rules"),
     ("tratado.records.live", "Checking what a live service adds to a bundle: signatures, sealed answers"),
+    ("tratado.records.cosigned", "Heads' co-signatures of checkpoints in a bundle: who vouched for what"),
     ("tratado.experiments", "Experiments: runs of many sessions — tournaments, compare_agendas"),
     ("tratado.experiments.forecast", "Forecasts: many samples of an uncertain scenario"),
     ("tratado.service.talks", "Live talks (tratado[serve]): set-up, preferences, signatures, lifecycle"),

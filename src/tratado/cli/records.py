@@ -157,8 +157,9 @@ def cosign(bundle_file: Path, key_files: tuple[Path, ...], scenario_path: tuple[
 @click.argument("bundle_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--key", "keys_given", multiple=True,
               help="A verifier key NAME+ID+KEY, or a .pub file holding one, obtained from a"
-              " signer (repeatable; each must have signed). Without --key the bundle's own keys"
-              " are used and reported as self-asserted.")
+              " signer (repeatable; each must have signed the checkpoint or, a head's, one the"
+              " bundle carries co-signed). Without --key the bundle's own keys are used and"
+              " reported as self-asserted.")
 @click.option("--scenario", "scenario_path", multiple=True,
               help="Your copy of the scenario: also checks the talks ran on it.")
 @click.option("--checkpoint", "saved", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -169,9 +170,10 @@ def verify_command(bundle_file: Path, keys_given: tuple[str, ...],
     """Check a verifiable bundle offline: signatures, log, proofs and rules.
 
     Checks every signature on the checkpoint, that the leaves give the signed root,
-    every inclusion and consistency proof, any checkpoint you saved (--checkpoint),
-    and that the events, replayed through the protocol, follow the rules and give
-    the recorded agreement and result.
+    every inclusion and consistency proof, every head's co-signature of an earlier
+    checkpoint the bundle carries (and says who vouched for what), any checkpoint you
+    saved (--checkpoint), and that the events, replayed through the protocol, follow
+    the rules and give the recorded agreement and result.
 
     Exit code 0: everything verifies. 1: something does not (the message says where:
     which leaf or event, which signature, which field). 2: unreadable input.

@@ -22,7 +22,9 @@ The leaves, in order (each leaf's bytes are the canonical JSON of one object):
 
 A live service appends the opening when the talks start, one leaf per event as it
 happens and the closing at the end, signing a checkpoint after each; a simulated
-session's bundle is made at once. The file is canonical JSON (``docs/record-format.md``,
+session's bundle is made at once. A live service's bundle also carries, in
+``cosignatures``, every co-signature the heads of delegation made of those checkpoints as
+the talks went (:mod:`tratado.records.cosigned`). The file is canonical JSON (``docs/record-format.md``,
 "The verifiable bundle"): any changed, removed, reordered or inserted byte is found.
 
 This module holds the format and the making of a bundle; checking one is
@@ -56,11 +58,12 @@ if TYPE_CHECKING:
 BUNDLE_VERSION = 1
 """The bundle format version (``tratado_bundle``)."""
 
-BUNDLE_ORDER = ("tratado_bundle", "leaves", "hashes", "checkpoint", "earlier", "inclusion",
-                "verifier_keys")
-"""The bundle's members, in the order of its canonical form (``earlier`` is optional)."""
+BUNDLE_ORDER = ("tratado_bundle", "leaves", "hashes", "checkpoint", "earlier", "cosignatures",
+                "inclusion", "verifier_keys")
+"""The bundle's members, in the order of its canonical form (``earlier`` and
+``cosignatures`` are optional)."""
 
-OPTIONAL = ("earlier",)
+OPTIONAL = ("earlier", "cosignatures")
 
 _OPENING = ("tratado_record", "view", "scenario", "protocol", "parties")
 _CLOSING = ("agreement", "result", "items")

@@ -1,7 +1,8 @@
 """Checking a verifiable bundle (:mod:`tratado.records.bundle`) with no server and no network.
 
 :func:`verify_bundle` (``tratado verify``) checks every signature, the root the leaves
-give, every proof, that the file is in canonical form, and that the events, pushed
+give, every proof, every head's co-signature of a checkpoint signed as the talks went
+(:mod:`tratado.records.cosigned`), that the file is in canonical form, and that the events, pushed
 through the protocol as a live request would be, follow the rules and give the
 recorded end; :func:`check_saved` checks checkpoints saved as the talks went against
 the final bundle.
@@ -25,6 +26,13 @@ from tratado.records.bundle import (
     bundle_text,
     leaf_bytes,
     read_bundle,
+)
+from tratado.records.cosigned import (
+    MEMBER,
+    CosignProblem,
+    check_cosignatures,
+    entry_keys,
+    vouched_lines,
 )
 from tratado.records.live import LiveProblem, check_talks_leaves, check_unfinished
 from tratado.records.note import (
@@ -115,6 +123,7 @@ def _verify(bundle: dict[str, Any], data: str | bytes, keys: Sequence[VerifierKe
     checkpoint, listed = _signatures(bundle, keys, report)
     leaves, hashes = _leaves(bundle, checkpoint, report)
     _earlier(bundle, checkpoint, listed, keys, report)
+    _cosignatures(bundle, leaves, hashes, checkpoint, listed, keys, report)
     _proofs(bundle, hashes, checkpoint, report)
     _rules(leaves, scenario, report)
     _canonical(bundle, data)
@@ -158,8 +167,9 @@ def _signatures(bundle: Mapping[str, Any], given: Sequence[VerifierKey],
     if [(k.name, k.id.hex()) for k in listed] != [(c.name, c.key_id) for c in checked]:
         raise BundleProblem("verifier_keys: not one key per signature line of the checkpoint, in"
                             " the same order")
+    cosigners = entry_keys(bundle.get(MEMBER))
     for key in given:
-        if (key.name, key.id.hex()) not in signed:
+        if (key.name, key.id.hex()) not in signed | cosigners:
             raise BundleProblem(f"the key given, {key.name} (key {key.id.hex()}), did not sign the"
                                 " checkpoint")
     trusted = {(k.name, k.id.hex()) for k in given}
@@ -202,6 +212,25 @@ def _earlier(bundle: Mapping[str, Any], final: Checkpoint, listed: Sequence[Veri
                                 f" extend it ({error})") from None
     report.lines.append(f"earlier checkpoints: {len(earlier)} signed, each extended by the final"
                         " one (consistency proofs verified)")
+
+
+def _cosignatures(bundle: Mapping[str, Any], leaves: Sequence[Any], hashes: Sequence[bytes],
+                  final: Checkpoint, listed: Sequence[VerifierKey], given: Sequence[VerifierKey],
+                  report: BundleReport) -> None:
+    """The heads' co-signatures of checkpoints signed as the talks went
+    (:mod:`tratado.records.cosigned`): each by the head's registered key, of a checkpoint
+    the final log extends; then, per head, what it vouched for."""
+    if MEMBER not in bundle:
+        return
+    tree = MerkleTree.from_leaf_hashes(hashes)
+    try:
+        vouched = check_cosignatures(bundle[MEMBER], leaves, tree, final, listed[0])
+    except CosignProblem as problem:
+        raise BundleProblem(str(problem)) from None
+    report.lines.append(f"co-signatures: {len(vouched)} of checkpoints signed as the talks went,"
+                        " each verified with its head's registered key; each checkpoint's root is"
+                        " the root of the first leaves it counts")
+    report.lines.extend(vouched_lines(vouched, final, listed, leaves, given))
 
 
 def check_saved(bundle_data: str | bytes, notes: Sequence[tuple[str, str]],

@@ -1,5 +1,6 @@
 """The talks' log: leaves appended in the change's own transaction, a checkpoint signed by
-the service after each, heads' co-signatures, and the export as a verifiable bundle.
+the service after each, heads' co-signatures (of any checkpoint, all carried in the
+export), and the export as a verifiable bundle.
 
 The leaves (canonical JSON, the bundle's format, ``docs/record-format.md``):
 
@@ -50,6 +51,7 @@ from sqlalchemy import select
 from tratado.errors import TratadoError
 from tratado.records.bundle import bundle_text, leaf_bytes
 from tratado.records.canonical import canonical_value
+from tratado.records.cosigned import cosignature_entry
 from tratado.records.note import (
     Checkpoint,
     NoteError,
@@ -197,8 +199,9 @@ def export_bundle(session: Session, talks_id: str, signer: SignerKey,
     """The talks' log as a verifiable bundle (the text ``tratado verify`` checks): every
     leaf, the final checkpoint signed by the service (plus the heads' co-signatures of
     that very checkpoint), the service's earlier checkpoints with their consistency
-    proofs (one per leaf: the history as it grew), inclusion proofs of the first and
-    last leaves, and the verifier keys."""
+    proofs (one per leaf: the history as it grew), every co-signature the heads made of
+    any checkpoint (:func:`cosignatures`), inclusion proofs of the first and last
+    leaves, and the verifier keys."""
     items = leaves(session, talks_id)
     if not items:
         raise no_such_talks(talks_id)
@@ -223,10 +226,34 @@ def export_bundle(session: Session, talks_id: str, signer: SignerKey,
         for at in range(1, size)]
     if earlier:
         bundle["earlier"] = earlier
+    carried = cosignatures(session, talks_id, signer.verifier)
+    if carried:
+        bundle["cosignatures"] = carried
     bundle["inclusion"] = [{"leaf": k, "proof": [b64encode(h) for h in tree.inclusion_proof(k)]}
                            for k in sorted({0, size - 1})]
     bundle["verifier_keys"] = keys
     return bundle_text(bundle)
+
+
+def cosignatures(session: Session, talks_id: str, service_key: VerifierKey) -> list[dict[str, str]]:
+    """Every co-signature the heads made of the talks' checkpoints, the final one and
+    every earlier one, as the bundle's ``cosignatures`` entries
+    (:mod:`tratado.records.cosigned`): in order of size, then party; each note with
+    exactly the service's line and the head's, as kept when the head co-signed."""
+    rows = session.execute(select(tables.Cosignature).where(
+        tables.Cosignature.talks_id == talks_id)).scalars().all()
+    out = []
+    # sorted here, not by the database: PostgreSQL's collation need not order party ids
+    # as their code points do, and the bundle's order is the verifier's (Python's)
+    for row in sorted(rows, key=lambda row: (row.size, row.party)):
+        key = VerifierKey.parse(row.verifier_key)
+        text, lines = parse_note(row.note)
+        mine = [s for s in lines if (s.name, s.id) == (service_key.name, service_key.id)]
+        theirs = [s for s in lines if (s.name, s.id) == (key.name, key.id)]
+        if mine and theirs:  # (both were checked when the head co-signed)
+            note = text + "\n" + mine[0].line() + theirs[0].line()
+            out.append(cosignature_entry(row.party, row.verifier_key, note))
+    return out
 
 
 def _merge(final: str, keys: list[str], cosigned: str, key_text: str) -> tuple[str, list[str]]:
@@ -243,6 +270,6 @@ def _merge(final: str, keys: list[str], cosigned: str, key_text: str) -> tuple[s
     return final + "".join(s.line() for s in lines), [*keys, key_text]
 
 
-__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "log_of", "commitment",
+__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "commitment", "cosignatures", "log_of",
            "export_bundle", "latest_checkpoint", "leaves", "load_service_key", "new_salt",
            "origin_of", "pin_service_key"]
