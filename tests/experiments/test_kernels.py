@@ -10,6 +10,7 @@ file (``test_kernel_*.py``)."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -213,3 +214,52 @@ def test_alternating_kernel_agrees_with_the_engine_on_the_many_party_examples(
                  for s in scenarios]
         assert (kernel_outcomes(short, "alternating", mix, seeds)
                 == engine_outcomes(short, "alternating", mix, seeds))
+
+
+STUCK = '''
+import time
+
+from tratado.negotiators import Negotiator
+
+
+class StuckWhenDemanding(Negotiator):
+    """Hangs, swallowing every interruption, when its no-deal value is above LEVEL."""
+
+    LEVEL = {level!r}
+
+    def propose(self, t):
+        while self.reservation_value > self.LEVEL:
+            try:
+                time.sleep(0.05)
+            except BaseException:
+                pass
+        return self.best_outcome
+'''
+
+
+@pytest.mark.slow
+def test_a_stuck_engine_session_fails_its_sample_only_while_kernels_run_the_rest(
+        plugs: Any) -> None:
+    """A chunk runs its kernels for all its samples and the plug-in's sessions on the
+    engine one by one; the watchdog of the local backend must know which sample it is at,
+    so that killing a stuck worker fails that sample alone."""
+    from .forecast_samplers import Reservations
+
+    job_offer = tratado.load("job-offer")
+    sampler = Reservations((("candidate", 0.45, 0.0, 1.0),))
+    probe = Forecast(job_offer, samples=8, seed=1, sampler=sampler).prepare()
+    values = np.sort(probe.samples[:, 0])
+    level = float((values[-1] + values[-2]) / 2)  # only the largest sample is stuck
+    (plugs / "stuck.py").write_text(STUCK.format(level=level), encoding="utf-8")
+    mixes = [["frequency", "frequency"], ["stuck:StuckWhenDemanding", "frequency"]]
+    forecast = Forecast(job_offer, samples=8, seed=1, sampler=sampler,
+                        protocols=["alternating"], negotiators=mixes, timeout=0.5)
+    result = forecast.run(jobs=1)
+    stuck = result.job.samples[:, 0] > level
+    assert int(stuck.sum()) == 1
+    # the killed worker's sample fails as a whole (both mixes), and no other
+    assert result.failed[0, 1].tolist() == stuck.tolist()
+    assert result.failed[0, 0].tolist() == stuck.tolist()
+    calm = Forecast(job_offer, samples=8, seed=1, sampler=sampler,
+                    protocols=["alternating"], negotiators=mixes[:1]).run(jobs=0)
+    assert (result.outcomes[0, 0][~stuck] == calm.outcomes[0, 0][~stuck]).all()

@@ -160,17 +160,21 @@ class ForecastJob:
                     for protocol, mix in self.runs]
         return {"unit": index, "nash": nash, "sessions": sessions}
 
-    def rows(self, start: int, stop: int, watch: Any = None) -> list[dict[str, Any]]:
+    def rows(self, start: int, stop: int, watch: Any = None,
+             status: Any = None) -> list[dict[str, Any]]:
         """The rows of units ``start`` to ``stop - 1``: what :meth:`row` gives for each,
         with the sessions that a kernel reproduces (:mod:`tratado.experiments.kernels`:
         the built-in protocols and negotiators) run for many units at once — as many as
         keep a batch's arrays near :data:`BATCH_CELLS` numbers each — and the others on
-        the engine, unit by unit."""
+        the engine, unit by unit. ``status`` (the local backend's shared pair: the unit
+        being run, and since when) is kept up to date for its watchdog: before each
+        engine session, and before each kernel run (marked with the batch's first unit)."""
         size = max(1, BATCH_CELLS // max(self.nominal.agenda.size, 1))
         return [row for first in range(start, stop, size)
-                for row in self._batch_rows(first, min(first + size, stop), watch)]
+                for row in self._batch_rows(first, min(first + size, stop), watch, status)]
 
-    def _batch_rows(self, start: int, stop: int, watch: Any) -> list[dict[str, Any]]:
+    def _batch_rows(self, start: int, stop: int, watch: Any,
+                    status: Any) -> list[dict[str, Any]]:
         from tratado.experiments.kernels import Batch, kernel_for
         from tratado.experiments.specs import build
         from tratado.protocols import protocol_class
@@ -210,12 +214,14 @@ class ForecastJob:
             agreed = None
             if kernel is not None:
                 run, protocol, negotiators = kernel
+                _mark(status, units[0])
                 try:
                     agreed = run(batch, protocol, negotiators)
                 except Exception:  # noqa: BLE001 - out of memory, say: the engine runs them
                     agreed = None
             if agreed is None:
                 for index, scenario, seed in zip(units, scenarios, seeds, strict=True):
+                    _mark(status, index)
                     found[index]["sessions"].append(self._engine_session(
                         index, scenario, name, mix, seed, watch))
                 continue
@@ -262,6 +268,13 @@ class ForecastJob:
         n = self.nominal.n_parties
         return {"unit": index, "nash": None, "failed": True,
                 "sessions": [[None, [0.0] * n, reason] for _ in self.runs]}
+
+
+def _mark(status: Any, unit: int) -> None:
+    """Tell the local backend's watchdog that unit ``unit`` starts now (no-op without)."""
+    if status is not None:
+        status[0] = float(unit)
+        status[1] = time.monotonic()
 
 
 def _kernel_session(batch: Any, k: int, agreed: int) -> list[Any]:

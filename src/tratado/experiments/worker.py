@@ -45,7 +45,10 @@ class SessionTimeout(Exception):
 
 
 class Work(Protocol):
-    """What the backends run: numbered units (``0`` to ``len - 1``), each giving a row."""
+    """What the backends run: numbered units (``0`` to ``len - 1``), each giving a row.
+    A job may also offer ``rows(start, stop, watch, status)``, the rows of a whole chunk
+    at once (a forecast's batched kernels); it then keeps ``status`` — the unit being run
+    and since when — up to date for the local backend's watchdog itself."""
 
     timeout: float | None  # seconds one session may run
     path: list[str]  # added to sys.path in a worker (plug-ins' folder)
@@ -243,10 +246,7 @@ def run_chunk(job: Work, start: int, stop: int,
     batched = getattr(job, "rows", None)
     with _Watch(job.timeout) as watch:
         if batched is not None:  # the job runs its units together (a forecast's kernels)
-            if status is not None:
-                status[0] = float(start)
-                status[1] = time.monotonic()
-            rows = batched(start, stop, watch)
+            rows = batched(start, stop, watch, status)
         for index in range(start, stop) if batched is None else ():
             if status is not None:
                 status[0] = float(index)
