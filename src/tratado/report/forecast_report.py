@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tratado.report.text import section, shorten, table, wrap
+from tratado.report.text import fill, section, shorten, table, wrap
 from tratado.scenario import Scenario
 
 NO_AGREEMENT = "no agreement"
@@ -104,8 +104,8 @@ def _items(scenario: Scenario, runs: dict[str, dict[str, Any]]) -> list[str]:
     for issue in scenario.agenda.issues:
         title = f"{issue.name} — {issue.title}" if issue.title else issue.name
         labels = [*(str(option) for option in issue.options), NO_AGREEMENT]
-        rows = [[shorten(label, 40), *(_pct(runs[name]["items"][issue.name][label])
-                                       for name in names)] for label in labels]
+        rows = [[fill(label, 40), *(_pct(runs[name]["items"][issue.name][label])
+                                    for name in names)] for label in labels]
         lines += ["", wrap(title, indent="  "),
                   table(["option", *names], rows, right=tuple(range(1, len(names) + 1)))]
     return lines
@@ -120,7 +120,7 @@ def _package(scenario: Scenario, runs: dict[str, dict[str, Any]]) -> list[str]:
         for name in names:
             shares = runs[name]["items"][issue.name]
             agreed = [label for label, share in shares.items() if share > 0]
-            cells.append(shorten(agreed[0], 34) if agreed else "")
+            cells.append(fill(agreed[0], 34) if agreed else "")
         rows.append([issue.name, *cells])
     return [section("What each agenda item settles on"), table(["item", *names], rows)]
 
@@ -142,7 +142,7 @@ def _fair(fair: dict[str, Any], exact: bool) -> list[str]:
                           f" Nash package); {_pct(nash['no_package'])} of the samples have"
                           " none either."))
         return lines
-    rows = [[issue, shorten(option, 40), _pct(nash["items"][issue])]
+    rows = [[issue, fill(option, 40), _pct(nash["items"][issue])]
             for issue, option in nash["nominal"].items()]
     rows.append(["whole package", "", _pct(nash["same_package"])])
     lines.append(table(["item", "nominal Nash option", "same in sample"], rows, right=(2,)))
@@ -153,10 +153,11 @@ def _fair(fair: dict[str, Any], exact: bool) -> list[str]:
 
 
 def _label(item: dict[str, Any], shared: set[str]) -> str:
-    """An input's label (with its key when another input has the same label)."""
+    """An input's label (with its key when another input has the same label), wrapped
+    in its table cell rather than cut."""
     if item["label"] not in shared:
-        return shorten(item["label"], 60)
-    return f"{shorten(item['label'], 46)} [{item['input'].split('.', 2)[-1]}]"
+        return fill(item["label"], 48)
+    return fill(f"{item['label']} [{item['input'].split('.', 2)[-1]}]", 48)
 
 
 def _drivers(document: dict[str, Any]) -> list[str]:
@@ -212,7 +213,7 @@ def _what_if(what_if: dict[str, Any], base: dict[str, dict[str, Any]]) -> list[s
                    difference[name]["items"].items() for label, d in shares.items()
                    if label != NO_AGREEMENT and d]
         for _, issue, label, d in sorted(changes, key=lambda c: (-c[0], c[1], c[2]))[:MOVES_SHOWN]:
-            moves.append([name, issue, shorten(label, 40), f"{100 * d:+.1f} pp"])
+            moves.append([name, issue, fill(label, 40), f"{100 * d:+.1f} pp"])
     if moves:
         lines += ["", wrap("The item options it moves most:"),
                   table(["protocol", "item", "option", "share"], moves, right=(3,))]
