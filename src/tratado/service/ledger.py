@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tratado.errors import TratadoError
 from tratado.records.bundle import bundle_text, leaf_bytes
@@ -116,21 +116,41 @@ def pin_service_key(session: Session, signer: SignerKey) -> None:
                            fix="start the service with the key file it was first started with.")
 
 
-def append(session: Session, talks_id: str, leaf: Mapping[str, Any], signer: SignerKey,
-           tree: MerkleTree, at: datetime | None = None) -> int:
-    """Append ``leaf`` to the talks' log in ``session``'s transaction (the caller holds
-    the talks' lock; ``tree`` is the Merkle tree of the log so far, and gets the new
-    leaf) and sign the checkpoint of the new size; returns the leaf's index."""
+def entry(talks_id: str, leaf: Mapping[str, Any], signer: SignerKey, tree: MerkleTree,
+          at: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The rows that append ``leaf`` to the talks' log — the leaf's and the checkpoint of
+    the new size, signed — as column values (``tree`` is the Merkle tree of the log so
+    far, and gets the new leaf). The caller holds the talks' lock and writes the rows in
+    that same transaction (:func:`write_entries`)."""
     body = canonical_value(leaf)
     hashed = leaf_hash(body.encode("utf-8"))
     size = len(tree)
-    session.add(tables.Leaf(talks_id=talks_id, index=size, body=body, leaf_hash=hashed.hex(),
-                            at=at or datetime.now(UTC)))
     tree.append_hash(hashed)
-    root = tree.root()
-    note = sign_note(Checkpoint(origin_of(talks_id), size + 1, root).text(), [signer])
-    session.add(tables.CheckpointRow(talks_id=talks_id, size=size + 1, note=note))
-    return size
+    note = sign_note(Checkpoint(origin_of(talks_id), size + 1, tree.root()).text(), [signer])
+    return ({"talks_id": talks_id, "index": size, "body": body, "leaf_hash": hashed.hex(),
+             "at": at or datetime.now(UTC)},
+            {"talks_id": talks_id, "size": size + 1, "note": note})
+
+
+def write_entries(session: Session, leaf_rows: Sequence[Mapping[str, Any]],
+                  checkpoint_rows: Sequence[Mapping[str, Any]], *,
+                  one_statement: bool = False) -> None:
+    """Write the rows of :func:`entry` in ``session``'s transaction. ``one_statement``
+    (PostgreSQL): leaves and checkpoints in one ``INSERT`` with the leaves' ``INSERT``
+    in its ``WITH`` (one round trip to the server for the whole change); else one
+    ``INSERT`` per table."""
+    if not leaf_rows:
+        return
+    leaves_table = tables.Base.metadata.tables[tables.Leaf.__tablename__]
+    checkpoints_table = tables.Base.metadata.tables[tables.CheckpointRow.__tablename__]
+    connection = session.connection()
+    if one_statement:
+        new_leaves = insert(leaves_table).values(list(leaf_rows)).cte("new_leaves")
+        connection.execute(insert(checkpoints_table).values(list(checkpoint_rows))
+                           .add_cte(new_leaves))
+    else:
+        connection.execute(insert(leaves_table), list(leaf_rows))
+        connection.execute(insert(checkpoints_table), list(checkpoint_rows))
 
 
 def log_of(session: Session, talks_id: str) -> tuple[list[dict[str, Any]], MerkleTree]:
@@ -243,6 +263,6 @@ def _merge(final: str, keys: list[str], cosigned: str, key_text: str) -> tuple[s
     return final + "".join(s.line() for s in lines), [*keys, key_text]
 
 
-__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "log_of", "commitment",
-           "export_bundle", "latest_checkpoint", "leaves", "load_service_key", "new_salt",
-           "origin_of", "pin_service_key"]
+__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "commitment", "entry", "export_bundle",
+           "latest_checkpoint", "leaves", "load_service_key", "log_of", "new_salt", "origin_of",
+           "pin_service_key", "write_entries"]
