@@ -131,6 +131,7 @@ class Change:
     replayed: dict[str, Any] | None = None
     response: dict[str, Any] = field(default_factory=dict)
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    others: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def log(self, leaf: Mapping[str, Any]) -> int:
         """Append ``leaf`` to the log (and fold it into :attr:`state`); its row and the
@@ -153,11 +154,17 @@ class Change:
         return self.log({"talks": {"kind": kind, "at": self.service.stamp(), "by": by,
                                    **fields}})
 
+    def insert(self, table: type[tables.Base], **values: Any) -> None:
+        """Write a row of ``table`` (``values``: its columns) with the change's leaves: in
+        the same statement on PostgreSQL. A unique constraint it breaks refuses the whole
+        change (409), as a flush would have."""
+        self.others.append((str(table.__tablename__), values))
+
     def _write(self) -> None:
         ledger.write_entries(self.session, [leaf for leaf, _ in self.rows],
-                             [checkpoint for _, checkpoint in self.rows],
+                             [checkpoint for _, checkpoint in self.rows], self.others,
                              one_statement=not self.service.db.is_sqlite)
-        self.rows = []
+        self.rows, self.others = [], []
 
     def _earlier(self) -> dict[str, Any] | None:
         if self.idempotency is None:

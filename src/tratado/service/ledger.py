@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from tratado.errors import TratadoError
 from tratado.records.bundle import bundle_text, leaf_bytes
@@ -133,24 +133,29 @@ def entry(talks_id: str, leaf: Mapping[str, Any], signer: SignerKey, tree: Merkl
 
 
 def write_entries(session: Session, leaf_rows: Sequence[Mapping[str, Any]],
-                  checkpoint_rows: Sequence[Mapping[str, Any]], *,
+                  checkpoint_rows: Sequence[Mapping[str, Any]],
+                  other_rows: Sequence[tuple[str, Mapping[str, Any]]] = (), *,
                   one_statement: bool = False) -> None:
-    """Write the rows of :func:`entry` in ``session``'s transaction. ``one_statement``
-    (PostgreSQL): leaves and checkpoints in one ``INSERT`` with the leaves' ``INSERT``
-    in its ``WITH`` (one round trip to the server for the whole change); else one
-    ``INSERT`` per table."""
-    if not leaf_rows:
-        return
-    leaves_table = tables.Base.metadata.tables[tables.Leaf.__tablename__]
-    checkpoints_table = tables.Base.metadata.tables[tables.CheckpointRow.__tablename__]
+    """Write the rows of :func:`entry` — and ``other_rows``, ``(table name, column
+    values)`` the change writes with them (a sealed answer) — in ``session``'s
+    transaction. ``one_statement`` (PostgreSQL): one ``INSERT`` of the checkpoints with
+    the other inserts in its ``WITH`` (one round trip to the server for the whole
+    change; PostgreSQL runs every data-modifying ``WITH``); else one ``INSERT`` per
+    table."""
+    schema = tables.Base.metadata.tables
+    inserts: list[tuple[Table, list[Mapping[str, Any]]]] = [
+        (schema[tables.Leaf.__tablename__], list(leaf_rows)),
+        *((schema[name], [row]) for name, row in other_rows)]
+    last = schema[tables.CheckpointRow.__tablename__], list(checkpoint_rows)
     connection = session.connection()
-    if one_statement:
-        new_leaves = insert(leaves_table).values(list(leaf_rows)).cte("new_leaves")
-        connection.execute(insert(checkpoints_table).values(list(checkpoint_rows))
-                           .add_cte(new_leaves))
-    else:
-        connection.execute(insert(leaves_table), list(leaf_rows))
-        connection.execute(insert(checkpoints_table), list(checkpoint_rows))
+    if one_statement and last[1]:
+        connection.execute(insert(last[0]).values(last[1]).add_cte(
+            *(insert(table).values(rows).cte(f"new_{k}")
+              for k, (table, rows) in enumerate(inserts) if rows)))
+        return
+    for table, rows in [*inserts, last]:
+        if rows:
+            connection.execute(insert(table), rows)
 
 
 def log_of(session: Session, talks_id: str) -> tuple[list[dict[str, Any]], MerkleTree]:
