@@ -42,10 +42,11 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import bindparam, insert, select
 
 from tratado.errors import TratadoError
 from tratado.records.bundle import bundle_text, leaf_bytes
@@ -65,6 +66,7 @@ from tratado.service import tables
 from tratado.service.errors import BadInput, no_such_talks
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
     from sqlalchemy.orm import Session
 
 SERVICE_KEY_NAME = "tratado-service"
@@ -142,20 +144,39 @@ def write_entries(session: Session, leaf_rows: Sequence[Mapping[str, Any]],
     the other inserts in its ``WITH`` (one round trip to the server for the whole
     change; PostgreSQL runs every data-modifying ``WITH``); else one ``INSERT`` per
     table."""
-    schema = tables.Base.metadata.tables
-    inserts: list[tuple[Table, list[Mapping[str, Any]]]] = [
-        (schema[tables.Leaf.__tablename__], list(leaf_rows)),
-        *((schema[name], [row]) for name, row in other_rows)]
-    last = schema[tables.CheckpointRow.__tablename__], list(checkpoint_rows)
+    groups = [(tables.Leaf.__tablename__, list(leaf_rows)),
+              *((name, [row]) for name, row in other_rows),
+              (tables.CheckpointRow.__tablename__, list(checkpoint_rows))]
+    groups = [(name, rows) for name, rows in groups if rows]
     connection = session.connection()
-    if one_statement and last[1]:
-        connection.execute(insert(last[0]).values(last[1]).add_cte(
-            *(insert(table).values(rows).cte(f"new_{k}")
-              for k, (table, rows) in enumerate(inserts) if rows)))
+    if one_statement and checkpoint_rows:
+        shape = tuple((name, len(rows), tuple(rows[0])) for name, rows in groups)
+        connection.exec_driver_sql(_one_insert(connection.dialect, shape), {
+            f"p{g}_{k}_{column}": value for g, (_, rows) in enumerate(groups)
+            for k, row in enumerate(rows) for column, value in row.items()})
         return
-    for table, rows in [*inserts, last]:
-        if rows:
-            connection.execute(insert(table), rows)
+    for name, rows in groups:
+        connection.execute(insert(tables.Base.metadata.tables[name]), rows)
+
+
+@lru_cache(maxsize=256)
+def _one_insert(dialect: Dialect, shape: tuple[tuple[str, int, tuple[str, ...]], ...]) -> str:
+    """The SQL of :func:`write_entries`' one statement for ``shape`` — per table, its
+    name, how many rows and their columns; the last table's ``INSERT`` is the statement,
+    the others are in its ``WITH`` — its parameters named ``p{table}_{row}_{column}``.
+    Kept: SQLAlchemy compiles an ``INSERT`` of several rows afresh each time (it does
+    not cache them), which cost more than the round trip saved."""
+    schema = tables.Base.metadata.tables
+    inserts = [insert(schema[name]).values([{column: bindparam(f"p{g}_{k}_{column}")
+                                             for column in columns} for k in range(count)])
+               for g, (name, count, columns) in enumerate(shape)]
+    statement = inserts[-1].add_cte(*(part.cte(f"new_{g}") for g, part in enumerate(inserts[:-1])))
+    compiled = statement.compile(dialect=dialect)
+    named = {f"p{g}_{k}_{column}" for g, (_, count, columns) in enumerate(shape)
+             for k in range(count) for column in columns}
+    if set(compiled.params) != named:  # a column left to its default: give every column
+        raise ValueError(f"these rows leave columns to their defaults: {set(compiled.params) - named}")
+    return str(compiled)
 
 
 def log_of(session: Session, talks_id: str) -> tuple[list[dict[str, Any]], MerkleTree]:
