@@ -16,8 +16,12 @@ Decisions (cited by docs/operator.md):
   talks' ``version`` and the asker's membership are one statement (``WITH bumped AS
   (UPDATE talks SET version = version + 1 … RETURNING …) SELECT … LEFT JOIN
   memberships``) — the ``UPDATE`` takes the row lock that ``SELECT … FOR UPDATE`` took
-  before, and the bump, made at the start rather than at the end, is seen by no one
-  before the commit; the leaves and checkpoints a change appends are one more
+  before (a lock that also serializes changes, and, unlike it, does not hold back an
+  insert elsewhere that refers to the talks), and the bump, made at the start rather
+  than at the end, is seen by no one before the commit. The membership is read as of
+  the statement's start, before any wait for the lock: memberships are written outside
+  the talks' lock (an invitation redeemed), so no change was ordered against them
+  before either. The leaves and checkpoints a change appends are one more
   (:func:`tratado.service.ledger.write_entries`), then the commit. A change was eight
   round trips (``BEGIN``, lock, membership, leaves, checkpoints, version, ``COMMIT``,
   the pool's ping) and is five.
@@ -131,24 +135,23 @@ class Database:
         members_table = tables.Base.metadata.tables[tables.Membership.__tablename__]
         members = members_table.c
         with self._one_writer, self._writes() as session, session.begin():
-            bump = (update(talks_table).where(talks.id == talks_id)
-                    .values(version=talks.version + 1).returning(talks.id, talks.version))
-            if self.is_sqlite:  # no UPDATE in a WITH: two statements, in-process
-                bumped = session.connection().execute(bump).one_or_none()
-                found = None if bumped is None or user_id is None else \
-                    session.connection().execute(
-                        select(members.role, members.party).where(
-                            members.talks_id == talks_id,
-                            members.user_id == user_id)).one_or_none()
-                row = None if bumped is None else \
-                    (bumped.version, *(found if found is not None else (None, None)))
+            bump = update(talks_table).where(talks.id == talks_id).values(
+                version=talks.version + 1)
+            joined = (members.talks_id == talks_id) & (members.user_id == (
+                user_id if user_id is not None else -1))
+            if self.is_sqlite:
+                # BEGIN IMMEDIATE holds the lock already: the bump, then the read, in-process
+                # (no RETURNING, which SQLite has only since 3.35)
+                session.connection().execute(bump)
+                row = session.connection().execute(
+                    select(talks.version, members.role, members.party).select_from(
+                        talks_table.outerjoin(members_table, joined)).where(
+                        talks.id == talks_id)).one_or_none()
             else:
-                cte = bump.cte("bumped")
+                cte = bump.returning(talks.id, talks.version).cte("bumped")
                 row = session.connection().execute(
                     select(cte.c.version, members.role, members.party).select_from(
-                        cte.outerjoin(members_table, (members.talks_id == cte.c.id)
-                                      & (members.user_id == (user_id if user_id is not None
-                                                             else -1))))).one_or_none()
+                        cte.outerjoin(members_table, joined))).one_or_none()
             if row is None:
                 raise no_such_talks(talks_id)
             version, role, party = row
