@@ -8,8 +8,10 @@ Every change of a talks (:meth:`Service.change`) is one database transaction tha
    (the same key with a different request is refused);
 4. folds the log into the state (:func:`tratado.service.state.fold`), lets the caller
    check and append leaves — each appended leaf also folded, and signed into a new
-   checkpoint (:func:`tratado.service.ledger.append`) —
-5. and stores the response under the idempotency key, then commits. Nothing is
+   checkpoint (:func:`tratado.service.ledger.entry`) —
+5. writes the appended leaves and checkpoints together
+   (:func:`tratado.service.ledger.write_entries`), stores the response under the
+   idempotency key, then commits. Nothing is
    acknowledged before the commit; a crash before it leaves nothing behind.
 """
 
@@ -25,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from tratado.records.canonical import canonical_value
 from tratado.records.tlog import MerkleTree
 from tratado.service import ledger, tables
 from tratado.service.auth import Principal
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tratado.records.note import SignerKey
-    from tratado.service.db import Database
+    from tratado.service.db import Database, Held
 
 
 @dataclass
@@ -83,18 +84,19 @@ class Service:
     def change(self, principal: Principal, talks_id: str,
                idempotency: tuple[str, str] | None = None) -> Iterator[Change]:
         """One change of talks ``talks_id`` (see the module docstring)."""
-        with self.db.change(talks_id) as (session, row):
-            actor = member(session, principal, talks_id)
+        with self.db.change(talks_id, principal.user_id) as (session, held):
+            actor = _actor(principal, talks_id, held)
             change = Change(self, session, talks_id, actor, idempotency)
             change.replayed = change._earlier()
             if change.replayed is None:
-                change.leaves, change.tree = self.log_of(session, talks_id, row.version)
+                change.leaves, change.tree = self.log_of(session, talks_id, held.version)
                 change.state = fold(talks_id, change.leaves)
             yield change
+            change._write()
             change._remember()
         if change.replayed is None:
-            self.keep(talks_id, row.version, change.leaves, change.tree)
-            self._folded[talks_id] = (row.version, change.state)  # never changed again
+            self.keep(talks_id, held.version + 1, change.leaves, change.tree)
+            self._folded[talks_id] = (held.version + 1, change.state)  # never changed again
 
     def read(self, principal: Principal, talks_id: str) -> tuple[Principal, TalksState]:
         """The principal's role in the talks and their state, read without a lock. The
@@ -128,12 +130,17 @@ class Change:
     tree: MerkleTree = field(default_factory=MerkleTree)
     replayed: dict[str, Any] | None = None
     response: dict[str, Any] = field(default_factory=dict)
+    rows: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    others: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def log(self, leaf: Mapping[str, Any]) -> int:
-        """Append ``leaf`` to the log (and fold it into :attr:`state`)."""
-        index = ledger.append(self.session, self.talks_id, leaf, self.service.signer,
-                              self.tree, self.service.now())
-        parsed = json.loads(canonical_value(leaf))
+        """Append ``leaf`` to the log (and fold it into :attr:`state`); its row and the
+        signed checkpoint are written with the others at the end of the change."""
+        leaf_row, checkpoint_row = ledger.entry(self.talks_id, leaf, self.service.signer,
+                                                self.tree, self.service.now())
+        index = int(leaf_row["index"])
+        self.rows.append((leaf_row, checkpoint_row))
+        parsed = json.loads(leaf_row["body"])
         self.leaves.append(parsed)
         apply(self.state, parsed)
         return index
@@ -146,6 +153,18 @@ class Change:
             by = f"{by} of {self.actor.party}"
         return self.log({"talks": {"kind": kind, "at": self.service.stamp(), "by": by,
                                    **fields}})
+
+    def insert(self, table: type[tables.Base], **values: Any) -> None:
+        """Write a row of ``table`` (``values``: its columns) with the change's leaves: in
+        the same statement on PostgreSQL. A unique constraint it breaks refuses the whole
+        change (409), as a flush would have."""
+        self.others.append((str(table.__tablename__), values))
+
+    def _write(self) -> None:
+        ledger.write_entries(self.session, [leaf for leaf, _ in self.rows],
+                             [checkpoint for _, checkpoint in self.rows], self.others,
+                             one_statement=not self.service.db.is_sqlite)
+        self.rows, self.others = [], []
 
     def _earlier(self) -> dict[str, Any] | None:
         if self.idempotency is None:
@@ -174,6 +193,17 @@ class Change:
 def request_hash(method: str, path: str, body: bytes) -> str:
     """What identifies a request under an idempotency key: SHA-256 of method, path, body."""
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+def _actor(principal: Principal, talks_id: str, held: Held) -> Principal:
+    """:func:`member`, from what taking the talks' lock read."""
+    if held.role is None and not principal.is_admin:
+        raise no_such_talks(talks_id)
+    if held.role is None:
+        return Principal(principal.user_id, principal.name, principal.email, True,
+                         csrf=principal.csrf)
+    return Principal(principal.user_id, principal.name, principal.email, principal.is_admin,
+                     held.role, held.party, principal.csrf)
 
 
 def member(session: Session, principal: Principal, talks_id: str) -> Principal:

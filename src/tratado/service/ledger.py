@@ -43,10 +43,11 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from tratado.errors import TratadoError
 from tratado.records.bundle import bundle_text, leaf_bytes
@@ -67,6 +68,7 @@ from tratado.service import tables
 from tratado.service.errors import BadInput, no_such_talks
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
     from sqlalchemy.orm import Session
 
 SERVICE_KEY_NAME = "tratado-service"
@@ -118,21 +120,65 @@ def pin_service_key(session: Session, signer: SignerKey) -> None:
                            fix="start the service with the key file it was first started with.")
 
 
-def append(session: Session, talks_id: str, leaf: Mapping[str, Any], signer: SignerKey,
-           tree: MerkleTree, at: datetime | None = None) -> int:
-    """Append ``leaf`` to the talks' log in ``session``'s transaction (the caller holds
-    the talks' lock; ``tree`` is the Merkle tree of the log so far, and gets the new
-    leaf) and sign the checkpoint of the new size; returns the leaf's index."""
+def entry(talks_id: str, leaf: Mapping[str, Any], signer: SignerKey, tree: MerkleTree,
+          at: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The rows that append ``leaf`` to the talks' log — the leaf's and the checkpoint of
+    the new size, signed — as column values (``tree`` is the Merkle tree of the log so
+    far, and gets the new leaf). The caller holds the talks' lock and writes the rows in
+    that same transaction (:func:`write_entries`)."""
     body = canonical_value(leaf)
     hashed = leaf_hash(body.encode("utf-8"))
     size = len(tree)
-    session.add(tables.Leaf(talks_id=talks_id, index=size, body=body, leaf_hash=hashed.hex(),
-                            at=at or datetime.now(UTC)))
     tree.append_hash(hashed)
-    root = tree.root()
-    note = sign_note(Checkpoint(origin_of(talks_id), size + 1, root).text(), [signer])
-    session.add(tables.CheckpointRow(talks_id=talks_id, size=size + 1, note=note))
-    return size
+    note = sign_note(Checkpoint(origin_of(talks_id), size + 1, tree.root()).text(), [signer])
+    return ({"talks_id": talks_id, "index": size, "body": body, "leaf_hash": hashed.hex(),
+             "at": at or datetime.now(UTC)},
+            {"talks_id": talks_id, "size": size + 1, "note": note})
+
+
+def write_entries(session: Session, leaf_rows: Sequence[Mapping[str, Any]],
+                  checkpoint_rows: Sequence[Mapping[str, Any]],
+                  other_rows: Sequence[tuple[str, Mapping[str, Any]]] = (), *,
+                  one_statement: bool = False) -> None:
+    """Write the rows of :func:`entry` — and ``other_rows``, ``(table name, column
+    values)`` the change writes with them (a sealed answer) — in ``session``'s
+    transaction. ``one_statement`` (PostgreSQL): one ``INSERT`` of the checkpoints with
+    the other inserts in its ``WITH`` (one round trip to the server for the whole
+    change; PostgreSQL runs every data-modifying ``WITH``); else one ``INSERT`` per
+    table."""
+    groups = [(tables.Leaf.__tablename__, list(leaf_rows)),
+              *((name, [row]) for name, row in other_rows),
+              (tables.CheckpointRow.__tablename__, list(checkpoint_rows))]
+    groups = [(name, rows) for name, rows in groups if rows]
+    connection = session.connection()
+    if one_statement and checkpoint_rows:
+        shape = tuple((name, len(rows), tuple(rows[0])) for name, rows in groups)
+        connection.exec_driver_sql(_one_insert(connection.dialect, shape), {
+            f"p{g}_{k}_{column}": value for g, (_, rows) in enumerate(groups)
+            for k, row in enumerate(rows) for column, value in row.items()})
+        return
+    for name, rows in groups:
+        connection.execute(insert(tables.Base.metadata.tables[name]), rows)
+
+
+@lru_cache(maxsize=256)
+def _one_insert(dialect: Dialect, shape: tuple[tuple[str, int, tuple[str, ...]], ...]) -> str:
+    """The SQL of :func:`write_entries`' one statement for ``shape`` — per table, its
+    name, how many rows and their columns; the last table's ``INSERT`` is the statement,
+    the others are in its ``WITH`` — its parameters named ``p{table}_{row}_{column}``.
+    Kept: SQLAlchemy compiles an ``INSERT`` of several rows afresh each time (it does
+    not cache them), which cost more than the round trip saved."""
+    schema = tables.Base.metadata.tables
+    inserts = [insert(schema[name]).values([{column: bindparam(f"p{g}_{k}_{column}")
+                                             for column in columns} for k in range(count)])
+               for g, (name, count, columns) in enumerate(shape)]
+    statement = inserts[-1].add_cte(*(part.cte(f"new_{g}") for g, part in enumerate(inserts[:-1])))
+    compiled = statement.compile(dialect=dialect)
+    named = {f"p{g}_{k}_{column}" for g, (_, count, columns) in enumerate(shape)
+             for k in range(count) for column in columns}
+    if set(compiled.params) != named:  # a column left to its default: give every column
+        raise ValueError(f"these rows leave columns to their defaults: {set(compiled.params) - named}")
+    return str(compiled)
 
 
 def log_of(session: Session, talks_id: str) -> tuple[list[dict[str, Any]], MerkleTree]:
@@ -270,6 +316,6 @@ def _merge(final: str, keys: list[str], cosigned: str, key_text: str) -> tuple[s
     return final + "".join(s.line() for s in lines), [*keys, key_text]
 
 
-__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "append", "commitment", "cosignatures", "log_of",
-           "export_bundle", "latest_checkpoint", "leaves", "load_service_key", "new_salt",
-           "origin_of", "pin_service_key"]
+__all__ = ["SERVICE_KEY_NAME", "add_cosignature", "commitment", "cosignatures", "entry",
+           "export_bundle", "latest_checkpoint", "leaves", "load_service_key", "log_of",
+           "new_salt", "origin_of", "pin_service_key", "write_entries"]

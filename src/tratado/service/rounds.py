@@ -197,10 +197,10 @@ def answer(service: Service, principal: Principal, talks_id: str, accept: bool,
         sealed = {"party": actor.party, "round": current.number,
                   "answer": "accept" if accept else "reject", "comment": comment}
         commitment = ledger.commitment(salt, sealed)
-        change.session.add(tables.SealedAnswer(
-            talks_id=talks_id, round=current.number, party=actor.party, accept=accept,
-            comment=comment, salt=salt, answered_by=actor.user_id, at=service.now()))
-        change.session.flush()  # the unique (talks, round, party) refuses a double answer here
+        # written with the leaf; the unique (talks, round, party) refuses a double answer
+        change.insert(tables.SealedAnswer, talks_id=talks_id, round=current.number,
+                      party=actor.party, accept=accept, comment=comment, salt=salt,
+                      answered_by=actor.user_id, at=service.now())
         change.talks("answer-sealed", round=current.number, party=actor.party,
                      commitment=commitment)
         change.response = {"commitment": commitment}
