@@ -118,7 +118,7 @@ def _solutions(a: Analysis) -> str:
     for issue in s.agenda:
         choices = [_option(p.outcome[issue.name]) for p in packages]
         if len(set(choices)) == 1:
-            common.append([shorten(issue.label, 44), choices[0]])
+            common.append([fill(issue.label, 44), choices[0]])
         else:
             differ.append((issue, choices))
     if common:
@@ -173,7 +173,7 @@ def _tradeoffs(a: Analysis) -> str:
     rows = []
     for t in a.tradeoffs:
         issue = s.agenda.issue(t.issue)
-        rows.append([shorten(issue.label, 40), *[f"{100 * x:.0f}" for x in t.shares], t.kind,
+        rows.append([fill(issue.label, 40), *[f"{100 * x:.0f}" for x in t.shares], t.kind,
                      t.cares_most])
     out.append(table(["issue", *s.party_ids, "alignment", "cares most"], rows,
                      right=list(range(1, 1 + s.n_parties))))
