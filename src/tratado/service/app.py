@@ -121,6 +121,7 @@ def create_app(db_url: str, *, key_file: Path | None = None, secure_cookies: boo
     if importlib.util.find_spec("tratado.service.pages") is not None:
         pages = importlib.import_module("tratado.service.pages")
         app.include_router(pages.router)
+        app.add_exception_handler(pages.LoginRequired, pages.login_first)
     return app
 
 

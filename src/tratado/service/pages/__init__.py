@@ -23,7 +23,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse, Response
 
 from tratado.service.pages import access, preferences, record, talks_pages
-from tratado.service.pages.common import STATIC
+from tratado.service.pages.common import STATIC, LoginRequired, login_first
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,4 +46,4 @@ router.include_router(preferences.router)
 router.include_router(record.router)
 router.include_router(talks_pages.router)
 
-__all__ = ["router"]
+__all__ = ["LoginRequired", "login_first", "router"]

@@ -13,6 +13,7 @@ from tratado.errors import TratadoError
 from tratado.service import auth, talks, views
 from tratado.service.pages.common import (
     ROLE_WORDS,
+    LoggedIn,
     attempt,
     done,
     error_page,
@@ -21,7 +22,6 @@ from tratado.service.pages.common import (
     problem_words,
     render,
     service_of,
-    to_login,
 )
 from tratado.service.pages.scratch import MAX_SCENARIO_BYTES, scenario_from_form
 
@@ -131,10 +131,7 @@ async def accept_invitation(request: Request, token: Token) -> Response:
 
 
 @router.get("/talks")
-def talks_list(request: Request, welcome: int = 0) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def talks_list(request: Request, principal: LoggedIn, welcome: int = 0) -> Response:
     mine = views.list_talks(service_of(request), principal)
     flashes = [("ok", "Welcome. Your invitation is accepted and you are logged in.")] if welcome else []
     return render(request, "talks_list.html", principal, title="Your talks", talks=mine,
@@ -142,10 +139,7 @@ def talks_list(request: Request, welcome: int = 0) -> Response:
 
 
 @router.get("/talks/new")
-def new_talks_page(request: Request) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def new_talks_page(request: Request, principal: LoggedIn) -> Response:
     return render(request, "talks_new.html", principal, title="New talks", form={},
                   examples=_examples())
 
@@ -157,10 +151,7 @@ def _examples() -> list[str]:
 
 
 @router.post("/talks/new")
-async def new_talks(request: Request) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+async def new_talks(request: Request, principal: LoggedIn) -> Response:
     try:
         form, _ = await form_of(request, principal)
     except TratadoError as error:
@@ -186,20 +177,14 @@ async def new_talks(request: Request) -> Response:
 
 
 @router.get("/account")
-def account_page(request: Request) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def account_page(request: Request, principal: LoggedIn) -> Response:
     return render(request, "account.html", principal, title="Your account")
 
 
 @router.post("/account/token")
-async def new_api_token(request: Request) -> Response:
+async def new_api_token(request: Request, principal: LoggedIn) -> Response:
     """A new API token for scripts (``Authorization: Bearer``), shown once; the old one
     stops working."""
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
     try:
         await form_of(request, principal)
     except TratadoError as error:

@@ -14,10 +14,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -74,6 +74,28 @@ def principal_of(request: Request) -> Principal | None:
 def to_login(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+class LoginRequired(Exception):
+    """A page that needs someone logged in was asked for by no one: the app answers it
+    with the way to the login page and back (:func:`login_first`)."""
+
+
+def logged_in(request: Request) -> Principal:
+    """Who is logged in, for a page that needs someone (:data:`LoggedIn`)."""
+    principal = principal_of(request)
+    if principal is None:
+        raise LoginRequired
+    return principal
+
+
+LoggedIn = Annotated[Principal, Depends(logged_in)]
+"""A page parameter: the principal logged in; no one sends the asker to log in first."""
+
+
+async def login_first(request: Request, _error: Exception) -> Response:
+    """The app's answer to :class:`LoginRequired`: to the login page, then back here."""
+    return to_login(request)
 
 
 def render(request: Request, template: str, principal: Principal | None = None,

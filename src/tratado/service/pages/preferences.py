@@ -30,6 +30,7 @@ from tratado.service.elicitation import (
     weights_from_points,
 )
 from tratado.service.pages.common import (
+    LoggedIn,
     attempt,
     done,
     error_page,
@@ -38,7 +39,6 @@ from tratado.service.pages.common import (
     problem_words,
     render,
     service_of,
-    to_login,
 )
 from tratado.service.pages.mine import stated
 from tratado.service.pages.scratch import MAX_SCENARIO_BYTES
@@ -138,10 +138,7 @@ def _total(agenda: Any, fields: Mapping[str, Any]) -> float:
 
 
 @router.get("/talks/{talks_id}/preferences")
-def preferences_page(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def preferences_page(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     return _form_page(request, principal, talks_id)
 
 
@@ -167,10 +164,7 @@ async def check(request: Request, talks_id: TalksId) -> Response:
 
 
 @router.post("/talks/{talks_id}/preferences")
-async def save(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+async def save(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     try:
         form, key = await form_of(request, principal)
         data = _load(request, principal, talks_id)
@@ -190,10 +184,7 @@ async def save(request: Request, talks_id: TalksId) -> Response:
 
 
 @router.post("/talks/{talks_id}/preferences/import")
-async def import_file(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+async def import_file(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     try:
         form, key = await form_of(request, principal)
         data = _load(request, principal, talks_id)
@@ -257,18 +248,12 @@ def _ranking_page(request: Request, principal: Principal, talks_id: str,
 
 
 @router.get("/talks/{talks_id}/preferences/ranking")
-def ranking_page(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def ranking_page(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     return _ranking_page(request, principal, talks_id)
 
 
 @router.post("/talks/{talks_id}/preferences/ranking")
-async def check_ranking_page(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+async def check_ranking_page(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     try:
         form, _ = await form_of(request, principal)
     except TratadoError as error:

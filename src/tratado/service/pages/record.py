@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from tratado.errors import TratadoError
 from tratado.service import views
 from tratado.service.agreement_doc import from_bundle, to_html, to_markdown
-from tratado.service.pages.common import error_page, principal_of, render, service_of, to_login
+from tratado.service.pages.common import LoggedIn, error_page, render, service_of
 from tratado.service.pages.talks_pages import TalksId, document_words, labels
 
 router = APIRouter(include_in_schema=False)
@@ -30,10 +30,7 @@ def bundle_name(talks_id: str) -> str:
 
 
 @router.get("/talks/{talks_id}/record")
-def record_page(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def record_page(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     service = service_of(request)
     try:
         view = views.talks_view(service, principal, talks_id)
@@ -53,10 +50,7 @@ def record_page(request: Request, talks_id: TalksId) -> Response:
 
 
 @router.get("/talks/{talks_id}/record/bundle")
-def download_bundle(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def download_bundle(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     try:
         bundle = views.export_record(service_of(request), principal, talks_id)
     except TratadoError as error:
@@ -67,12 +61,10 @@ def download_bundle(request: Request, talks_id: TalksId) -> Response:
 
 
 @router.get("/talks/{talks_id}/record/{document}.{kind}")
-def export_document(request: Request, talks_id: TalksId, document: Document, kind: str) -> Response:
+def export_document(request: Request, principal: LoggedIn, talks_id: TalksId, document: Document,
+                    kind: str) -> Response:
     """A signed document (``launch``, ``partial-N``, ``agreement``) as HTML or Markdown,
     read from the exported bundle, with the bundle's verification hash."""
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
     if kind not in ("html", "md"):
         return error_page(request, principal, TratadoError(
             f"there is no '{kind[:10]}' export.", field="kind", fix="ask for .html or .md."))

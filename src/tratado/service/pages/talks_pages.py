@@ -20,6 +20,7 @@ from tratado.errors import TratadoError
 from tratado.service import documents, rounds, talks, views
 from tratado.service.auth import Principal
 from tratado.service.pages.common import (
+    LoggedIn,
     attempt,
     done,
     error_page,
@@ -27,7 +28,6 @@ from tratado.service.pages.common import (
     principal_of,
     render,
     service_of,
-    to_login,
 )
 from tratado.service.pages.mine import my_scores
 from tratado.service.state import TalksState
@@ -124,10 +124,7 @@ def _documents(state: TalksState, view: Mapping[str, Any]) -> list[dict[str, Any
 
 
 @router.get("/talks/{talks_id}")
-def talks_page(request: Request, talks_id: TalksId) -> Response:
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
+def talks_page(request: Request, principal: LoggedIn, talks_id: TalksId) -> Response:
     return _page(request, principal, talks_id)
 
 
@@ -161,12 +158,9 @@ ACTIONS = ("invite", "schedule", "open", "propose", "close", "launch", "suspend"
 
 
 @router.post("/talks/{talks_id}/{action}")
-async def act(request: Request, talks_id: TalksId, action: str) -> Response:
+async def act(request: Request, principal: LoggedIn, talks_id: TalksId, action: str) -> Response:
     """Every button of the talks page: the form's CSRF token is checked, then the service
     function is called (it checks role and party itself) and the page shown again."""
-    principal = principal_of(request)
-    if principal is None:
-        return to_login(request)
     if action not in ACTIONS:
         return error_page(request, principal, TratadoError("there is no such action.", field="action"))
     try:
