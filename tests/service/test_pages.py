@@ -255,3 +255,19 @@ def test_a_partial_package_put_from_the_page_is_provisional_until_both_heads_sig
             "csrf_token": csrf(page), "document": "partial-1",
             "signature": signature(other.keys[party], text)})
     assert "binding: signed by every head of delegation" in mediator.get("/talks/partial-talks").text
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/talks"), ("get", "/talks/new"), ("get", "/account"),
+    ("get", f"/talks/{TALKS}"), ("get", f"/talks/{TALKS}/record"),
+    ("get", f"/talks/{TALKS}/preferences"), ("get", f"/talks/{TALKS}/preferences/ranking"),
+    ("post", f"/talks/{TALKS}/open"), ("post", f"/talks/{TALKS}/preferences"),
+])
+def test_a_page_asked_for_by_no_one_leads_to_the_login_and_back(setup, method: str,
+                                                                 path: str) -> None:
+    _, _, app = setup
+    answer = getattr(TestClient(app), method)(path + "?welcome=1" if path == "/talks" else path,
+                                               follow_redirects=False)
+    assert answer.status_code == 303
+    target = "%2Ftalks%3Fwelcome%3D1" if path == "/talks" else path.replace("/", "%2F")
+    assert answer.headers["location"] == f"/login?next={target}"
