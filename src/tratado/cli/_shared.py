@@ -123,6 +123,28 @@ def output_options(*, json_help: str, plot_help: str | None = None,
     return decorate
 
 
+def backend_options(command: F) -> F:
+    """Where the sessions run, for the commands that run many (tournament, forecast):
+    ``--jobs`` (``jobs``), ``--dask-workers`` (``dask_workers``) and ``--scheduler``
+    (``scheduler``); :func:`_check_backend` refuses the two Dask ones together."""
+    command = click.option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run on an existing Dask cluster (tcp://HOST:8786; needs tratado[dask]).")(command)
+    command = click.option(
+        "--dask-workers", type=click.IntRange(min=1), metavar="N",
+        help="Run on a local Dask cluster of N worker processes (needs tratado[dask]).")(command)
+    return click.option("--jobs", type=click.IntRange(min=1),
+                        help="Local worker processes (default: all cores).")(command)
+
+
+def _check_backend(scheduler: str | None, dask_workers: int | None) -> None:
+    if scheduler is not None and dask_workers is not None:
+        raise TratadoError("--scheduler and --dask-workers both choose the Dask cluster.",
+                           field="--dask-workers",
+                           fix="give --scheduler for an existing cluster, or --dask-workers"
+                           " for a local one.")
+
+
 def _check_outputs(inputs: tuple[str, ...], **outputs: Path | None) -> None:
     """Before any work: refuse an output that is an input or another output (``--log
     mine.yaml`` on ``mine.yaml``, ``--log same.png --plot same.png``), and a plot whose

@@ -9,15 +9,16 @@ from typing import Any
 import click
 
 from tratado.cli._shared import (
+    _check_backend,
     _check_outputs,
     _dump,
     _notes_on_stderr,
     _what_if,
+    backend_options,
     output_options,
     reservation_option,
     scenario_argument,
 )
-from tratado.errors import TratadoError
 
 
 def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
@@ -59,12 +60,7 @@ def _mixes(values: tuple[str, ...]) -> list[list[str]] | None:
               help="Run every session on the engine, one at a time, instead of running the"
               " sessions of built-in protocols and negotiators in batched kernels: the same"
               " forecast, byte for byte, several times slower (a check).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Local worker processes (default: all"
-              " cores).")
-@click.option("--dask-workers", type=click.IntRange(min=1), metavar="N",
-              help="Run on a local Dask cluster of N worker processes (needs tratado[dask]).")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Run on an existing Dask cluster (tcp://HOST:8786; needs tratado[dask]).")
+@backend_options
 @output_options(
     json_help="Print the whole forecast as one JSON document (no progress bar).",
     plot_help="Draw what each agenda item settles on, per protocol, and the tornado plot of"
@@ -92,11 +88,7 @@ def forecast(scenario: tuple[str, ...], samples: int, seed: int, protocol_names:
     uncertainty, the forecast is the single simulation of each protocol.
     """
     _check_outputs(scenario, plot=plot_file, csv=csv_file)
-    if scheduler is not None and dask_workers is not None:
-        raise TratadoError("--scheduler and --dask-workers both choose the Dask cluster.",
-                           field="--dask-workers",
-                           fix="give --scheduler for an existing cluster, or --dask-workers"
-                           " for a local one.")
+    _check_backend(scheduler, dask_workers)
     from tratado.experiments.forecast import Forecast
     from tratado.formats import load
 

@@ -8,9 +8,7 @@ from typing import Any
 
 import click
 
-from tratado.cli._shared import (
-    _dump,
-)
+from tratado.cli._shared import _check_backend, _dump, backend_options
 from tratado.errors import TratadoError
 
 
@@ -51,8 +49,6 @@ from tratado.errors import TratadoError
 @click.option("--allow-plugins", is_flag=True,
               help="Let TOURNAMENT_FILE name plug-ins (module:Class negotiators or"
               " protocols), whose code runs; without it such a file is refused.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Local worker processes (default: all"
-              " cores).")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Results folder; started again with the same tournament, it resumes.")
 @click.option("--records", is_flag=True,
@@ -61,10 +57,7 @@ from tratado.errors import TratadoError
               help="Memory each local worker may use; a negotiator that needs more fails"
               " (default: the machine's memory shared out between the workers, at least"
               " 2,048).")
-@click.option("--dask-workers", type=click.IntRange(min=1), metavar="N",
-              help="Run on a local Dask cluster of N worker processes (needs tratado[dask]).")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Run on an existing Dask cluster (tcp://HOST:8786; needs tratado[dask]).")
+@backend_options
 @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON, no progress bar.")
 def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
                scenario_names: tuple[str, ...], protocol_names: str | None,
@@ -122,11 +115,7 @@ def tournament(arguments: tuple[str, ...], negotiator_names: str | None,
                 raise TratadoError(f"no {needed} given.", field=f"--{needed}",
                                    fix=f"pass --{needed} (or a tournament file).")
         settings = Settings(**changes)
-    if scheduler is not None and dask_workers is not None:
-        raise TratadoError("--scheduler and --dask-workers both choose the Dask cluster.",
-                           field="--dask-workers",
-                           fix="give --scheduler for an existing cluster, or --dask-workers"
-                           " for a local one.")
+    _check_backend(scheduler, dask_workers)
     progress = None
     if not as_json and sys.stderr.isatty():
         from tratado.report.progress import ProgressBar
