@@ -61,6 +61,7 @@ from fractions import Fraction
 import numpy as np
 
 from tratado.analysis.frontier import Frontier
+from tratado.analysis.milp_zones import SolverDisagrees
 from tratado.errors import TratadoError
 from tratado.preferences import Constraints, LinearAdditive, Preferences
 from tratado.scenario import Scenario
@@ -321,10 +322,7 @@ def milp_frontier(scenario: Scenario) -> MilpFrontier:
         slack = 1e-3 if exact else 0.5
         if abs(units[0] - best0) > slack or (level != -math.inf and units[1] < level - slack) or (
                 exact and np.any(np.abs(units - np.rint(units)) > slack)):
-            raise TratadoError(
-                "a package found by the mixed-integer solver does not have the utilities the "
-                "solver reported; the frontier would not be exact, so nothing is reported.",
-                fix="report this scenario.")
+            raise SolverDisagrees
         points.append(true)
         rows.append(row)
         level = float(np.rint(units[1])) + 0.5 if exact else units[1] + 0.5

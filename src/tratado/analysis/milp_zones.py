@@ -49,9 +49,19 @@ from tratado.analysis.ties import snap
 from tratado.errors import TratadoError
 from tratado.limits import env_name, limit
 
-__all__ = ["TooManySolves", "zone_frontier"]
+__all__ = ["SolverDisagrees", "TooManySolves", "zone_frontier"]
 
 FloatArray = np.ndarray
+
+
+class SolverDisagrees(TratadoError):
+    """A package the mixed-integer solver found does not have the utilities it reported
+    (two parties or more: the frontier would not be exact, so nothing is reported)."""
+
+    def __init__(self) -> None:
+        super().__init__("a package found by the mixed-integer solver does not have the"
+                         " utilities the solver reported; the frontier would not be exact,"
+                         " so nothing is reported.", fix="report this scenario.")
 
 
 class TooManySolves(TratadoError):
@@ -116,10 +126,7 @@ def zone_frontier(name: str, k: int, solve: Callable[[dict[int, float]], np.ndar
         if (np.any(units < bound + 1 - slack)
                 or abs(float(units.sum()) - objective) > slack * k
                 or (exact and np.any(np.abs(units - level) > slack))):
-            raise TratadoError(
-                "a package found by the mixed-integer solver does not have the utilities the "
-                "solver reported; the frontier would not be exact, so nothing is reported.",
-                fix="report this scenario.")
+            raise SolverDisagrees
         points.append(true)
         rows.append(row)
         zones = _cut(zones, level)
