@@ -89,13 +89,6 @@ class ForecastJob:
     path: list[str] = field(default_factory=list)
     stakeholders: bool = True  # fold the stakeholders' effects in (False: the table alone)
     kernels: bool = True  # batched kernels where they apply (False: the engine throughout)
-    _current: tuple[int, Scenario, dict[str, Any]] | None = field(
-        default=None, repr=False, compare=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_current"] = None
-        return state
 
     def __len__(self) -> int:
         return len(self.samples) * len(self.variants)
@@ -134,29 +127,16 @@ class ForecastJob:
 
         return with_stakeholders(scenario) if self.stakeholders else without_stakeholders(scenario)
 
-    def _prepared(self, unit: int) -> tuple[Scenario, dict[str, Any]]:
-        """The unit's scenario and its protocols (kept for the unit being run)."""
-        if self._current is not None and self._current[0] == unit:
-            return self._current[1], self._current[2]
-        from tratado.protocols import protocol_class
-
-        self._current = None  # drop the previous sample (and the tables cached for it)
-        scenario = self.scenario(unit)
-        protocols = {name: protocol_class(name).for_scenario(scenario, **self.options())
-                     for name in self.protocols}
-        self._current = (unit, scenario, protocols)
-        return scenario, protocols
-
     def row(self, index: int, watch: Any = None) -> dict[str, Any]:
         """The row of unit ``index`` (see the module docstring); a failure in one session
         fails that session only, a sample that cannot be built fails its unit."""
         try:
-            scenario, protocols = self._prepared(index)
+            scenario = self.scenario(index)
         except Exception as error:  # noqa: BLE001 - a sampler's fault fails this unit only
             return self.failed_row(index, f"the sample could not be built: {error}")
         seed = self.seed_of(index // len(self.variants))
         nash = _nash(scenario)  # first: the mediated protocol's mediator reuses its frontier
-        sessions = [self._session(scenario, protocols[protocol], mix, seed, watch)
+        sessions = [self._engine_session(index, scenario, protocol, mix, seed, watch)
                     for protocol, mix in self.runs]
         return {"unit": index, "nash": nash, "sessions": sessions}
 

@@ -35,7 +35,7 @@ sample by sample; ``tratado forecast --engine`` runs the engine instead, as a ch
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -63,7 +63,6 @@ class Batch:
     #: share their work), or the preferences themselves (when no session of the batch
     #: runs on the engine: the copies would be made for nothing).
     copies: bool = True
-    _tables: list[Any] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if not self.scenarios:
@@ -102,20 +101,6 @@ class Batch:
     def place(self, outcome: Sequence[int]) -> int:
         """The place of ``outcome`` in the enumeration."""
         return int(np.dot(np.asarray(outcome, dtype=np.int64), self.radix))
-
-    def tables(self, party: int) -> list[Any]:
-        """Party ``party``'s own table in every sample (:class:`OwnTable`, built by the
-        copy of its preferences its negotiator would get: the tables the engine's sessions
-        use). The kernels do not need them (they read :attr:`utilities`)."""
-        if not self._tables:
-            from tratado.negotiators import offer_finder
-
-            for k in range(self.n_parties):
-                self._tables.append([offer_finder(scenario.agenda, preferences).table
-                                     for scenario, preferences
-                                     in zip(self.scenarios, self.preferences(k), strict=True)])
-        tables: list[Any] = self._tables[party]
-        return tables
 
     def preferences(self, party: int) -> list[Any]:
         """Party ``party``'s preferences in every sample: with :attr:`copies`, as its
