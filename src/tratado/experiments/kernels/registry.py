@@ -9,6 +9,7 @@ of a protocol, or None (the engine runs the session).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,28 +66,12 @@ def kernel_for(protocol: Any, negotiators: Sequence[Any], mediator: Any = None) 
     shape = getattr(protocol, "shape", None)
     if shape is None:
         return None
-    size = 1
-    for n in shape:
-        size *= int(n)
-    if size > KERNEL_PACKAGES:
+    if math.prod(int(n) for n in shape) > KERNEL_PACKAGES:
         return None
-    from tratado.experiments.kernels import alternating
+    from tratado.experiments.kernels import alternating, mediated, single_text
 
-    for module in (alternating, *_others()):
+    for module in (alternating, single_text, mediated):
         kernel = module.kernel_for(protocol, strategies)
         if kernel is not None:
             return kernel
     return None
-
-
-def _others() -> list[Any]:
-    """The kernels of the other protocols (those that exist)."""
-    import importlib
-
-    found = []
-    for name in ("single_text", "mediated"):
-        try:
-            found.append(importlib.import_module(f"tratado.experiments.kernels.{name}"))
-        except ModuleNotFoundError:
-            continue
-    return found
